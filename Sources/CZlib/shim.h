@@ -1,0 +1,2 @@
+// zlib's gzip stream reader, for .gz data files.
+#include <zlib.h>
