@@ -15,9 +15,8 @@ public enum Transpose: Sendable, CaseIterable {
 /// `op(a)` is m x k, `op(b)` is k x n and `c` must already be m x n; with `beta == 0` the old
 /// contents of `c` are ignored, as BLAS specifies.
 public func gemm(
-    _ a: Matrix, _ transposeA: Transpose = .none,
-    _ b: Matrix, _ transposeB: Transpose = .none,
-    into c: inout Matrix, alpha: Float = 1, beta: Float = 0
+    _ a: Matrix, _ b: Matrix, into c: inout Matrix,
+    transposeA: Transpose = .none, transposeB: Transpose = .none, alpha: Float = 1, beta: Float = 0
 ) {
     let m = transposeA == .none ? a.rows : a.columns
     let k = transposeA == .none ? a.columns : a.rows
