@@ -1,7 +1,34 @@
 import ArgumentParser
+import Foundation
 import LRFinder
 
 @main
 struct LRFind: ParsableCommand {
-    func run() throws { print(BLASRuntime.coreName, BLASRuntime.threadCount) }
+    static let configuration = CommandConfiguration(
+        commandName: "lrfind",
+        abstract: "Learning-rate range test, schedules and an embedded CPU trainer.",
+        discussion: "Run a subcommand with --help for its options.",
+        subcommands: [Train.self, Bench.self],
+        defaultSubcommand: Train.self
+    )
+
+    /// Parses, runs, and maps failures to one line on stderr: exit 2 for usage errors (a bad
+    /// option or value), 1 for a failed run (unreadable data, a bad file), never a trace.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let usage = code == .validationFailure || error is ValidationError
+            let message = (usage ? message(for: error) : String(describing: error))
+                .split(separator: "\n").first.map(String.init) ?? "\(error)"
+            Terminal.note("lrfind: error: \(message)" + (usage ? " (see 'lrfind --help')" : ""))
+            Foundation.exit(usage ? 2 : (code.rawValue == 0 ? 1 : code.rawValue))
+        }
+    }
 }

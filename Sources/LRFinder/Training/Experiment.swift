@@ -1,0 +1,64 @@
+/// Which data to train on and how to prepare it: load, split (seeded, stratified), scale.
+public struct DataRequest: Equatable, Sendable {
+    /// A CSV, CSV.gz or IDX images file; nil for the bundled default data set.
+    public var path: String?
+    /// The IDX labels file that goes with an IDX images `path`.
+    public var labelsPath: String?
+    /// The bundled data set used when `path` is nil.
+    public var bundled: BundledDataset = .mnist5k
+    /// The CSV column holding the class label.
+    public var labelColumn: LabelColumn = .last
+    /// Whether the CSV starts with a header row.
+    public var header: HeaderMode = .auto
+    /// Feature scaling; nil picks `max` for image data (IDX or bundled) and `standardize` otherwise.
+    public var scaling: ScalingMethod?
+    /// Split sizes; nil gives 3,000 / 1,000 / 1,000 for mnist5k and 60 / 20 / 20 % otherwise.
+    public var split: SplitSizes?
+    /// Seed of the stratified split (kept apart from the training seed so that runs with
+    /// different training seeds are judged on the same test samples).
+    public var splitSeed: UInt64 = 0
+
+    /// A request for the bundled default data with default preparation.
+    public init() {}
+
+    /// Loads, splits and scales (statistics from the training split only).
+    public func prepare() throws -> PreparedData {
+        let dataset: Dataset
+        let isImageData: Bool
+        if let path {
+            dataset = try DataLoader.load(path, labelsPath: labelsPath, labelColumn: labelColumn, header: header)
+            isImageData = labelsPath != nil
+        } else {
+            dataset = try bundled.load()
+            isImageData = true
+        }
+        let sizes = split ?? (path == nil && bundled == .mnist5k
+            ? .counts(train: 3000, validation: 1000, test: 1000)
+            : .fractions(train: 0.6, validation: 0.2, test: 0.2))
+        let parts = try DataSplit(stratifying: dataset, sizes: sizes, seed: splitSeed)
+        let method = scaling ?? (isImageData ? .max : .standardize)
+        let scaler = FeatureScaler(method: method, fittedOn: parts.train.features)
+        return PreparedData(train: scaler.applied(to: parts.train), validation: scaler.applied(to: parts.validation),
+                            test: scaler.applied(to: parts.test), scaling: method, name: path ?? bundled.rawValue,
+                            classCount: dataset.classCount)
+    }
+}
+
+/// Training, validation and test splits ready for a network.
+public struct PreparedData: Sendable {
+    /// The training split, scaled.
+    public var train: Dataset
+    /// The validation split, scaled with the training statistics.
+    public var validation: Dataset
+    /// The test split, scaled with the training statistics.
+    public var test: Dataset
+    /// The scaling that was applied.
+    public var scaling: ScalingMethod
+    /// The data's file path or bundled name.
+    public var name: String
+    /// Classes in the whole data set.
+    public var classCount: Int
+
+    /// Features per sample.
+    public var featureCount: Int { train.featureCount }
+}

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import LRFinder
+
+/// `lrfind bench`: training throughput of the embedded trainer.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure training throughput (forward + loss + backward + optimizer step) in samples per second.",
+        discussion: """
+            Trains the model on real batches of the training split (mnist5k by default) and reports the median \
+            of several timed repeats for each batch size and thread count, with the BLAS kernels in use. \
+            Build in release mode (swift build -c release) before measuring.
+            """)
+
+    @OptionGroup(title: "Data") var data: DataOptions
+    @OptionGroup(title: "Model") var model: ModelOptions
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Batch sizes to measure.")
+    var batchSizes: [Int] = [64, 256]
+
+    @Option(name: .long, parsing: .upToNextOption, help: "BLAS thread counts to measure.")
+    var threads: [Int] = [1, 2]
+
+    @Option(name: .long, help: "Timed repeats per configuration (the median is reported).")
+    var repeats: Int = 5
+
+    @Option(name: .long, help: "Training steps per repeat.")
+    var steps: Int = 200
+
+    @Option(name: .long, help: "Untimed warm-up steps per configuration.")
+    var warmup: Int = 20
+
+    @Flag(name: .long, help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard batchSizes.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--batch-sizes must all be >= 1") }
+        guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads must all be >= 1") }
+        guard repeats >= 1, steps >= 1, warmup >= 0 else { throw ValidationError("--repeats and --steps must be >= 1, --warmup >= 0") }
+    }
+
+    func run() throws {
+        let prepared = try data.request().prepare()
+        let spec = try model.spec()
+        var random = RandomSource(seed: 0)
+        let network = Network(inputWidth: prepared.featureCount,
+                              layers: spec.layers(inputWidth: prepared.featureCount, classCount: prepared.classCount),
+                              initialization: model.initialization, random: &random)
+        var rows: [BenchRow] = []
+        if !json {
+            print("model \(spec.description.isEmpty ? "logreg" : spec.description) (\(network.parameterCount) parameters), AdamW lr 1e-3, data \(prepared.name) train split (\(prepared.train.count) samples)")
+            print("BLAS: OpenBLAS \(BLASRuntime.configuration), kernels \(BLASRuntime.coreName), OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)")")
+            print("threads  batch  samples/s (median)  ms/step  repeats (samples/s)")
+        }
+        for threadCount in threads {
+            BLASRuntime.setThreadCount(threadCount)
+            for batchSize in batchSizes {
+                let row = measure(network: network, data: prepared.train, batchSize: batchSize, threads: threadCount)
+                rows.append(row)
+                if !json {
+                    print(String(format: "%-8d %-6d %-19.0f %-8.3f %@", threadCount, batchSize, row.samplesPerSecond, row.millisecondsPerStep,
+                                 row.repeats.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
+                }
+            }
+        }
+        if json {
+            print(try jsonText(BenchReport(model: spec.description.isEmpty ? "logreg" : spec.description, parameters: network.parameterCount,
+                                           blasKernels: BLASRuntime.coreName, blasConfiguration: BLASRuntime.configuration,
+                                           coreTypeEnvironment: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
+                                           steps: steps, repeatCount: repeats, results: rows)))
+        }
+    }
+
+    /// Median samples/s over `repeats` runs of `steps` AdamW updates on consecutive batches.
+    func measure(network: Network, data: Dataset, batchSize: Int, threads: Int) -> BenchRow {
+        var trainer = Trainer(network: network, optimizer: Adam.adamW(), seed: 0)
+        var workspace = network.makeWorkspace(batchSize: batchSize)
+        var sampler = BatchSampler(sampleCount: data.count, batchSize: batchSize, seed: 0, dropLast: true)
+        var batches = sampler.nextEpoch()
+        var next = 0
+        func step() {
+            if next == batches.count { batches = sampler.nextEpoch(); next = 0 }
+            trainer.step(on: data, indices: batches[next], workspace: &workspace, learningRate: 1e-3)
+            next += 1
+        }
+        for _ in 0..<warmup { step() }
+        var rates: [Double] = []
+        for _ in 0..<repeats {
+            let start = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<steps { step() }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            rates.append(Double(steps * batchSize) / seconds)
+        }
+        let median = rates.sorted()[rates.count / 2]
+        return BenchRow(threads: threads, batchSize: batchSize, samplesPerSecond: median,
+                        millisecondsPerStep: 1000 * Double(batchSize) / median, repeats: rates)
+    }
+}
+
+/// One measured configuration.
+struct BenchRow: Encodable {
+    let threads: Int
+    let batchSize: Int
+    let samplesPerSecond: Double
+    let millisecondsPerStep: Double
+    let repeats: [Double]
+}
+
+/// The `--json` document of `lrfind bench`.
+struct BenchReport: Encodable {
+    let model: String
+    let parameters: Int
+    let blasKernels: String
+    let blasConfiguration: String
+    let coreTypeEnvironment: String?
+    let steps: Int
+    let repeatCount: Int
+    let results: [BenchRow]
+}

@@ -1,0 +1,164 @@
+import ArgumentParser
+import Foundation
+import LRFinder
+
+/// Where the data comes from and how it is prepared.
+struct DataOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Data file: CSV, CSV.gz, or IDX images (with --labels). Default: the bundled mnist5k.", valueName: "file"))
+    var data: String?
+
+    @Option(name: .long, help: ArgumentHelp("IDX labels file that goes with an IDX images --data file.", valueName: "file"))
+    var labels: String?
+
+    @Option(name: .long, help: ArgumentHelp("CSV column of the class label: first, last, or a 1-based column number.", valueName: "column"))
+    var labelColumn: String = "last"
+
+    @Option(name: .long, help: "Whether the CSV has a header row: auto, present, absent.")
+    var header: HeaderMode = .auto
+
+    @Option(name: .long, help: "Feature scaling: none, max (divide by the largest training value), standardize (training mean and deviation per feature). Default: max for image data, standardize otherwise.")
+    var scale: ScalingMethod?
+
+    @Option(name: .long, help: ArgumentHelp("Train,validation,test sizes as counts (3000,1000,1000) or fractions (0.6,0.2,0.2). Default: 3000,1000,1000 for mnist5k, 0.6,0.2,0.2 otherwise.", valueName: "sizes"))
+    var split: String?
+
+    @Option(name: .long, help: "Seed of the stratified split.")
+    var splitSeed: UInt64 = 0
+
+    func request() throws -> DataRequest {
+        var request = DataRequest()
+        request.path = data
+        request.labelsPath = labels
+        if labels != nil && data == nil { throw ValidationError("--labels needs --data (the IDX images file)") }
+        switch labelColumn.lowercased() {
+        case "first": request.labelColumn = .first
+        case "last": request.labelColumn = .last
+        default:
+            guard let column = Int(labelColumn), column >= 1 else {
+                throw ValidationError("--label-column must be first, last or a column number >= 1, got '\(labelColumn)'")
+            }
+            request.labelColumn = .index(column - 1)
+        }
+        request.header = header
+        request.scaling = scale
+        if let split {
+            do { request.split = try SplitSizes(parsing: split) } catch { throw ValidationError("--split: \(error)") }
+        }
+        request.splitSeed = splitSeed
+        return request
+    }
+}
+
+/// The network to build.
+struct ModelOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Hidden stack: a preset (mlp, mlp:H1,H2,..., logreg) or items like dense:256,relu,dropout:0.1,dense:128,leakyrelu:0.1; the output layer is added.", valueName: "spec"))
+    var model: String = "mlp"
+
+    @Option(name: .customLong("init"), help: "Weight initialisation: pytorch, he, he-normal, xavier, xavier-normal.")
+    var initialization: WeightInitialization = .pytorch
+
+    func spec() throws -> ModelSpec {
+        do { return try ModelSpec(parsing: model) } catch { throw ValidationError("--model: \(error)") }
+    }
+}
+
+/// The optimizer and its settings; unset values take PyTorch's defaults.
+struct OptimizerOptions: ParsableArguments {
+    @Option(name: .long, help: "Optimizer: sgd, adam, adamw, rmsprop.")
+    var optimizer: OptimizerKind = .adamw
+
+    @Option(name: .long, help: "Momentum (SGD, RMSprop).")
+    var momentum: Float?
+
+    @Option(name: .long, help: "Dampening of SGD momentum.")
+    var dampening: Float?
+
+    @Flag(name: .long, help: "Nesterov momentum (SGD).")
+    var nesterov = false
+
+    @Option(name: .long, help: "Adam/AdamW beta1.")
+    var beta1: Float?
+
+    @Option(name: .long, help: "Adam/AdamW beta2.")
+    var beta2: Float?
+
+    @Option(name: .customLong("eps"), help: "Epsilon of Adam, AdamW, RMSprop.")
+    var epsilon: Float?
+
+    @Option(name: .long, help: "Weight decay (L2 for SGD, Adam, RMSprop; decoupled for AdamW, default 0.01).")
+    var weightDecay: Float?
+
+    @Option(name: .long, help: "RMSprop smoothing constant alpha.")
+    var alpha: Float?
+
+    @Flag(name: .long, help: "Centered RMSprop.")
+    var centered = false
+
+    @Flag(name: .long, help: "AMSGrad variant of Adam/AdamW.")
+    var amsgrad = false
+
+    @Option(name: .long, help: ArgumentHelp("Clip gradients: value:C (each element to [-C, C]) or norm:C (global L2 norm at most C).", valueName: "rule"))
+    var clip: String?
+
+    var settings: OptimizerSettings {
+        var settings = OptimizerSettings(kind: optimizer)
+        settings.momentum = momentum
+        settings.dampening = dampening
+        settings.nesterov = nesterov
+        settings.beta1 = beta1
+        settings.beta2 = beta2
+        settings.epsilon = epsilon
+        settings.weightDecay = weightDecay
+        settings.alpha = alpha
+        settings.centered = centered
+        settings.amsgrad = amsgrad
+        return settings
+    }
+
+    func makeOptimizer() throws -> any Optimizer {
+        do { return try settings.makeOptimizer() } catch { throw ValidationError("\(error)") }
+    }
+
+    func clipping() throws -> GradientClipping {
+        guard let clip else { return .none }
+        let parts = clip.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let limit = Float(parts[1]), limit > 0, limit.isFinite else {
+            throw ValidationError("--clip must be value:C or norm:C with C > 0, got '\(clip)'")
+        }
+        switch parts[0] {
+        case "value": return .value(limit)
+        case "norm": return .norm(limit)
+        default: throw ValidationError("--clip must be value:C or norm:C with C > 0, got '\(clip)'")
+        }
+    }
+}
+
+/// Threads, verbosity and output format.
+struct RuntimeOptions: ParsableArguments {
+    @Option(name: .long, help: "BLAS threads (default 1: on a shared machine a second thread that waits for a busy core costs more than it gains; see `lrfind bench`).")
+    var threads: Int = 1
+
+    @Flag(name: .long, help: "Print set-up details (BLAS kernels and threads, data, model) on stderr.")
+    var verbose = false
+
+    @Flag(name: .long, help: "Print the result as JSON on stdout instead of a table.")
+    var json = false
+
+    @Flag(name: .long, help: "No progress bar.")
+    var quiet = false
+
+    func apply() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be >= 1, got \(threads)") }
+        BLASRuntime.setThreadCount(threads)
+        if verbose {
+            Terminal.note("BLAS: OpenBLAS, kernels \(BLASRuntime.coreName), \(BLASRuntime.threadCount) thread(s) of \(BLASRuntime.processorCount) processors; OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)")")
+            Terminal.note("BLAS build: \(BLASRuntime.configuration)")
+        }
+    }
+}
+
+extension HeaderMode: ExpressibleByArgument {}
+extension ScalingMethod: ExpressibleByArgument {}
+extension WeightInitialization: ExpressibleByArgument {}
+extension OptimizerKind: ExpressibleByArgument {}
+extension ValidationMetric: ExpressibleByArgument {}

@@ -1,0 +1,139 @@
+import ArgumentParser
+import Foundation
+import LRFinder
+
+/// `lrfind train`: train a model with the embedded trainer and report per-epoch figures.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a model on a data set with the embedded CPU trainer.",
+        discussion: "Example: lrfind train --data digits.csv.gz --model dense:64,relu --optimizer sgd --momentum 0.9 --lr 0.05 --epochs 20")
+
+    @OptionGroup(title: "Data") var data: DataOptions
+    @OptionGroup(title: "Model") var model: ModelOptions
+    @OptionGroup(title: "Optimizer") var optimizer: OptimizerOptions
+
+    @Option(name: .long, help: "Learning rate (default: the optimizer's PyTorch default).")
+    var lr: Float?
+
+    @Option(name: .long, help: "Epochs.")
+    var epochs: Int = 10
+
+    @Option(name: .long, help: "Batch size.")
+    var batchSize: Int = 64
+
+    @Option(name: .long, help: "Seed of the weights, batch order and dropout.")
+    var seed: UInt64 = 0
+
+    @Option(name: .long, help: ArgumentHelp("Stop after N epochs without improvement of --monitor and restore the best weights (0: off).", valueName: "N"))
+    var earlyStop: Int = 0
+
+    @Option(name: .long, help: "Metric watched by --early-stop: val-loss or val-accuracy.")
+    var monitor: ValidationMetric = .loss
+
+    @OptionGroup(title: "Run") var runtime: RuntimeOptions
+
+    func validate() throws {
+        guard epochs >= 1 else { throw ValidationError("--epochs must be >= 1, got \(epochs)") }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be >= 1, got \(batchSize)") }
+        guard earlyStop >= 0 else { throw ValidationError("--early-stop must be >= 0, got \(earlyStop)") }
+        if let lr { guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") } }
+    }
+
+    func run() throws {
+        try runtime.apply()
+        let request = try data.request()
+        let spec = try model.spec()
+        let optimizer = try self.optimizer.makeOptimizer()
+        var configuration = TrainingConfiguration()
+        configuration.epochs = epochs
+        configuration.batchSize = batchSize
+        configuration.learningRate = lr ?? self.optimizer.optimizer.defaultLearningRate
+        configuration.clipping = try self.optimizer.clipping()
+        configuration.seed = seed
+        if earlyStop > 0 { configuration.earlyStopping = EarlyStopping(metric: monitor, patience: earlyStop) }
+
+        let prepared = try request.prepare()
+        var random = RandomSource(seed: seed)
+        let network = Network(inputWidth: prepared.featureCount,
+                              layers: spec.layers(inputWidth: prepared.featureCount, classCount: prepared.classCount),
+                              initialization: model.initialization, random: &random)
+        if runtime.verbose {
+            Terminal.note("data: \(prepared.name), \(prepared.featureCount) features, \(prepared.classCount) classes; split \(prepared.train.count) / \(prepared.validation.count) / \(prepared.test.count); scaling \(prepared.scaling.rawValue)")
+            Terminal.note("model: \(network.layers.map(\.description).joined(separator: ",")) (\(network.parameterCount) parameters, init \(model.initialization.rawValue)); optimizer \(optimizer.summary)")
+        }
+        var trainer = Trainer(network: network, optimizer: optimizer, seed: seed)
+        let showTable = !runtime.json
+        if showTable {
+            print("data \(prepared.name) (\(prepared.train.count) train / \(prepared.validation.count) validation / \(prepared.test.count) test, scaling \(prepared.scaling.rawValue)), model \(spec.description.isEmpty ? "logreg" : spec.description), \(optimizer.summary), lr \(format(Double(configuration.learningRate)))")
+            print(EpochTable.header)
+        }
+        var bar = ProgressBar(label: "train", total: epochs * ((prepared.train.count + batchSize - 1) / batchSize), enabled: !runtime.quiet)
+        Interrupt.install()
+        let result = trainer.train(
+            train: prepared.train, validation: prepared.validation, test: prepared.test, configuration: configuration,
+            progress: { bar.update($0.step, detail: "epoch \($0.epoch) loss \(format(Double($0.loss)))") },
+            epochEnded: { record in
+                bar.finish()
+                if showTable { print(EpochTable.row(record)) }
+            },
+            shouldStop: { Interrupt.requested })
+        bar.finish()
+
+        if runtime.json {
+            let report = TrainReport(data: prepared.name, split: [prepared.train.count, prepared.validation.count, prepared.test.count],
+                                     scaling: prepared.scaling.rawValue, model: network.layers.map(\.description).joined(separator: ","),
+                                     parameters: network.parameterCount, optimizer: optimizer.summary,
+                                     learningRate: Double(configuration.learningRate), batchSize: batchSize, seed: seed,
+                                     threads: BLASRuntime.threadCount, blasKernels: BLASRuntime.coreName, result: result)
+            print(try jsonText(report))
+        } else {
+            var summary = "stopped: \(result.stopReason.rawValue) after \(result.epochs.count) epoch(s), \(format(result.trainingSeconds)) s of training, \(Int(result.samplesPerSecond.rounded())) samples/s"
+            if let restored = result.restoredEpoch { summary += "; restored the weights of epoch \(restored)" }
+            print(summary)
+            if let test = result.test {
+                print("test: loss \(format(test.loss)), accuracy \(String(format: "%.4f", test.accuracy)) (\(test.count) samples)")
+            }
+        }
+        if result.stopReason == .nonFiniteLoss {
+            throw RunError("the training loss became NaN or infinite (learning rate \(format(Double(configuration.learningRate))) too high?)")
+        }
+        if result.stopReason == .interrupted { throw ExitCode(130) }
+    }
+}
+
+/// The per-epoch table of `lrfind train`.
+enum EpochTable {
+    static let header = "epoch  train loss  train acc  val loss  val acc  lr          time s"
+
+    static func row(_ record: EpochRecord) -> String {
+        func column(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
+        return column(String(record.epoch) + (record.complete ? "" : "*"), 7)
+            + column(String(format: "%.4f", record.trainLoss), 12)
+            + column(String(format: "%.4f", record.trainAccuracy), 11)
+            + column(record.validationLoss.map { String(format: "%.4f", $0) } ?? "-", 10)
+            + column(record.validationAccuracy.map { String(format: "%.4f", $0) } ?? "-", 9)
+            + column(format(record.learningRate), 12)
+            + String(format: "%.2f", record.seconds)
+    }
+}
+
+/// The `--json` document of `lrfind train`.
+struct TrainReport: Encodable {
+    let data: String
+    let split: [Int]
+    let scaling: String
+    let model: String
+    let parameters: Int
+    let optimizer: String
+    let learningRate: Double
+    let batchSize: Int
+    let seed: UInt64
+    let threads: Int
+    let blasKernels: String
+    let result: TrainingResult
+}
+
+/// A number in 4 significant digits (`0.001`, `3.162e-05`).
+func format(_ value: Double) -> String {
+    String(format: "%.4g", value)
+}

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import LRFinder
+
+@Suite struct TrainerTests {
+    static let digits: PreparedData = {
+        var request = DataRequest()
+        request.bundled = .digits
+        return try! request.prepare()
+    }()
+
+    func makeTrainer(seed: UInt64, spec: String = "dense:64,relu", optimizer: any Optimizer = Adam.adamW()) -> Trainer {
+        let data = Self.digits
+        var random = RandomSource(seed: seed)
+        let network = Network(inputWidth: data.featureCount,
+                              layers: try! ModelSpec(parsing: spec).layers(inputWidth: data.featureCount, classCount: data.classCount),
+                              random: &random)
+        return Trainer(network: network, optimizer: optimizer, seed: seed)
+    }
+
+    @Test func digitsReachNinetyPercentValidationAccuracy() {
+        BLASRuntime.setThreadCount(1)
+        var trainer = makeTrainer(seed: 0)
+        var configuration = TrainingConfiguration()
+        configuration.epochs = 8
+        configuration.learningRate = 3e-3
+        let data = Self.digits
+        let result = trainer.train(train: data.train, validation: data.validation, test: data.test, configuration: configuration)
+        #expect(result.epochs.count == 8)
+        let accuracy = result.epochs.last!.validationAccuracy!
+        #expect(accuracy >= 0.90, "validation accuracy \(accuracy)")
+        #expect(result.test!.accuracy >= 0.88)
+        // The training loss falls.
+        #expect(result.epochs.last!.trainLoss < 0.5 * result.epochs.first!.trainLoss)
+    }
+
+    @Test func sameSeedSameRunBitForBit() {
+        BLASRuntime.setThreadCount(1)
+        var configuration = TrainingConfiguration()
+        configuration.epochs = 2
+        let data = Self.digits
+        var first = makeTrainer(seed: 5, spec: "dense:32,relu,dropout:0.2")
+        var second = makeTrainer(seed: 5, spec: "dense:32,relu,dropout:0.2")
+        let a = first.train(train: data.train, validation: data.validation, configuration: configuration)
+        let b = second.train(train: data.train, validation: data.validation, configuration: configuration)
+        #expect(first.network.parameters == second.network.parameters)
+        #expect(a.epochs.map(\.trainLoss) == b.epochs.map(\.trainLoss))
+        var third = makeTrainer(seed: 6, spec: "dense:32,relu,dropout:0.2")
+        _ = third.train(train: data.train, validation: data.validation, configuration: configuration)
+        #expect(third.network.parameters != first.network.parameters)
+    }
+
+    @Test func stepEqualsHandComputedSGDUpdate() {
+        // One plain SGD step is parameters - lr * gradient of the batch.
+        let data = Self.digits
+        var trainer = makeTrainer(seed: 1, optimizer: SGD())
+        var workspace = trainer.network.makeWorkspace(batchSize: 16)
+        var probe = trainer.network.makeWorkspace(batchSize: 16)
+        var stream = trainer.random
+        trainer.network.computeGradient(features: data.train.features, labels: data.train.labels, indices: 0..<16,
+                                        workspace: &probe, random: &stream)
+        let expected = zip(trainer.network.parameters, probe.parameterGradient).map { $0 - 0.1 * $1 }
+        trainer.step(on: data.train, indices: 0..<16, workspace: &workspace, learningRate: 0.1)
+        #expect(trainer.network.parameters == expected)
+    }
+
+    @Test func earlyStoppingRestoresTheBestEpoch() {
+        BLASRuntime.setThreadCount(1)
+        let data = Self.digits
+        // A rate far too high makes validation loss worsen after the first epochs.
+        var trainer = makeTrainer(seed: 2, optimizer: SGD(momentum: 0.9))
+        var configuration = TrainingConfiguration()
+        configuration.epochs = 30
+        configuration.learningRate = 0.5
+        configuration.earlyStopping = EarlyStopping(metric: .loss, patience: 2)
+        let result = trainer.train(train: data.train, validation: data.validation, configuration: configuration)
+        let losses = result.epochs.compactMap(\.validationLoss)
+        let bestIndex = losses.indices.min { losses[$0] < losses[$1] }!
+        #expect(result.bestEpoch == bestIndex + 1)
+        if result.stopReason == .earlyStopped {
+            #expect(result.epochs.count == bestIndex + 1 + 2)
+            #expect(result.restoredEpoch == bestIndex + 1)
+            // The restored weights give the best epoch's validation loss again.
+            let again = trainer.network.evaluate(data.validation).loss
+            #expect(abs(again - losses[bestIndex]) < 1e-9)
+        } else {
+            #expect(result.epochs.count == 30)
+        }
+    }
+
+    @Test func interruptKeepsWhatWasRecorded() {
+        let data = Self.digits
+        var trainer = makeTrainer(seed: 3)
+        var configuration = TrainingConfiguration()
+        configuration.epochs = 5
+        var polls = 0
+        let result = trainer.train(train: data.train, validation: data.validation, test: data.test, configuration: configuration,
+                                   shouldStop: { polls += 1; return polls > 20 })
+        #expect(result.stopReason == .interrupted)
+        #expect(result.epochs.count == 2)   // 17 batches per epoch: epoch 1 whole, epoch 2 cut after 3
+        #expect(result.epochs[0].complete && !result.epochs[1].complete)
+        #expect(result.test != nil)
+    }
+
+    @Test func nonFiniteLossStops() {
+        let data = Self.digits
+        var trainer = makeTrainer(seed: 4, optimizer: SGD())
+        var configuration = TrainingConfiguration()
+        configuration.epochs = 3
+        configuration.learningRate = 1e30
+        let result = trainer.train(train: data.train, validation: data.validation, configuration: configuration)
+        #expect(result.stopReason == .nonFiniteLoss)
+    }
+}
