@@ -52,13 +52,15 @@ struct Train: ParsableCommand {
         configuration.seed = seed
         if earlyStop > 0 { configuration.earlyStopping = EarlyStopping(metric: monitor, patience: earlyStop) }
 
+        let loadStart = DispatchTime.now().uptimeNanoseconds
         let prepared = try request.prepare()
+        let loadMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
         var random = RandomSource(seed: seed)
         let network = Network(inputWidth: prepared.featureCount,
                               layers: spec.layers(inputWidth: prepared.featureCount, classCount: prepared.classCount),
                               initialization: model.initialization, random: &random)
         if runtime.verbose {
-            Terminal.note("data: \(prepared.name), \(prepared.featureCount) features, \(prepared.classCount) classes; split \(prepared.train.count) / \(prepared.validation.count) / \(prepared.test.count); scaling \(prepared.scaling.rawValue)")
+            Terminal.note("data: \(prepared.name), \(prepared.featureCount) features, \(prepared.classCount) classes; split \(prepared.train.count) / \(prepared.validation.count) / \(prepared.test.count); scaling \(prepared.scaling.rawValue); loaded and prepared in \(String(format: "%.1f", loadMilliseconds)) ms")
             Terminal.note("model: \(network.layers.map(\.description).joined(separator: ",")) (\(network.parameterCount) parameters, init \(model.initialization.rawValue)); optimizer \(optimizer.summary)")
         }
         var trainer = Trainer(network: network, optimizer: optimizer, seed: seed)

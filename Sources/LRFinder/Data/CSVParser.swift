@@ -8,8 +8,10 @@ struct CSVParser {
     let labelColumn: LabelColumn
     let header: HeaderMode
 
-    private static let comma = UInt8(ascii: ","), newline = UInt8(ascii: "\n"), carriageReturn = UInt8(ascii: "\r")
-    private static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+    // Byte values as literals, so the hot loops compare against constants.
+    private static let comma: UInt8 = 0x2C, newline: UInt8 = 0x0A, carriageReturn: UInt8 = 0x0D
+    private static let space: UInt8 = 0x20, tab: UInt8 = 0x09, minus: UInt8 = 0x2D, plus: UInt8 = 0x2B
+    private static let dot: UInt8 = 0x2E, lowerE: UInt8 = 0x65, upperE: UInt8 = 0x45
 
     /// The data set, or the first problem found.
     func parse() throws -> Dataset {
@@ -38,20 +40,21 @@ struct CSVParser {
                 if header == .present || (header == .auto && !numeric) { continue }
             }
             values.removeAll(keepingCapacity: true)
-            var fieldStart = lineStart
+            var cursor = lineStart
             var column = 0
             while true {
-                var fieldEnd = fieldStart
-                while fieldEnd < end && bytes[fieldEnd] != Self.comma { fieldEnd += 1 }
                 column += 1
-                guard let value = number(fieldStart, fieldEnd) else {
-                    let text = string(fieldStart, fieldEnd)
+                // One pass per field: the number, then a comma or the end of the line.
+                guard let (value, next) = scanNumber(from: cursor, end: end), next == end || bytes[next] == Self.comma else {
+                    var fieldEnd = cursor
+                    while fieldEnd < end && bytes[fieldEnd] != Self.comma { fieldEnd += 1 }
+                    let text = string(cursor, fieldEnd)
                     throw DataError(file: path, line: lineNumber, column: column,
                                     message: text.trimmingSpaces.isEmpty ? "empty field" : "not a number", text: text)
                 }
                 values.append(value)
-                if fieldEnd >= end { break }
-                fieldStart = fieldEnd + 1
+                if next >= end { break }
+                cursor = next + 1
             }
             if fieldCount < 0 {
                 fieldCount = values.count
@@ -78,7 +81,8 @@ struct CSVParser {
                                 message: "label is not a non-negative integer", text: fieldText(lineStart, end, index: labelIndex))
             }
             labels.append(Int32(label))
-            for (index, value) in values.enumerated() where index != labelIndex { features.append(Float(value)) }
+            for index in 0..<labelIndex { features.append(Float(values[index])) }
+            for index in (labelIndex + 1)..<fieldCount { features.append(Float(values[index])) }
         }
         guard fieldCount > 0, !labels.isEmpty else { throw DataError(file: path, message: "no data rows") }
         return Dataset(features: Matrix(rows: labels.count, columns: fieldCount - 1, storage: features), labels: labels, source: path)
@@ -101,15 +105,22 @@ struct CSVParser {
         }
     }
 
-    /// A decimal number (optional sign, digits, fraction, exponent), spaces around it allowed;
-    /// nil for anything else, including `nan` and `inf`.
+    /// The field between `start` and `end` as a number, or nil.
     private func number(_ start: Int, _ end: Int) -> Double? {
-        var i = start, stop = end
+        guard let (value, next) = scanNumber(from: start, end: end), next == end else { return nil }
+        return value
+    }
+
+    /// Reads a decimal number (optional sign, digits, fraction, exponent; spaces around it
+    /// allowed) starting at `start`; returns it with the position after it and its trailing
+    /// spaces, or nil when no number starts there (`nan` and `inf` are not numbers here).
+    @inline(__always)
+    private func scanNumber(from start: Int, end stop: Int) -> (Double, Int)? {
+        var i = start
         while i < stop && (bytes[i] == Self.space || bytes[i] == Self.tab) { i += 1 }
-        while stop > i && (bytes[stop - 1] == Self.space || bytes[stop - 1] == Self.tab) { stop -= 1 }
         guard i < stop else { return nil }
         var negative = false
-        if bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+") { negative = bytes[i] == UInt8(ascii: "-"); i += 1 }
+        if bytes[i] == Self.minus || bytes[i] == Self.plus { negative = bytes[i] == Self.minus; i += 1 }
         var mantissa: UInt64 = 0
         var exponent = 0
         var digits = 0
@@ -117,7 +128,7 @@ struct CSVParser {
             if mantissa < 1_000_000_000_000_000_000 { mantissa = mantissa * 10 + UInt64(d) } else { exponent += 1 }
             digits += 1; i += 1
         }
-        if i < stop && bytes[i] == UInt8(ascii: ".") {
+        if i < stop && bytes[i] == Self.dot {
             i += 1
             while i < stop, case let d = bytes[i] &- 48, d < 10 {
                 if mantissa < 1_000_000_000_000_000_000 { mantissa = mantissa * 10 + UInt64(d); exponent -= 1 }
@@ -125,21 +136,21 @@ struct CSVParser {
             }
         }
         guard digits > 0 else { return nil }
-        if i < stop && (bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E")) {
+        if i < stop && (bytes[i] == Self.lowerE || bytes[i] == Self.upperE) {
             i += 1
             var exponentNegative = false
-            if i < stop && (bytes[i] == UInt8(ascii: "-") || bytes[i] == UInt8(ascii: "+")) { exponentNegative = bytes[i] == UInt8(ascii: "-"); i += 1 }
+            if i < stop && (bytes[i] == Self.minus || bytes[i] == Self.plus) { exponentNegative = bytes[i] == Self.minus; i += 1 }
             var value = 0, exponentDigits = 0
             while i < stop, case let d = bytes[i] &- 48, d < 10 { value = min(value * 10 + Int(d), 100_000); exponentDigits += 1; i += 1 }
             guard exponentDigits > 0 else { return nil }
             exponent += exponentNegative ? -value : value
         }
-        guard i == stop else { return nil }
+        while i < stop && (bytes[i] == Self.space || bytes[i] == Self.tab) { i += 1 }
         var result = Double(mantissa)
         if exponent != 0 && mantissa != 0 {
             result = exponent > 0 ? result * power10(exponent) : result / power10(-exponent)
         }
-        return negative ? -result : result
+        return (negative ? -result : result, i)
     }
 
     private func power10(_ exponent: Int) -> Double {
