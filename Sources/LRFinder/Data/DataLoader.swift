@@ -44,7 +44,7 @@ public enum DataLoader {
                 try CSVParser(path: path, bytes: $0, labelColumn: labelColumn, header: header).parse()
             }
         }
-        guard dataset.classCount >= 2 else {
+        guard Set(dataset.labels).count >= 2 else {
             throw DataError(file: labelsPath ?? path, message: "only one class (label \(dataset.labels.first ?? 0)); a classifier needs at least two")
         }
         return dataset
