@@ -51,6 +51,10 @@ let package = Package(
             name: "LRPlotTests",
             dependencies: ["LRPlot"]
         ),
+        .testTarget(
+            name: "CommandLineTests",
+            dependencies: ["lrfind"]
+        ),
     ],
     swiftLanguageModes: [.v5]
 )

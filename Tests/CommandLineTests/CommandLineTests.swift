@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+/// Runs the built `lrfind` binary (beside the test bundle) and returns exit code, stdout, stderr.
+func runLRFind(_ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, output: String, error: String) {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lrfind")
+    let process = Process()
+    process.executableURL = binary
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    let output = Pipe(), error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+    let outData = output.fileHandleForReading.readDataToEndOfFile()
+    let errData = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+func scratchDirectory() -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("lrfind-cli-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
+@Suite struct CommandLineTests {
+    @Test func trainsOnDigitsAndPrintsJSON() throws {
+        let directory = scratchDirectory()
+        // Run from an unrelated folder: the bundled data must still be found.
+        let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../fixtures/datasets/digits.csv.gz").standardized.path
+        let run = try runLRFind(["train", "--data", digits, "--model", "dense:32,relu", "--epochs", "3", "--lr", "0.003", "--json"], in: directory)
+        #expect(run.status == 0, "\(run.error)")
+        let json = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as! [String: Any]
+        let result = json["result"] as! [String: Any]
+        let epochs = result["epochs"] as! [[String: Any]]
+        #expect(epochs.count == 3)
+        #expect((epochs[2]["validationAccuracy"] as! Double) > 0.85)
+        #expect(json["scaling"] as? String == "standardize")
+        #expect(((result["test"] as! [String: Any])["accuracy"] as! Double) > 0.85)
+        #expect(run.error.isEmpty, "no progress bar when stderr is not a terminal: \(run.error)")
+    }
+
+    @Test func defaultDataFromAnyFolder() throws {
+        let run = try runLRFind(["train", "--epochs", "1", "--model", "logreg", "--split", "600,200,200"], in: scratchDirectory())
+        #expect(run.status == 0, "\(run.error)")
+        #expect(run.output.contains("data mnist5k (600 train / 200 validation / 200 test, scaling max)"))
+        #expect(run.output.contains("test: loss"))
+    }
+
+    @Test(arguments: [
+        (["train", "--model", "dense:abc"], "lrfind: error: --model: model spec 'dense:abc': item 'dense:abc': unit count must be a positive integer"),
+        (["train", "--optimizer", "adagrad"], "lrfind: error: The value 'adagrad' is invalid for '--optimizer <optimizer>'"),
+        (["train", "--epochs", "0"], "lrfind: error: --epochs must be >= 1, got 0"),
+        (["train", "--momentum", "2"], "lrfind: error: --momentum must be in [0, 1), got 2.0"),
+        (["train", "--split", "1,2"], "lrfind: error: --split: expected three sizes"),
+        (["train", "--clip", "norm:-1"], "lrfind: error: --clip must be value:C or norm:C with C > 0, got 'norm:-1'"),
+        (["train", "--no-such-option"], "lrfind: error: Unknown option '--no-such-option'"),
+        (["train", "--threads", "0"], "lrfind: error: --threads must be >= 1, got 0"),
+    ])
+    func usageErrorsExitWithTwo(arguments: [String], message: String) throws {
+        let run = try runLRFind(arguments)
+        #expect(run.status == 2)
+        #expect(run.error.hasPrefix(message), "\(run.error)")
+        #expect(run.error.split(separator: "\n").count == 1, "one line: \(run.error)")
+        #expect(run.output.isEmpty)
+    }
+
+    @Test func dataErrorsExitWithOne() throws {
+        let directory = scratchDirectory()
+        let bad = directory.appendingPathComponent("bad.csv")
+        try "1,2,0\n3,oops,1\n".write(to: bad, atomically: true, encoding: .utf8)
+        let run = try runLRFind(["train", "--data", bad.path])
+        #expect(run.status == 1)
+        #expect(run.error == "lrfind: error: \(bad.path):2:2: not a number: 'oops'\n")
+        let missing = try runLRFind(["train", "--data", directory.appendingPathComponent("none.csv").path])
+        #expect(missing.status == 1)
+        #expect(missing.error == "lrfind: error: \(directory.appendingPathComponent("none.csv").path): no such file\n")
+    }
+
+    @Test func helpForEveryCommand() throws {
+        for command in [[], ["train"], ["bench"]] {
+            let run = try runLRFind(command + ["--help"])
+            #expect(run.status == 0)
+            #expect(run.output.contains("USAGE"))
+        }
+    }
+
+    @Test func verboseNamesKernelsAndThreads() throws {
+        let run = try runLRFind(["train", "--epochs", "1", "--model", "logreg", "--split", "300,100,100", "--threads", "2", "--verbose"])
+        #expect(run.status == 0)
+        #expect(run.error.contains("BLAS: OpenBLAS, kernels "))
+        #expect(run.error.contains("2 thread(s)"))
+    }
+
+    @Test func benchReportsJSON() throws {
+        let run = try runLRFind(["bench", "--model", "logreg", "--batch-sizes", "32", "--threads", "1", "--repeats", "1", "--steps", "5", "--warmup", "1", "--json"])
+        #expect(run.status == 0, "\(run.error)")
+        let json = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as! [String: Any]
+        let results = json["results"] as! [[String: Any]]
+        #expect(results.count == 1 && (results[0]["samplesPerSecond"] as! Double) > 0)
+        #expect(!(json["blasKernels"] as! String).isEmpty)
+    }
+}
