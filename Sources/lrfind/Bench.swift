@@ -42,10 +42,8 @@ struct Bench: ParsableCommand {
     func run() throws {
         let prepared = try data.request().prepare()
         let spec = try model.spec()
-        var random = RandomSource(seed: 0)
-        let network = Network(inputWidth: prepared.featureCount,
-                              layers: spec.layers(inputWidth: prepared.featureCount, classCount: prepared.classCount),
-                              initialization: model.initialization, random: &random)
+        let network = Network(spec: spec, inputWidth: prepared.featureCount, classCount: prepared.classCount,
+                              initialization: model.initialization, seed: 0)
         var rows: [BenchRow] = []
         if !json {
             print("model \(spec.description.isEmpty ? "logreg" : spec.description) (\(network.parameterCount) parameters), AdamW lr 1e-3, data \(prepared.name) train split (\(prepared.train.count) samples)")

@@ -55,10 +55,8 @@ struct Train: ParsableCommand {
         let loadStart = DispatchTime.now().uptimeNanoseconds
         let prepared = try request.prepare()
         let loadMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
-        var random = RandomSource(seed: seed)
-        let network = Network(inputWidth: prepared.featureCount,
-                              layers: spec.layers(inputWidth: prepared.featureCount, classCount: prepared.classCount),
-                              initialization: model.initialization, random: &random)
+        let network = Network(spec: spec, inputWidth: prepared.featureCount, classCount: prepared.classCount,
+                              initialization: model.initialization, seed: seed)
         if runtime.verbose {
             Terminal.note("data: \(prepared.name), \(prepared.featureCount) features, \(prepared.classCount) classes; split \(prepared.train.count) / \(prepared.validation.count) / \(prepared.test.count); scaling \(prepared.scaling.rawValue); loaded and prepared in \(String(format: "%.1f", loadMilliseconds)) ms")
             Terminal.note("model: \(network.layers.map(\.description).joined(separator: ",")) (\(network.parameterCount) parameters, init \(model.initialization.rawValue)); optimizer \(optimizer.summary)")

@@ -11,10 +11,7 @@ import Testing
 
     func makeTrainer(seed: UInt64, spec: String = "dense:64,relu", optimizer: any Optimizer = Adam.adamW()) -> Trainer {
         let data = Self.digits
-        var random = RandomSource(seed: seed)
-        let network = Network(inputWidth: data.featureCount,
-                              layers: try! ModelSpec(parsing: spec).layers(inputWidth: data.featureCount, classCount: data.classCount),
-                              random: &random)
+        let network = Network(spec: try! ModelSpec(parsing: spec), inputWidth: data.featureCount, classCount: data.classCount, seed: seed)
         return Trainer(network: network, optimizer: optimizer, seed: seed)
     }
 

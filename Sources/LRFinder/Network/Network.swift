@@ -47,6 +47,14 @@ public struct Network: Equatable, Sendable {
         self.parameters = values
     }
 
+    /// A classifier built from a model spec for data with `inputWidth` features and `classCount`
+    /// classes, its weights drawn from a stream seeded with `seed`.
+    public init(spec: ModelSpec, inputWidth: Int, classCount: Int, initialization: WeightInitialization = .pytorch, seed: UInt64) {
+        var random = RandomSource(seed: seed)
+        self.init(inputWidth: inputWidth, layers: spec.layers(inputWidth: inputWidth, classCount: classCount),
+                  initialization: initialization, random: &random)
+    }
+
     /// Width of the output (the number of classes for a classifier).
     public var outputWidth: Int {
         layers.reduce(inputWidth) { $1.outputWidth(inputWidth: $0) }

@@ -1,81 +1,161 @@
 import Foundation
 
-/// How an Adam-family optimizer applies weight decay.
-public enum WeightDecayMode: String, Sendable {
-    /// Added to the gradient (L2 penalty), as `torch.optim.Adam`.
-    case coupled
-    /// Applied to the weights directly, `p *= 1 - lr * wd`, as `torch.optim.AdamW`
-    /// (Loshchilov & Hutter 2019, "Decoupled Weight Decay Regularization").
-    case decoupled
-}
-
-/// Adam (Kingma & Ba 2015) with PyTorch's `torch.optim.Adam` / `AdamW` single-tensor update:
+/// Adam (Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization") with L2 weight decay
+/// added to the gradient, following the single-tensor update of PyTorch's `torch.optim.Adam`.
 ///
-///     g = grad (+ weightDecay * p when coupled);  p *= 1 - lr * weightDecay when decoupled
-///     t += 1;  m = beta1 * m + (1 - beta1) * g;  v = beta2 * v + (1 - beta2) * g^2
-///     vMax = max(vMax, v) with AMSGrad
-///     p -= lr / (1 - beta1^t) * m / (sqrt(v or vMax) / sqrt(1 - beta2^t) + eps)
+/// One step `t` (counted from 1), with `b1` the configured beta1 or the `momentum` passed to
+/// `update`:
+///
+///     g = grad + weightDecay * p
+///     m = lerp(m, g, 1 - b1)
+///     v = beta2 * v + (1 - beta2) * g * g
+///     vMax = max(vMax, v)                                   with AMSGrad; then v = vMax below
+///     p = p - lr / (1 - b1^t) * (m / (sqrt(v) / sqrt(1 - beta2^t) + epsilon))
+///
+/// `AdamW` is the same step with decoupled weight decay.
 public struct Adam: Optimizer {
-    /// Decay of the first moment (cycled by one-cycle schedules through `update`'s `momentum`).
+    /// Decay rate of the first-moment average; one-cycle schedules replace it per step through
+    /// `update`'s `momentum`.
     public var beta1: Float
-    /// Decay of the second moment.
+    /// Decay rate of the second-moment average.
     public var beta2: Float
-    /// Added to the denominator for stability.
+    /// Added to the denominator, after its bias correction.
     public var epsilon: Float
-    /// Weight-decay factor.
+    /// L2 penalty coefficient added to the gradient.
     public var weightDecay: Float
-    /// Coupled (Adam) or decoupled (AdamW) weight decay.
-    public var weightDecayMode: WeightDecayMode
-    /// Whether to use the AMSGrad maximum of second moments (Reddi et al. 2018).
+    /// Whether to divide by the running maximum of the second moment (AMSGrad, Reddi et al. 2018).
     public var amsgrad: Bool
-    /// Updates applied so far.
-    public private(set) var stepCount = 0
-    private var firstMoment: [Float] = []
-    private var secondMoment: [Float] = []
-    private var secondMomentMaximum: [Float] = []
+    private var moments = AdamMoments()
 
-    /// Adam with PyTorch's defaults (betas 0.9, 0.999, eps 1e-8, no weight decay).
-    public init(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0,
-                weightDecayMode: WeightDecayMode = .coupled, amsgrad: Bool = false) {
+    /// Adam with PyTorch's defaults: betas (0.9, 0.999), epsilon 1e-8, no weight decay, no AMSGrad.
+    public init(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0, amsgrad: Bool = false) {
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
         self.weightDecay = weightDecay
-        self.weightDecayMode = weightDecayMode
         self.amsgrad = amsgrad
     }
 
-    /// Applies one Adam update.
+    /// The number of steps taken so far.
+    public var stepCount: Int { moments.stepCount }
+
+    /// Applies one Adam step in place; `momentum`, when given, replaces beta1 for this step.
     public mutating func update(parameters: inout [Float], gradients: [Float], learningRate: Float, momentum: Float?) {
+        moments.step(parameters: &parameters, gradients: gradients, learningRate: learningRate,
+                     beta1: momentum ?? beta1, beta2: beta2, epsilon: epsilon, amsgrad: amsgrad,
+                     l2Penalty: weightDecay, decoupledDecay: 0)
+    }
+
+    /// beta1.
+    public var defaultMomentum: Float? { beta1 }
+
+    /// The settings in one line, e.g. `Adam(betas: 0.9, 0.999, eps: 1e-08, weight decay: 0.0)`.
+    public var summary: String {
+        "Adam(\(AdamMoments.describe(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, amsgrad: amsgrad)))"
+    }
+}
+
+/// AdamW (Loshchilov & Hutter 2019, "Decoupled Weight Decay Regularization"), following PyTorch's
+/// `torch.optim.AdamW`: each step first shrinks the weights, `p = p * (1 - lr * weightDecay)`,
+/// then takes the `Adam` step without any penalty in the gradient.
+public struct AdamW: Optimizer {
+    /// Decay rate of the first-moment average; one-cycle schedules replace it per step through
+    /// `update`'s `momentum`.
+    public var beta1: Float
+    /// Decay rate of the second-moment average.
+    public var beta2: Float
+    /// Added to the denominator, after its bias correction.
+    public var epsilon: Float
+    /// Decoupled decay coefficient: the weights shrink by `learningRate * weightDecay` per step.
+    public var weightDecay: Float
+    /// Whether to divide by the running maximum of the second moment (AMSGrad, Reddi et al. 2018).
+    public var amsgrad: Bool
+    private var moments = AdamMoments()
+
+    /// AdamW with PyTorch's defaults: betas (0.9, 0.999), epsilon 1e-8, weight decay 0.01, no AMSGrad.
+    public init(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01, amsgrad: Bool = false) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.amsgrad = amsgrad
+    }
+
+    /// The number of steps taken so far.
+    public var stepCount: Int { moments.stepCount }
+
+    /// Applies one AdamW step in place; `momentum`, when given, replaces beta1 for this step.
+    public mutating func update(parameters: inout [Float], gradients: [Float], learningRate: Float, momentum: Float?) {
+        moments.step(parameters: &parameters, gradients: gradients, learningRate: learningRate,
+                     beta1: momentum ?? beta1, beta2: beta2, epsilon: epsilon, amsgrad: amsgrad,
+                     l2Penalty: 0, decoupledDecay: weightDecay)
+    }
+
+    /// beta1.
+    public var defaultMomentum: Float? { beta1 }
+
+    /// The settings in one line, e.g. `AdamW(betas: 0.9, 0.999, eps: 1e-08, weight decay: 0.01)`.
+    public var summary: String {
+        "AdamW(\(AdamMoments.describe(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, amsgrad: amsgrad)))"
+    }
+}
+
+extension Adam {
+    /// An `AdamW` optimizer; the same as calling `AdamW(...)` directly.
+    public static func adamW(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01,
+                             amsgrad: Bool = false) -> AdamW {
+        AdamW(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, amsgrad: amsgrad)
+    }
+}
+
+/// The step count and moment buffers of `Adam` and `AdamW`, and the step they share
+/// (PyTorch's `_single_tensor_adam`).
+struct AdamMoments: Sendable {
+    private(set) var stepCount = 0
+    private var first: [Float] = []
+    private var second: [Float] = []
+    private var secondMaximum: [Float] = []
+
+    /// One Adam step. `l2Penalty` is added to the gradient (Adam); `decoupledDecay` shrinks the
+    /// weights before the step (AdamW). Buffers are allocated on the first step only.
+    mutating func step(parameters: inout [Float], gradients: [Float], learningRate: Float,
+                       beta1: Float, beta2: Float, epsilon: Float, amsgrad: Bool,
+                       l2Penalty: Float, decoupledDecay: Float) {
         let count = parameters.count
-        precondition(gradients.count == count)
-        if firstMoment.isEmpty {
-            firstMoment = [Float](repeating: 0, count: count)
-            secondMoment = [Float](repeating: 0, count: count)
-            if amsgrad { secondMomentMaximum = [Float](repeating: 0, count: count) }
+        precondition(gradients.count == count, "Adam: \(gradients.count) gradients for \(count) parameters")
+        if first.isEmpty {
+            first = [Float](repeating: 0, count: count)
+            second = [Float](repeating: 0, count: count)
         }
+        if amsgrad && secondMaximum.isEmpty { secondMaximum = [Float](repeating: 0, count: count) }
+        precondition(first.count == count, "Adam: parameter count changed from \(first.count) to \(count)")
         stepCount += 1
-        let b1 = momentum ?? beta1, b2 = beta2, eps = epsilon
-        let step = Float(stepCount)
-        let biasCorrection1 = 1 - Foundation.pow(b1, step)
-        let biasCorrection2Root = (1 - Foundation.pow(b2, step)).squareRoot()
-        let stepSize = learningRate / biasCorrection1
-        let coupledDecay: Float = weightDecayMode == .coupled ? weightDecay : 0
-        let shrink: Float = weightDecayMode == .decoupled ? 1 - learningRate * weightDecay : 1
-        let amsgrad = self.amsgrad
+
+        // Scalars in double precision, rounded once to Float, as PyTorch does with Python floats.
+        let t = Double(stepCount), lr = Double(learningRate)
+        let stepSize = Float(lr / (1 - Foundation.pow(Double(beta1), t)))
+        let correction2Root = Float((1 - Foundation.pow(Double(beta2), t)).squareRoot())
+        let shrink = Float(1 - lr * Double(decoupledDecay))
+        let shrinks = decoupledDecay != 0, penalizes = l2Penalty != 0
+        let weight1 = 1 - beta1, weight2 = 1 - beta2
+
         parameters.withUnsafeMutableBufferPointer { p in
             gradients.withUnsafeBufferPointer { grad in
-                firstMoment.withUnsafeMutableBufferPointer { m in
-                    secondMoment.withUnsafeMutableBufferPointer { v in
-                        secondMomentMaximum.withUnsafeMutableBufferPointer { vMax in
+                first.withUnsafeMutableBufferPointer { m in
+                    second.withUnsafeMutableBufferPointer { v in
+                        secondMaximum.withUnsafeMutableBufferPointer { vMax in
                             for i in 0..<count {
-                                p[i] *= shrink
-                                let g = grad[i] + coupledDecay * p[i]
-                                m[i] += (g - m[i]) * (1 - b1)
-                                v[i] = b2 * v[i] + (1 - b2) * g * g
-                                var second = v[i]
-                                if amsgrad { vMax[i] = Swift.max(vMax[i], v[i]); second = vMax[i] }
-                                p[i] -= stepSize * m[i] / (second.squareRoot() / biasCorrection2Root + eps)
+                                if shrinks { p[i] *= shrink }
+                                let g = penalizes ? grad[i] + l2Penalty * p[i] : grad[i]
+                                m[i] = interpolate(from: m[i], to: g, by: weight1)
+                                v[i] = beta2 * v[i] + weight2 * g * g
+                                var s = v[i]
+                                if amsgrad {
+                                    vMax[i] = Swift.max(vMax[i], s)
+                                    s = vMax[i]
+                                }
+                                let denominator = s.squareRoot() / correction2Root + epsilon
+                                p[i] = p[i] - stepSize * (m[i] / denominator)
                             }
                         }
                     }
@@ -84,19 +164,8 @@ public struct Adam: Optimizer {
         }
     }
 
-    /// beta1.
-    public var defaultMomentum: Float? { beta1 }
-
-    /// `Adam(betas: 0.9, 0.999, eps: 1e-08, weight decay: 0)`, or `AdamW(...)` when decoupled.
-    public var summary: String {
-        "\(weightDecayMode == .decoupled ? "AdamW" : "Adam")(betas: \(beta1), \(beta2), eps: \(epsilon), weight decay: \(weightDecay)\(amsgrad ? ", amsgrad" : ""))"
-    }
-}
-
-extension Adam {
-    /// AdamW: Adam with decoupled weight decay and `torch.optim.AdamW`'s defaults (weight decay 0.01).
-    public static func adamW(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01,
-                             amsgrad: Bool = false) -> Adam {
-        Adam(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, weightDecayMode: .decoupled, amsgrad: amsgrad)
+    /// `betas: 0.9, 0.999, eps: 1e-08, weight decay: 0.01` plus `, amsgrad` when on.
+    static func describe(beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float, amsgrad: Bool) -> String {
+        "betas: \(beta1), \(beta2), eps: \(epsilon), weight decay: \(weightDecay)\(amsgrad ? ", amsgrad" : "")"
     }
 }

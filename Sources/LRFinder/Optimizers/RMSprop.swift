@@ -1,25 +1,32 @@
-/// RMSprop (Hinton, Coursera lecture 6e, 2012) with PyTorch's `torch.optim.RMSprop` update:
+/// RMSprop (Hinton, "Neural Networks for Machine Learning", Coursera lecture 6e, 2012), following
+/// the single-tensor update of PyTorch's `torch.optim.RMSprop`; the centered variant is Graves 2013,
+/// "Generating Sequences With Recurrent Neural Networks".
+///
+/// One step, with `mu` the configured momentum or the `momentum` passed to `update`:
 ///
 ///     g = grad + weightDecay * p
-///     s = alpha * s + (1 - alpha) * g^2
-///     centered: a = alpha * a + (1 - alpha) * g;  d = sqrt(s - a^2) + eps   else d = sqrt(s) + eps
-///     momentum > 0: buf = momentum * buf + g / d;  p -= lr * buf      else p -= lr * g / d
+///     s = alpha * s + (1 - alpha) * g * g
+///     centered:  a = lerp(a, g, 1 - alpha);  d = sqrt(s - a * a) + epsilon
+///     otherwise: d = sqrt(s) + epsilon
+///     mu > 0:    buf = mu * buf + g / d;  p = p - lr * buf
+///     otherwise: p = p - lr * (g / d)
 public struct RMSprop: Optimizer {
     /// Smoothing constant of the squared-gradient average.
     public var alpha: Float
-    /// Added to the denominator.
+    /// Added to the denominator, after the square root.
     public var epsilon: Float
-    /// L2 penalty added to the gradient.
+    /// L2 penalty coefficient added to the gradient.
     public var weightDecay: Float
-    /// Momentum factor (0: none).
+    /// Momentum factor; 0 means none.
     public var momentum: Float
-    /// Whether to divide by the gradient's estimated variance instead of its second moment.
+    /// Whether to normalize by the gradient's estimated variance instead of its second moment.
     public var centered: Bool
     private var squareAverage: [Float] = []
     private var gradientAverage: [Float] = []
-    private var buffer: [Float] = []
+    private var momentumBuffer: [Float] = []
 
-    /// RMSprop with PyTorch's defaults (alpha 0.99, eps 1e-8, no weight decay, no momentum).
+    /// RMSprop with PyTorch's defaults: alpha 0.99, epsilon 1e-8, no weight decay, no momentum,
+    /// not centered.
     public init(alpha: Float = 0.99, epsilon: Float = 1e-8, weightDecay: Float = 0, momentum: Float = 0, centered: Bool = false) {
         self.alpha = alpha
         self.epsilon = epsilon
@@ -28,37 +35,36 @@ public struct RMSprop: Optimizer {
         self.centered = centered
     }
 
-    /// Applies one RMSprop update.
+    /// Applies one RMSprop step in place; `momentum`, when given, replaces the configured momentum.
     public mutating func update(parameters: inout [Float], gradients: [Float], learningRate: Float, momentum override: Float?) {
         let count = parameters.count
-        precondition(gradients.count == count)
+        precondition(gradients.count == count, "RMSprop: \(gradients.count) gradients for \(count) parameters")
         let mu = override ?? momentum
-        if squareAverage.isEmpty {
-            squareAverage = [Float](repeating: 0, count: count)
-            if centered { gradientAverage = [Float](repeating: 0, count: count) }
-        }
-        if mu > 0 && buffer.isEmpty { buffer = [Float](repeating: 0, count: count) }
-        let alpha = self.alpha, eps = epsilon, decay = weightDecay, centered = self.centered
+        let alpha = self.alpha, weight = 1 - alpha, eps = epsilon, decay = weightDecay
+        let centered = self.centered, lr = learningRate
+        if squareAverage.isEmpty { squareAverage = [Float](repeating: 0, count: count) }
+        if centered && gradientAverage.isEmpty { gradientAverage = [Float](repeating: 0, count: count) }
+        if mu > 0 && momentumBuffer.isEmpty { momentumBuffer = [Float](repeating: 0, count: count) }
+        precondition(squareAverage.count == count, "RMSprop: parameter count changed from \(squareAverage.count) to \(count)")
         parameters.withUnsafeMutableBufferPointer { p in
             gradients.withUnsafeBufferPointer { grad in
                 squareAverage.withUnsafeMutableBufferPointer { s in
                     gradientAverage.withUnsafeMutableBufferPointer { a in
-                        buffer.withUnsafeMutableBufferPointer { b in
+                        momentumBuffer.withUnsafeMutableBufferPointer { buf in
                             for i in 0..<count {
-                                let g = grad[i] + decay * p[i]
-                                s[i] = alpha * s[i] + (1 - alpha) * g * g
-                                let denominator: Float
+                                let g = decay != 0 ? grad[i] + decay * p[i] : grad[i]
+                                s[i] = alpha * s[i] + weight * g * g
+                                var variance = s[i]
                                 if centered {
-                                    a[i] += (g - a[i]) * (1 - alpha)
-                                    denominator = (s[i] - a[i] * a[i]).squareRoot() + eps
-                                } else {
-                                    denominator = s[i].squareRoot() + eps
+                                    a[i] = interpolate(from: a[i], to: g, by: weight)
+                                    variance = variance - a[i] * a[i]
                                 }
+                                let denominator = variance.squareRoot() + eps
                                 if mu > 0 {
-                                    b[i] = mu * b[i] + g / denominator
-                                    p[i] -= learningRate * b[i]
+                                    buf[i] = mu * buf[i] + g / denominator
+                                    p[i] = p[i] - lr * buf[i]
                                 } else {
-                                    p[i] -= learningRate * g / denominator
+                                    p[i] = p[i] - lr * (g / denominator)
                                 }
                             }
                         }
@@ -68,10 +74,10 @@ public struct RMSprop: Optimizer {
         }
     }
 
-    /// The momentum, when there is one.
+    /// The configured momentum when it is positive, otherwise nil.
     public var defaultMomentum: Float? { momentum > 0 ? momentum : nil }
 
-    /// `RMSprop(alpha: 0.99, eps: 1e-08, weight decay: 0, momentum: 0)`.
+    /// The settings in one line, e.g. `RMSprop(alpha: 0.99, eps: 1e-08, weight decay: 0.0, momentum: 0.0)`.
     public var summary: String {
         "RMSprop(alpha: \(alpha), eps: \(epsilon), weight decay: \(weightDecay), momentum: \(momentum)\(centered ? ", centered" : ""))"
     }
