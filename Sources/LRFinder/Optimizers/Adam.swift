@@ -100,14 +100,6 @@ public struct AdamW: Optimizer {
     }
 }
 
-extension Adam {
-    /// An `AdamW` optimizer; the same as calling `AdamW(...)` directly.
-    public static func adamW(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01,
-                             amsgrad: Bool = false) -> AdamW {
-        AdamW(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, amsgrad: amsgrad)
-    }
-}
-
 /// The step count and moment buffers of `Adam` and `AdamW`, and the step they share
 /// (PyTorch's `_single_tensor_adam`).
 struct AdamMoments: Sendable {

@@ -1,29 +1,34 @@
-/// Gradient clipping applied to the flat gradient before an update.
+/// A rule that limits the flat gradient before the optimizer step.
 public enum GradientClipping: Equatable, Sendable {
-    /// No clipping.
+    /// Leaves the gradient unchanged.
     case none
-    /// Clamp every element to [-limit, limit] (PyTorch's `clip_grad_value_`).
+    /// Clamps every element to `[-limit, limit]`, as PyTorch's `torch.nn.utils.clip_grad_value_`.
     case value(Float)
-    /// Scale the whole gradient so that its L2 norm is at most `limit`: by
-    /// `limit / (norm + 1e-6)` when that is below 1 (PyTorch's `clip_grad_norm_`, norm type 2).
+    /// Rescales the whole gradient when its L2 norm exceeds `limit`, as PyTorch's
+    /// `torch.nn.utils.clip_grad_norm_` with `norm_type=2`:
+    /// `coefficient = limit / (norm + 1e-6)`; when `coefficient < 1`, every element is multiplied by it.
     case norm(Float)
 
-    /// Clips `gradients` in place and returns their global L2 norm before clipping.
+    /// Clips `gradients` in place.
+    /// - Returns: the global L2 norm of `gradients` before clipping, summed in double precision.
     @discardableResult
     public func apply(to gradients: inout [Float]) -> Float {
-        var sum = 0.0
         gradients.withUnsafeMutableBufferPointer { g in
-            for value in g { sum += Double(value) * Double(value) }
+            var sumOfSquares = 0.0
+            for value in g { sumOfSquares += Double(value) * Double(value) }
+            let norm = sumOfSquares.squareRoot()
             switch self {
             case .none:
                 break
             case let .value(limit):
                 for i in g.indices { g[i] = Swift.min(Swift.max(g[i], -limit), limit) }
             case let .norm(limit):
-                let coefficient = Float(Double(limit) / (sum.squareRoot() + 1e-6))
-                if coefficient < 1 { for i in g.indices { g[i] *= coefficient } }
+                let coefficient = Float(Double(limit) / (norm + 1e-6))
+                if coefficient < 1 {
+                    for i in g.indices { g[i] *= coefficient }
+                }
             }
+            return Float(norm)
         }
-        return Float(sum.squareRoot())
     }
 }

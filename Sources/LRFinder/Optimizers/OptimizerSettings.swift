@@ -2,52 +2,93 @@
 public enum OptimizerKind: String, CaseIterable, Sendable {
     /// `SGD`.
     case sgd
-    /// `Adam` with L2 weight decay.
+    /// `Adam`, with L2 weight decay.
     case adam
-    /// `Adam` with decoupled weight decay.
+    /// `AdamW`, with decoupled weight decay.
     case adamw
     /// `RMSprop`.
     case rmsprop
 
-    /// PyTorch's default learning rate for this optimizer (`torch.optim`: SGD and Adam-family
-    /// 1e-3, RMSprop 1e-2).
+    /// PyTorch's default learning rate for this optimizer: 1e-3 for `torch.optim.SGD` (since
+    /// PyTorch 2.2), `Adam` and `AdamW`; 1e-2 for `torch.optim.RMSprop`.
     public var defaultLearningRate: Float {
-        self == .rmsprop ? 1e-2 : 1e-3
+        switch self {
+        case .sgd, .adam, .adamw: 1e-3
+        case .rmsprop: 1e-2
+        }
     }
 }
 
-/// An optimizer's name and settings; nil takes the optimizer's PyTorch default.
+/// An optimizer's name and settings, as given on the command line; nil takes the optimizer's
+/// PyTorch default.
 public struct OptimizerSettings: Equatable, Sendable {
-    /// Which optimizer.
+    /// Which optimizer to build.
     public var kind: OptimizerKind
-    /// SGD or RMSprop momentum.
+    /// SGD or RMSprop momentum (default 0).
     public var momentum: Float?
-    /// SGD dampening.
+    /// Adam or AdamW beta1 (default 0.9).
+    public var beta1: Float?
+    /// Adam or AdamW beta2 (default 0.999).
+    public var beta2: Float?
+    /// Adam, AdamW or RMSprop epsilon (default 1e-8).
+    public var epsilon: Float?
+    /// Weight decay: decoupled for AdamW (default 0.01), an L2 penalty otherwise (default 0).
+    public var weightDecay: Float?
+    /// SGD dampening (default 0).
     public var dampening: Float?
     /// SGD Nesterov momentum.
-    public var nesterov = false
-    /// Adam beta1.
-    public var beta1: Float?
-    /// Adam beta2.
-    public var beta2: Float?
-    /// Adam or RMSprop epsilon.
-    public var epsilon: Float?
-    /// Weight decay (AdamW default 0.01, others 0).
-    public var weightDecay: Float?
-    /// RMSprop alpha.
+    public var nesterov: Bool
+    /// RMSprop smoothing constant (default 0.99).
     public var alpha: Float?
     /// Centered RMSprop.
-    public var centered = false
+    public var centered: Bool
     /// AMSGrad for Adam and AdamW.
-    public var amsgrad = false
+    public var amsgrad: Bool
 
-    /// Settings for `kind` with every value at its default.
-    public init(kind: OptimizerKind) { self.kind = kind }
+    /// Settings for `kind`; every value left out takes its default.
+    public init(kind: OptimizerKind, momentum: Float? = nil, beta1: Float? = nil, beta2: Float? = nil,
+                epsilon: Float? = nil, weightDecay: Float? = nil, dampening: Float? = nil, nesterov: Bool = false,
+                alpha: Float? = nil, centered: Bool = false, amsgrad: Bool = false) {
+        self.kind = kind
+        self.momentum = momentum
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.dampening = dampening
+        self.nesterov = nesterov
+        self.alpha = alpha
+        self.centered = centered
+        self.amsgrad = amsgrad
+    }
 
-    /// The configured optimizer; throws a one-line `OptimizerSettingsError` naming the option at fault.
+    /// The configured optimizer.
+    /// - Throws: `OptimizerSettingsError`, one line naming the option: a value out of range, an
+    ///   option the optimizer does not have, or Nesterov without momentum.
     public func makeOptimizer() throws -> any Optimizer {
-        func check(_ value: Float?, _ option: String, _ range: String, _ valid: (Float) -> Bool) throws {
-            if let value, !(value.isFinite && valid(value)) {
+        try checkRanges()
+        try checkApplicability()
+        switch kind {
+        case .sgd:
+            if nesterov && ((momentum ?? 0) <= 0 || (dampening ?? 0) != 0) {
+                throw OptimizerSettingsError(description: "--nesterov needs --momentum > 0 and --dampening 0")
+            }
+            return try SGD(momentum: momentum ?? 0, dampening: dampening ?? 0, nesterov: nesterov, weightDecay: weightDecay ?? 0)
+        case .adam:
+            return Adam(beta1: beta1 ?? 0.9, beta2: beta2 ?? 0.999, epsilon: epsilon ?? 1e-8, weightDecay: weightDecay ?? 0,
+                        amsgrad: amsgrad)
+        case .adamw:
+            return AdamW(beta1: beta1 ?? 0.9, beta2: beta2 ?? 0.999, epsilon: epsilon ?? 1e-8, weightDecay: weightDecay ?? 0.01,
+                         amsgrad: amsgrad)
+        case .rmsprop:
+            return RMSprop(alpha: alpha ?? 0.99, epsilon: epsilon ?? 1e-8, weightDecay: weightDecay ?? 0, momentum: momentum ?? 0,
+                           centered: centered)
+        }
+    }
+
+    private func checkRanges() throws {
+        func check(_ value: Float?, _ option: String, _ range: String, _ isValid: (Float) -> Bool) throws {
+            if let value, !(value.isFinite && isValid(value)) {
                 throw OptimizerSettingsError(description: "--\(option) must be \(range), got \(value)")
             }
         }
@@ -58,37 +99,30 @@ public struct OptimizerSettings: Equatable, Sendable {
         try check(alpha, "alpha", "in [0, 1)") { $0 >= 0 && $0 < 1 }
         try check(momentum, "momentum", "in [0, 1)") { $0 >= 0 && $0 < 1 }
         try check(dampening, "dampening", "in [0, 1]") { $0 >= 0 && $0 <= 1 }
-        func reject(_ option: String, _ present: Bool) throws {
-            if present { throw OptimizerSettingsError(description: "--\(option) does not apply to \(kind.rawValue)") }
+    }
+
+    private func checkApplicability() throws {
+        func reject(_ option: String, when isSet: Bool) throws {
+            if isSet { throw OptimizerSettingsError(description: "--\(option) does not apply to \(kind.rawValue)") }
         }
         let isAdam = kind == .adam || kind == .adamw
-        try reject("beta1", beta1 != nil && !isAdam)
-        try reject("beta2", beta2 != nil && !isAdam)
-        try reject("amsgrad", amsgrad && !isAdam)
-        try reject("momentum", momentum != nil && isAdam)
-        try reject("dampening", dampening != nil && kind != .sgd)
-        try reject("nesterov", nesterov && kind != .sgd)
-        try reject("alpha", alpha != nil && kind != .rmsprop)
-        try reject("centered", centered && kind != .rmsprop)
-        try reject("eps", epsilon != nil && kind == .sgd)
-        switch kind {
-        case .sgd:
-            if nesterov && ((momentum ?? 0) <= 0 || (dampening ?? 0) != 0) {
-                throw OptimizerSettingsError(description: "--nesterov needs --momentum > 0 and --dampening 0")
-            }
-            return SGD(momentum: momentum ?? 0, dampening: dampening ?? 0, nesterov: nesterov, weightDecay: weightDecay ?? 0)
-        case .adam:
-            return Adam(beta1: beta1 ?? 0.9, beta2: beta2 ?? 0.999, epsilon: epsilon ?? 1e-8, weightDecay: weightDecay ?? 0, amsgrad: amsgrad)
-        case .adamw:
-            return Adam.adamW(beta1: beta1 ?? 0.9, beta2: beta2 ?? 0.999, epsilon: epsilon ?? 1e-8, weightDecay: weightDecay ?? 0.01, amsgrad: amsgrad)
-        case .rmsprop:
-            return RMSprop(alpha: alpha ?? 0.99, epsilon: epsilon ?? 1e-8, weightDecay: weightDecay ?? 0, momentum: momentum ?? 0, centered: centered)
-        }
+        try reject("beta1", when: beta1 != nil && !isAdam)
+        try reject("beta2", when: beta2 != nil && !isAdam)
+        try reject("amsgrad", when: amsgrad && !isAdam)
+        try reject("momentum", when: momentum != nil && isAdam)
+        try reject("dampening", when: dampening != nil && kind != .sgd)
+        try reject("nesterov", when: nesterov && kind != .sgd)
+        try reject("alpha", when: alpha != nil && kind != .rmsprop)
+        try reject("centered", when: centered && kind != .rmsprop)
+        try reject("eps", when: epsilon != nil && kind == .sgd)
     }
 }
 
-/// An optimizer setting out of range or not applicable, in one line naming the option.
+/// An invalid optimizer setting, described in one line that names the setting.
 public struct OptimizerSettingsError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// The message.
+    /// The message, e.g. `--momentum must be in [0, 1), got 1.5`.
     public var description: String
+
+    /// An error with `description` as its message.
+    public init(description: String) { self.description = description }
 }
