@@ -22,7 +22,7 @@ func writeBytes(_ bytes: [UInt8], named name: String, in directory: URL, gzip: B
         _ = bytes.withUnsafeBufferPointer { gzwrite(file, $0.baseAddress, UInt32($0.count)) }
         gzclose(file)
     } else {
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
     }
     return path
 }

@@ -131,23 +131,45 @@ struct AdamMoments: Sendable {
         let shrinks = decoupledDecay != 0, penalizes = l2Penalty != 0
         let weight1 = 1 - beta1, weight2 = 1 - beta2
 
+        let anchoredAtStart = weight1.magnitude < 0.5
         parameters.withUnsafeMutableBufferPointer { p in
             gradients.withUnsafeBufferPointer { grad in
                 first.withUnsafeMutableBufferPointer { m in
                     second.withUnsafeMutableBufferPointer { v in
-                        secondMaximum.withUnsafeMutableBufferPointer { vMax in
-                            for i in 0..<count {
-                                if shrinks { p[i] *= shrink }
-                                let g = penalizes ? grad[i] + l2Penalty * p[i] : grad[i]
-                                m[i] = interpolate(from: m[i], to: g, by: weight1)
-                                v[i] = beta2 * v[i] + weight2 * g * g
-                                var s = v[i]
-                                if amsgrad {
-                                    vMax[i] = Swift.max(vMax[i], s)
-                                    s = vMax[i]
+                        let p = p.baseAddress!, grad = grad.baseAddress!, m = m.baseAddress!, v = v.baseAddress!
+                        // The loop is split on every per-call constant (decoupled decay, L2 penalty,
+                        // AMSGrad, lerp's rounding form) so that each copy has no branch inside and
+                        // vectorizes; every copy does the operations of the one-element step above
+                        // in the same order, so the result is the same bit for bit.
+                        @inline(__always) func run(_ shrinks: Bool, _ penalizes: Bool, _ anchoredAtStart: Bool,
+                                                   _ vMax: UnsafeMutablePointer<Float>?) {
+                            forEachChunk(of: count) { chunk in
+                                for i in chunk {
+                                    var parameter = p[i]
+                                    if shrinks { parameter *= shrink }
+                                    let g = penalizes ? grad[i] + l2Penalty * parameter : grad[i]
+                                    let moment = anchoredAtStart ? m[i] + weight1 * (g - m[i]) : g - (g - m[i]) * (1 - weight1)
+                                    m[i] = moment
+                                    let variance = beta2 * v[i] + weight2 * g * g
+                                    v[i] = variance
+                                    var s = variance
+                                    if let vMax {
+                                        s = Swift.max(vMax[i], s)
+                                        vMax[i] = s
+                                    }
+                                    let denominator = s.squareRoot() / correction2Root + epsilon
+                                    p[i] = parameter - stepSize * (moment / denominator)
                                 }
-                                let denominator = s.squareRoot() / correction2Root + epsilon
-                                p[i] = p[i] - stepSize * (m[i] / denominator)
+                            }
+                        }
+                        if amsgrad {
+                            secondMaximum.withUnsafeMutableBufferPointer { run(shrinks, penalizes, anchoredAtStart, $0.baseAddress!) }
+                        } else {
+                            switch (shrinks, penalizes, anchoredAtStart) {
+                            case (true, false, true): run(true, false, true, nil)
+                            case (false, true, true): run(false, true, true, nil)
+                            case (false, false, true): run(false, false, true, nil)
+                            default: run(shrinks, penalizes, anchoredAtStart, nil)
                             }
                         }
                     }
