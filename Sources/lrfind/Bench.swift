@@ -30,6 +30,9 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: "Untimed warm-up steps per configuration.")
     var warmup: Int = 20
 
+    @Flag(name: .long, help: "Measure every configuration a second time while another process keeps one core busy (a shared machine).")
+    var withLoad = false
+
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
@@ -48,16 +51,22 @@ struct Bench: ParsableCommand {
         if !json {
             print("model \(spec.description.isEmpty ? "logreg" : spec.description) (\(network.parameterCount) parameters), AdamW lr 1e-3, data \(prepared.name) train split (\(prepared.train.count) samples)")
             print("BLAS: OpenBLAS \(BLASRuntime.configuration), kernels \(BLASRuntime.coreName), OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)")")
-            print("threads  batch  samples/s (median)  ms/step  repeats (samples/s)")
+            print("threads  batch  load       samples/s (median)  ms/step  repeats (samples/s)")
         }
-        for threadCount in threads {
-            BLASRuntime.setThreadCount(threadCount)
-            for batchSize in batchSizes {
-                let row = measure(network: network, data: prepared.train, batchSize: batchSize, threads: threadCount)
-                rows.append(row)
-                if !json {
-                    print(String(format: "%-8d %-6d %-19.0f %-8.3f %@", threadCount, batchSize, row.samplesPerSecond, row.millisecondsPerStep,
-                                 row.repeats.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
+        for busy in withLoad ? [false, true] : [false] {
+            let load = busy ? try BusyCore() : nil
+            defer { load?.stop() }
+            for threadCount in threads {
+                BLASRuntime.setThreadCount(threadCount)
+                for batchSize in batchSizes {
+                    var row = measure(network: network, data: prepared.train, batchSize: batchSize, threads: threadCount)
+                    row.load = busy ? "busy-core" : "none"
+                    rows.append(row)
+                    if !json {
+                        print(String(format: "%-8d %-6d ", threadCount, batchSize) + row.load.padding(toLength: 11, withPad: " ", startingAt: 0)
+                              + String(format: "%-19.0f %-8.3f %@", row.samplesPerSecond,
+                                     row.millisecondsPerStep, row.repeats.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
+                    }
                 }
             }
         }
@@ -98,6 +107,8 @@ struct Bench: ParsableCommand {
 /// One measured configuration.
 struct BenchRow: Encodable {
     let threads: Int
+    /// `none`, or `busy-core` while another process spins on one core.
+    var load = "none"
     let batchSize: Int
     let samplesPerSecond: Double
     let millisecondsPerStep: Double
@@ -114,4 +125,44 @@ struct BenchReport: Encodable {
     let steps: Int
     let repeatCount: Int
     let results: [BenchRow]
+}
+
+/// Another process that keeps one core busy (`lrfind spin`), for measuring on a shared machine.
+struct BusyCore {
+    private let process: Process
+
+    /// Starts the spinning process; it also ends by itself after `seconds` or when this process dies.
+    init(seconds: Int = 600) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+        if let path = Bundle.main.executablePath { process.executableURL = URL(fileURLWithPath: path) }
+        process.arguments = ["spin", "--seconds", String(seconds)]
+        do { try process.run() } catch { throw RunError("cannot start the load process: \(error.localizedDescription)") }
+        usleep(200_000)   // let it get scheduled before measuring
+    }
+
+    /// Ends the spinning process.
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+/// `lrfind spin`: burns one core until a deadline or until its parent goes away (hidden; the
+/// load generator of `lrfind bench --with-load`).
+struct Spin: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Keep one core busy (used by bench --with-load).", shouldDisplay: false)
+
+    @Option(name: .long, help: "Stop after this many seconds.")
+    var seconds: Int = 600
+
+    func run() throws {
+        let parent = getppid()
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(max(seconds, 0)) * 1_000_000_000
+        var x: UInt64 = 0x9E37_79B9_7F4A_7C15
+        while DispatchTime.now().uptimeNanoseconds < deadline && getppid() == parent {
+            for _ in 0..<1_000_000 { x = x &* 6_364_136_223_846_793_005 &+ 1 }
+        }
+        if x == 0 { print(x) }   // keeps the loop from being optimised away
+    }
 }

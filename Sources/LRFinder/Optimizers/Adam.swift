@@ -143,23 +143,21 @@ struct AdamMoments: Sendable {
                         // in the same order, so the result is the same bit for bit.
                         @inline(__always) func run(_ shrinks: Bool, _ penalizes: Bool, _ anchoredAtStart: Bool,
                                                    _ vMax: UnsafeMutablePointer<Float>?) {
-                            forEachChunk(of: count) { chunk in
-                                for i in chunk {
-                                    var parameter = p[i]
-                                    if shrinks { parameter *= shrink }
-                                    let g = penalizes ? grad[i] + l2Penalty * parameter : grad[i]
-                                    let moment = anchoredAtStart ? m[i] + weight1 * (g - m[i]) : g - (g - m[i]) * (1 - weight1)
-                                    m[i] = moment
-                                    let variance = beta2 * v[i] + weight2 * g * g
-                                    v[i] = variance
-                                    var s = variance
-                                    if let vMax {
-                                        s = Swift.max(vMax[i], s)
-                                        vMax[i] = s
-                                    }
-                                    let denominator = s.squareRoot() / correction2Root + epsilon
-                                    p[i] = parameter - stepSize * (moment / denominator)
+                            for i in 0..<count {
+                                var parameter = p[i]
+                                if shrinks { parameter *= shrink }
+                                let g = penalizes ? grad[i] + l2Penalty * parameter : grad[i]
+                                let moment = anchoredAtStart ? m[i] + weight1 * (g - m[i]) : g - (g - m[i]) * (1 - weight1)
+                                m[i] = moment
+                                let variance = beta2 * v[i] + weight2 * g * g
+                                v[i] = variance
+                                var s = variance
+                                if let vMax {
+                                    s = Swift.max(vMax[i], s)
+                                    vMax[i] = s
                                 }
+                                let denominator = s.squareRoot() / correction2Root + epsilon
+                                p[i] = parameter - stepSize * (moment / denominator)
                             }
                         }
                         if amsgrad {
