@@ -18,6 +18,9 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Epochs.")
     var epochs: Int = 10
 
+    @Option(name: .long, help: ArgumentHelp("Learning-rate schedule, e.g. cyclic:base=1e-5,max=1.6e-3,step-up=5,mode=triangular2 or onecycle:max=0.01,pct-start=0.3 (docs/schedules.md lists them all). Its base rate is --lr.", valueName: "spec"))
+    var schedule: String?
+
     @Option(name: .long, help: "Batch size.")
     var batchSize: Int = 64
 
@@ -51,6 +54,8 @@ struct Train: ParsableCommand {
         configuration.clipping = try self.optimizer.clipping()
         configuration.seed = seed
         if earlyStop > 0 { configuration.earlyStopping = EarlyStopping(metric: monitor, patience: earlyStop) }
+        let scheduleSpec: ScheduleSpec?
+        do { scheduleSpec = try schedule.map(ScheduleSpec.init(parsing:)) } catch { throw ValidationError("--schedule: \(error)") }
 
         let loadStart = DispatchTime.now().uptimeNanoseconds
         let prepared = try request.prepare()
@@ -62,15 +67,24 @@ struct Train: ParsableCommand {
             Terminal.note("model: \(network.layers.map(\.description).joined(separator: ",")) (\(network.parameterCount) parameters, init \(model.initialization.rawValue)); optimizer \(optimizer.summary)")
         }
         var trainer = Trainer(network: network, optimizer: optimizer, seed: seed)
+        let scheduler = try scheduleSpec.map { spec -> Scheduler in
+            let batches = (prepared.train.count + batchSize - 1) / batchSize
+            do {
+                return try Scheduler(spec: spec, initialLearningRate: Double(configuration.learningRate),
+                                     initialMomentum: optimizer.defaultMomentum.map(Double.init),
+                                     runLength: spec.unit == .batch ? epochs * batches : epochs)
+            } catch { throw ValidationError("--schedule: \(error)") }
+        }
         let showTable = !runtime.json
         if showTable {
-            print("data \(prepared.name) (\(prepared.train.count) train / \(prepared.validation.count) validation / \(prepared.test.count) test, scaling \(prepared.scaling.rawValue)), model \(spec.description.isEmpty ? "logreg" : spec.description), \(optimizer.summary), lr \(format(Double(configuration.learningRate)))")
+            print("data \(prepared.name) (\(prepared.train.count) train / \(prepared.validation.count) validation / \(prepared.test.count) test, scaling \(prepared.scaling.rawValue)), model \(spec.description.isEmpty ? "logreg" : spec.description), \(optimizer.summary), lr \(format(Double(configuration.learningRate)))" + (schedule.map { ", schedule \($0) (per \(scheduleSpec!.unit.rawValue))" } ?? ""))
             print(EpochTable.header)
         }
         var bar = ProgressBar(label: "train", total: epochs * ((prepared.train.count + batchSize - 1) / batchSize), enabled: !runtime.quiet)
         Interrupt.install()
         let result = trainer.train(
             train: prepared.train, validation: prepared.validation, test: prepared.test, configuration: configuration,
+            schedule: scheduler,
             progress: { bar.update($0.step, detail: "epoch \($0.epoch) loss \(format(Double($0.loss)))") },
             epochEnded: { record in
                 bar.finish()
@@ -83,7 +97,7 @@ struct Train: ParsableCommand {
             let report = TrainReport(data: prepared.name, split: [prepared.train.count, prepared.validation.count, prepared.test.count],
                                      scaling: prepared.scaling.rawValue, model: network.layers.map(\.description).joined(separator: ","),
                                      parameters: network.parameterCount, optimizer: optimizer.summary,
-                                     learningRate: Double(configuration.learningRate), batchSize: batchSize, seed: seed,
+                                     learningRate: Double(configuration.learningRate), schedule: schedule, batchSize: batchSize, seed: seed,
                                      threads: BLASRuntime.threadCount, blasKernels: BLASRuntime.coreName, result: result)
             print(try jsonText(report))
         } else {
@@ -103,7 +117,7 @@ struct Train: ParsableCommand {
 
 /// The per-epoch table of `lrfind train`.
 enum EpochTable {
-    static let header = "epoch  train loss  train acc  val loss  val acc  lr          time s"
+    static let header = "epoch  train loss  train acc  val loss  val acc  lr          momentum  time s"
 
     static func row(_ record: EpochRecord) -> String {
         func column(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
@@ -113,6 +127,7 @@ enum EpochTable {
             + column(record.validationLoss.map { String(format: "%.4f", $0) } ?? "-", 10)
             + column(record.validationAccuracy.map { String(format: "%.4f", $0) } ?? "-", 9)
             + column(format(record.learningRate), 12)
+            + column(record.momentum.map { String(format: "%.4g", $0) } ?? "-", 10)
             + String(format: "%.2f", record.seconds)
     }
 }
@@ -126,6 +141,7 @@ struct TrainReport: Encodable {
     let parameters: Int
     let optimizer: String
     let learningRate: Double
+    let schedule: String?
     let batchSize: Int
     let seed: UInt64
     let threads: Int

@@ -109,3 +109,42 @@ import Testing
         #expect(result.stopReason == .nonFiniteLoss)
     }
 }
+
+/// The trainer under a schedule: the rate each update uses and the one each epoch reports.
+@Suite struct ScheduledTrainingTests {
+    @Test func stepScheduleSetsEachEpochsRate() throws {
+        var trainer = TrainerTests().makeTrainer(seed: 1, optimizer: SGD(momentum: 0.9))
+        var configuration = TrainingConfiguration()
+        configuration.epochs = 4
+        configuration.learningRate = 0.04
+        let scheduler = try Scheduler(spec: try ScheduleSpec(parsing: "step:size=2,gamma=0.5"), initialLearningRate: 0.04, initialMomentum: 0.9)
+        let data = TrainerTests.digits
+        let result = trainer.train(train: data.train, validation: data.validation, configuration: configuration, schedule: scheduler)
+        #expect(result.epochs.map(\.learningRate) == [0.04, 0.04, 0.02, 0.02])
+    }
+
+    @Test func scheduledUpdatesEqualHandDrivenSteps() throws {
+        // One epoch of one-cycle through train(...) equals calling step(...) with the schedule's
+        // rate and beta1 by hand on the same batches.
+        let data = TrainerTests.digits
+        var configuration = TrainingConfiguration()
+        configuration.epochs = 1
+        configuration.batchSize = 100
+        let spec = try ScheduleSpec(parsing: "onecycle:max=0.01")
+        let batches = (data.train.count + 99) / 100
+        let scheduler = try Scheduler(spec: spec, initialLearningRate: 1e-3, initialMomentum: 0.9, runLength: batches)
+        var automatic = TrainerTests().makeTrainer(seed: 2)
+        var manual = automatic
+        _ = automatic.train(train: data.train, validation: data.validation, configuration: configuration, schedule: scheduler)
+        var sampler = BatchSampler(sampleCount: data.train.count, batchSize: 100, seed: configuration.seed)
+        var workspace = manual.network.makeWorkspace(batchSize: 100)
+        var driver = scheduler
+        for batch in sampler.nextEpoch() {
+            manual.step(on: data.train, indices: batch, workspace: &workspace, learningRate: Float(driver.learningRate),
+                        momentum: driver.momentum.map(Float.init))
+            driver.step()
+        }
+        #expect(manual.network.parameters == automatic.network.parameters)
+        #expect(driver.stepCount == batches)
+    }
+}

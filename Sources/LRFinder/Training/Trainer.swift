@@ -43,9 +43,13 @@ public struct Trainer: Sendable {
     ///   - progress: called after every batch.
     ///   - epochEnded: called with each finished epoch's record.
     ///   - shouldStop: polled before every batch (Ctrl-C); a stop keeps what was recorded.
+    ///   - schedule: moves the learning rate (and momentum) instead of `configuration.learningRate`:
+    ///     stepped after every batch or after every epoch, as its unit says. ReduceLROnPlateau
+    ///     watches the validation loss in `min` mode and the validation accuracy in `max` mode
+    ///     (the training loss without a validation split).
     public mutating func train(
         train: Dataset, validation: Dataset, test: Dataset? = nil,
-        configuration: TrainingConfiguration,
+        configuration: TrainingConfiguration, schedule: Scheduler? = nil,
         progress: (TrainingProgress) -> Void = { _ in },
         epochEnded: (EpochRecord) -> Void = { _ in },
         shouldStop: () -> Bool = { false }
@@ -62,14 +66,21 @@ public struct Trainer: Sendable {
         let totalSteps = configuration.epochs * sampler.batchesPerEpoch
         var step = 0
         let early = validation.count > 0 ? configuration.earlyStopping : nil
+        var schedule = schedule
 
         epochs: for epoch in 1...max(1, configuration.epochs) where configuration.epochs > 0 {
             let started = DispatchTime.now().uptimeNanoseconds
             var lossSum = 0.0, correct = 0, seen = 0
+            var rate = Double(configuration.learningRate), momentum = optimizer.defaultMomentum.map(Double.init)
             for batch in sampler.nextEpoch() {
                 if shouldStop() { stopReason = .interrupted; break }
-                let outcome = self.step(on: train, indices: batch, workspace: &workspace,
-                                        learningRate: configuration.learningRate, clipping: configuration.clipping)
+                if let schedule {
+                    rate = schedule.learningRate
+                    momentum = schedule.momentum ?? momentum
+                }
+                let outcome = self.step(on: train, indices: batch, workspace: &workspace, learningRate: Float(rate),
+                                        momentum: schedule?.momentum.map(Float.init), clipping: configuration.clipping)
+                if schedule?.unit == .batch { schedule?.step(metric: Double(outcome.loss)) }
                 guard outcome.loss.isFinite else { stopReason = .nonFiniteLoss; break }
                 lossSum += Double(outcome.loss) * Double(batch.count)
                 correct += outcome.correct
@@ -85,10 +96,19 @@ public struct Trainer: Sendable {
             let record = EpochRecord(
                 epoch: epoch, trainLoss: lossSum / Double(seen), trainAccuracy: Double(correct) / Double(seen),
                 validationLoss: validationResult?.loss, validationAccuracy: validationResult?.accuracy,
-                learningRate: Double(configuration.learningRate), momentum: optimizer.defaultMomentum.map(Double.init),
+                learningRate: rate, momentum: momentum,
                 seconds: seconds, complete: seen == train.count)
             records.append(record)
             epochEnded(record)
+            if schedule?.unit == .epoch {
+                let watched: Double
+                if case let .plateau(settings) = schedule?.spec.kind, let validationResult {
+                    watched = settings.mode == .max ? validationResult.accuracy : validationResult.loss
+                } else {
+                    watched = lossSum / Double(seen)
+                }
+                schedule?.step(metric: watched)
+            }
             if stopReason != .completed { break }
             if let early, let validationResult {
                 let value = early.metric == .loss ? validationResult.loss : validationResult.accuracy
