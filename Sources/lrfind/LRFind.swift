@@ -8,7 +8,7 @@ struct LRFind: ParsableCommand {
         commandName: "lrfind",
         abstract: "Learning-rate range test, schedules and an embedded CPU trainer.",
         discussion: "Run a subcommand with --help for its options.",
-        subcommands: [Train.self, Bench.self, Spin.self],
+        subcommands: [Train.self, Schedule.self, Bench.self, Spin.self],
         defaultSubcommand: Train.self
     )
 
