@@ -40,6 +40,9 @@ struct Schedule: ParsableCommand {
     @Option(name: .long, help: "Plot title (default: the spec).")
     var title: String?
 
+    @Flag(name: .long, help: "Logarithmic learning-rate axis in the plot.")
+    var log = false
+
     @Flag(name: .long, help: "Print the sequence as JSON.")
     var json = false
 
@@ -65,7 +68,7 @@ struct Schedule: ParsableCommand {
             try writeAtomically(Data(text.utf8), to: csv)
         }
         if let plot {
-            try Charts.schedule(values, title: title ?? spec, stepsPerEpoch: stepsPerEpoch, unit: parsed.unit).write(to: plot)
+            do { try Charts.schedule(values, title: title ?? spec, stepsPerEpoch: stepsPerEpoch, unit: parsed.unit, logarithmic: log).write(to: plot) } catch { throw RunError("\(error)") }
         }
         if json {
             print(try jsonText(ScheduleReport(spec: spec, unit: parsed.unit.rawValue, epochs: epochs, stepsPerEpoch: stepsPerEpoch,
@@ -93,7 +96,7 @@ struct Schedule: ParsableCommand {
             sequence = try Scheduler.sequence(spec, initialLearningRate: initialLearningRate, initialMomentum: momentum,
                                               steps: count, metrics: metrics)
         } catch let error as ScheduleError {
-            throw ValidationError(error.description + (spec.needsMetric && metrics == nil ? " (give --metrics FILE)" : ""))
+            throw ValidationError(error.description + (spec.kind.needsMetric && metrics == nil ? " (give --metrics FILE)" : ""))
         }
         return perBatch ? sequence : sequence.flatMap { Array(repeating: $0, count: stepsPerEpoch) }
     }

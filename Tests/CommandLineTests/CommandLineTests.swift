@@ -102,3 +102,28 @@ func scratchDirectory() -> URL {
         #expect(!(json["blasKernels"] as! String).isEmpty)
     }
 }
+
+/// `lrfind schedule`: its CSV against the golden sequence, its plot, and its errors.
+@Suite struct ScheduleCommandTests {
+    @Test func csvFollowsTheGoldenConvention() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lrfind-schedule-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let csv = folder.appendingPathComponent("s.csv").path, png = folder.appendingPathComponent("s.png").path
+        let result = try runLRFind(["schedule", "step:size=10,gamma=0.5", "--epochs", "3", "--steps-per-epoch", "2", "--lr", "0.1",
+                                    "--csv", csv, "--plot", png])
+        #expect(result.status == 0, "\(result.error)")
+        let text = try String(contentsOfFile: csv, encoding: .utf8)
+        #expect(text == "step,lr\n0,0.1\n1,0.1\n2,0.1\n3,0.1\n4,0.1\n5,0.1\n")
+        #expect(FileManager.default.fileExists(atPath: png))
+        let cyclic = try runLRFind(["schedule", "cyclic:base=0.001,max=0.1,step-up=2", "--epochs", "1", "--steps-per-epoch", "5", "--json"])
+        #expect(cyclic.output.contains("\"momentum\" : 0.85"))
+    }
+
+    @Test func badSpecIsAUsageError() throws {
+        let result = try runLRFind(["schedule", "cyclic:base=0.1,max=0.01"])
+        #expect(result.status == 2)
+        #expect(result.error == "lrfind: error: cyclic: base must be below max, got base=0.1, max=0.01 (see 'lrfind --help')\n")
+        let plateau = try runLRFind(["schedule", "plateau:patience=2", "--epochs", "5"])
+        #expect(plateau.status == 2 && plateau.error.contains("give --metrics FILE"))
+    }
+}

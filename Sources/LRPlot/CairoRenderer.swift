@@ -1,0 +1,384 @@
+import CCairo
+import Foundation
+
+/// The file formats a chart is written in, chosen by the file's extension.
+public enum ImageFormat: String, CaseIterable, Sendable {
+    /// A PNG image (pixels).
+    case png
+    /// An SVG drawing (vector).
+    case svg
+    /// A PDF page (vector).
+    case pdf
+
+    /// The format of `path`'s extension (case-insensitive).
+    /// - Throws: `PlotError.unknownFormat` for any other extension.
+    public init(path: String) throws {
+        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+        guard let format = ImageFormat(rawValue: ext) else { throw PlotError.unknownFormat(path: path, extension: ext) }
+        self = format
+    }
+}
+
+/// Why a chart could not be written.
+public enum PlotError: Error, Equatable, CustomStringConvertible {
+    /// The file's extension names no supported format.
+    case unknownFormat(path: String, extension: String)
+    /// The file could not be written.
+    case cannotWrite(path: String, reason: String)
+
+    /// One line naming the file and the problem.
+    public var description: String {
+        switch self {
+        case let .unknownFormat(path, ext):
+            return "\(path): unknown image format '\(ext.isEmpty ? "(no extension)" : "." + ext)'; use .png, .svg or .pdf"
+        case let .cannotWrite(path, reason):
+            return "cannot write \(path): \(reason)"
+        }
+    }
+}
+
+extension Chart {
+    /// Draws the chart into `path` (PNG, SVG or PDF by its extension), through a temporary file
+    /// in the same folder renamed over `path`, so no reader ever sees half a file.
+    /// - Throws: `PlotError`.
+    public func write(to path: String) throws {
+        let format = try ImageFormat(path: path)
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw PlotError.cannotWrite(path: path, reason: "no such folder \(folder)")
+        }
+        let temporary = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp").path
+        do {
+            try draw(format: format, temporaryPath: temporary)
+            guard rename(temporary, path) == 0 else { throw PlotError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        } catch let PlotError.cannotWrite(_, reason) {
+            // Name the file the caller asked for, not the temporary one.
+            unlink(temporary)
+            throw PlotError.cannotWrite(path: path, reason: reason)
+        }
+    }
+
+    private func draw(format: ImageFormat, temporaryPath: String) throws {
+        let surface: OpaquePointer
+        switch format {
+        case .png: surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width.rounded()), Int32(height.rounded()))
+        case .svg: surface = cairo_svg_surface_create(temporaryPath, width, height)
+        case .pdf: surface = cairo_pdf_surface_create(temporaryPath, width, height)
+        }
+        defer { cairo_surface_destroy(surface) }
+        if let failure = Self.failure(cairo_surface_status(surface)) { throw PlotError.cannotWrite(path: temporaryPath, reason: failure) }
+        let context = cairo_create(surface)!
+        CairoPainter(chart: self, context: context).paint()
+        let drawn = cairo_status(context)
+        cairo_destroy(context)
+        if let failure = Self.failure(drawn) { throw PlotError.cannotWrite(path: temporaryPath, reason: failure) }
+        if format == .png {
+            if let failure = Self.failure(cairo_surface_write_to_png(surface, temporaryPath)) {
+                throw PlotError.cannotWrite(path: temporaryPath, reason: failure)
+            }
+        } else {
+            cairo_surface_finish(surface)
+            if let failure = Self.failure(cairo_surface_status(surface)) { throw PlotError.cannotWrite(path: temporaryPath, reason: failure) }
+        }
+    }
+
+    private static func failure(_ status: cairo_status_t) -> String? {
+        status == CAIRO_STATUS_SUCCESS ? nil : String(cString: cairo_status_to_string(status))
+    }
+}
+
+/// Draws one chart on a Cairo context, back to front: background, title, bands, grid and axes,
+/// series, vertical lines, markers, legend.
+private struct CairoPainter {
+    let chart: Chart
+    let context: OpaquePointer
+    let area: (left: Double, right: Double, top: Double, bottom: Double)
+    let x: Layout.Mapping
+    let y: Layout.Mapping
+    let secondary: Layout.Mapping?
+
+    init(chart: Chart, context: OpaquePointer) {
+        self.chart = chart
+        self.context = context
+        let area = Layout.plotArea(width: chart.width, height: chart.height, hasSubtitle: chart.subtitle != nil,
+                                   hasSecondaryAxis: chart.secondaryAxis != nil)
+        self.area = area
+        var xs = chart.series.flatMap(\.x) + chart.markers.map(\.x) + chart.verticalLines.map(\.x)
+        var ys = chart.series.filter { $0.side == .left }.flatMap(\.y) + chart.markers.map(\.y)
+        for band in chart.bands {
+            switch band.shape {
+            case let .span(range): xs += [range.lowerBound, range.upperBound]
+            case let .between(bx, lower, upper): xs += bx; ys += lower + upper
+            }
+        }
+        x = Layout.Mapping(range: Layout.range(of: xs, scale: chart.xAxis.scale, fixed: chart.xAxis.range, padding: 0.02),
+                           scale: chart.xAxis.scale, start: area.left, end: area.right)
+        y = Layout.Mapping(range: Layout.range(of: ys, scale: chart.yAxis.scale, fixed: chart.yAxis.range),
+                           scale: chart.yAxis.scale, start: area.bottom, end: area.top)
+        secondary = chart.secondaryAxis.map { axis in
+            Layout.Mapping(range: Layout.range(of: chart.series.filter { $0.side == .right }.flatMap(\.y), scale: axis.scale, fixed: axis.range),
+                           scale: axis.scale, start: area.bottom, end: area.top)
+        }
+    }
+
+    func paint() {
+        cairo_set_source_rgb(context, 1, 1, 1)
+        cairo_paint(context)
+        cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
+        drawTitle()
+        clipToPlot { drawBands() }
+        drawAxes()
+        clipToPlot {
+            for series in chart.series { drawSeries(series) }
+            drawVerticalLines()
+        }
+        drawMarkers()
+        drawLegend()
+    }
+
+    // MARK: Pieces
+
+    private func drawTitle() {
+        setColor(.ink)
+        cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD)
+        text(chart.title, at: (chart.width / 2, 26), size: 16, align: .center)
+        cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
+        if let subtitle = chart.subtitle {
+            setColor(Color.ink.withAlpha(0.75))
+            text(subtitle, at: (chart.width / 2, 46), size: 11.5, align: .center)
+        }
+    }
+
+    private func drawBands() {
+        for band in chart.bands {
+            setColor(band.color)
+            switch band.shape {
+            case let .span(range):
+                guard let a = x(range.lowerBound), let b = x(range.upperBound) else { continue }
+                cairo_rectangle(context, min(a, b), area.top, abs(b - a), area.bottom - area.top)
+                cairo_fill(context)
+            case let .between(bx, lower, upper):
+                // One polygon per run of points where x, lower and upper are all drawable.
+                var run: [(Double, Double, Double)] = []
+                func flush() {
+                    defer { run.removeAll() }
+                    guard run.count >= 2 else { return }
+                    cairo_move_to(context, run[0].0, run[0].2)
+                    for point in run.dropFirst() { cairo_line_to(context, point.0, point.2) }
+                    for point in run.reversed() { cairo_line_to(context, point.0, point.1) }
+                    cairo_close_path(context)
+                    cairo_fill(context)
+                }
+                for i in bx.indices {
+                    if let px = x(bx[i]), let low = y(lower[i]), let high = y(upper[i]) { run.append((px, low, high)) } else { flush() }
+                }
+                flush()
+            }
+        }
+    }
+
+    private func drawAxes() {
+        let xTicks = Layout.ticks(x.range, scale: x.scale, target: 7)
+        let yTicks = Layout.ticks(y.range, scale: y.scale, target: 6)
+        // Grid at labelled ticks.
+        cairo_set_line_width(context, 1)
+        setColor(.grid)
+        for tick in xTicks where tick.label != nil { if let px = x(tick.value) { line((px, area.top), (px, area.bottom)) } }
+        for tick in yTicks where tick.label != nil { if let py = y(tick.value) { line((area.left, py), (area.right, py)) } }
+        // Frame.
+        setColor(.ink)
+        cairo_set_line_width(context, 1.2)
+        cairo_rectangle(context, area.left, area.top, area.right - area.left, area.bottom - area.top)
+        cairo_stroke(context)
+        cairo_set_line_width(context, 1)
+        for tick in xTicks {
+            guard let px = x(tick.value) else { continue }
+            line((px, area.bottom), (px, area.bottom + (tick.label == nil ? 3 : 6)))
+            if let label = tick.label { text(label, at: (px, area.bottom + 20), size: 11, align: .center) }
+        }
+        for tick in yTicks {
+            guard let py = y(tick.value) else { continue }
+            line((area.left - (tick.label == nil ? 3 : 6), py), (area.left, py))
+            if let label = tick.label { text(label, at: (area.left - 9, py + 4), size: 11, align: .right) }
+        }
+        text(chart.xAxis.label, at: ((area.left + area.right) / 2, chart.height - 16), size: 12.5, align: .center)
+        verticalText(chart.yAxis.label, at: (20, (area.top + area.bottom) / 2), size: 12.5)
+        if let secondary, let axis = chart.secondaryAxis {
+            for tick in Layout.ticks(secondary.range, scale: secondary.scale, target: 6) {
+                guard let py = secondary(tick.value) else { continue }
+                line((area.right, py), (area.right + (tick.label == nil ? 3 : 6), py))
+                if let label = tick.label { text(label, at: (area.right + 9, py + 4), size: 11, align: .left) }
+            }
+            verticalText(axis.label, at: (chart.width - 14, (area.top + area.bottom) / 2), size: 12.5)
+        }
+    }
+
+    private func drawSeries(_ series: Series) {
+        let mapY = series.side == .right ? (secondary ?? y) : y
+        setColor(series.color)
+        cairo_set_line_width(context, series.width)
+        cairo_set_line_join(context, CAIRO_LINE_JOIN_ROUND)
+        setDash(series.dash)
+        var drawing = false
+        for i in series.x.indices {
+            guard let px = x(series.x[i]), let py = mapY(series.y[i]) else { drawing = false; continue }
+            if drawing { cairo_line_to(context, px, py) } else { cairo_move_to(context, px, py); drawing = true }
+        }
+        cairo_stroke(context)
+        setDash([])
+        if series.showsPoints {
+            for i in series.x.indices {
+                guard let px = x(series.x[i]), let py = mapY(series.y[i]) else { continue }
+                cairo_arc(context, px, py, series.width + 1, 0, 2 * Double.pi)
+                cairo_fill(context)
+            }
+        }
+    }
+
+    private func drawVerticalLines() {
+        for (index, vertical) in chart.verticalLines.enumerated() {
+            guard let px = x(vertical.x) else { continue }
+            setColor(vertical.color)
+            cairo_set_line_width(context, 1.5)
+            setDash(vertical.dash)
+            line((px, area.top), (px, area.bottom))
+            setDash([])
+            if !vertical.label.isEmpty {
+                let width = textWidth(vertical.label, size: 11)
+                let leftSide = px + 4 + width > area.right
+                text(vertical.label, at: (leftSide ? px - 4 : px + 4, area.top + 14 + Double(index % 3) * 14), size: 11,
+                     align: leftSide ? .right : .left)
+            }
+        }
+    }
+
+    /// Dots with labels; a label goes right of its dot unless that runs out of the plot, and is
+    /// moved down past labels already placed that it would overlap.
+    private func drawMarkers() {
+        var placed: [(x: Double, y: Double, width: Double)] = []
+        for marker in chart.markers {
+            guard let px = x(marker.x), let py = y(marker.y) else { continue }
+            setColor(.ink)
+            cairo_arc(context, px, py, 5.5, 0, 2 * Double.pi)
+            cairo_fill(context)
+            setColor(marker.color)
+            cairo_arc(context, px, py, 4.2, 0, 2 * Double.pi)
+            cairo_fill(context)
+            let width = textWidth(marker.label, size: 11)
+            let right = px + 9 + width <= area.right
+            var labelX = right ? px + 9 : px - 9 - width
+            labelX = max(area.left + 2, labelX)
+            var labelY = py - 8
+            if labelY < area.top + 12 { labelY = py + 18 }
+            while placed.contains(where: { abs($0.y - labelY) < 14 && labelX < $0.x + $0.width && $0.x < labelX + width }) {
+                labelY += 15
+            }
+            labelY = min(labelY, area.bottom - 4)
+            placed.append((labelX, labelY, width))
+            // A white halo keeps the label readable over lines.
+            cairo_set_source_rgba(context, 1, 1, 1, 0.8)
+            cairo_rectangle(context, labelX - 2, labelY - 11, width + 4, 14)
+            cairo_fill(context)
+            setColor(.ink)
+            text(marker.label, at: (labelX, labelY), size: 11, align: .left)
+        }
+    }
+
+    private func drawLegend() {
+        struct Entry { let name: String; let color: Color; let width: Double; let dash: [Double]; let filled: Bool }
+        let entries = chart.series.compactMap { s in s.name.map { Entry(name: $0, color: s.color, width: s.width, dash: s.dash, filled: false) } }
+            + chart.bands.compactMap { b in b.name.map { Entry(name: $0, color: b.color, width: 10, dash: [], filled: true) } }
+        guard chart.showsLegend, !entries.isEmpty else { return }
+        let lineHeight = 17.0
+        let width = (entries.map { textWidth($0.name, size: 11) }.max() ?? 0) + 46
+        let height = Double(entries.count) * lineHeight + 8
+        // The corner that hides the fewest drawn points (top right first on a tie).
+        let corners = [(area.right - 8 - width, area.top + 8), (area.left + 8, area.top + 8),
+                       (area.right - 8 - width, area.bottom - 8 - height), (area.left + 8, area.bottom - 8 - height)]
+        let corner = corners.min { coveredPoints(x: $0.0, y: $0.1, width: width, height: height) < coveredPoints(x: $1.0, y: $1.1, width: width, height: height) }!
+        cairo_set_source_rgba(context, 1, 1, 1, 0.88)
+        cairo_rectangle(context, corner.0, corner.1, width, height)
+        cairo_fill_preserve(context)
+        setColor(Color.ink.withAlpha(0.35))
+        cairo_set_line_width(context, 0.8)
+        cairo_stroke(context)
+        for (index, entry) in entries.enumerated() {
+            let rowY = corner.1 + 4 + lineHeight * (Double(index) + 0.5)
+            setColor(entry.color)
+            if entry.filled {
+                cairo_rectangle(context, corner.0 + 8, rowY - 5, 26, 10)
+                cairo_fill(context)
+            } else {
+                cairo_set_line_width(context, min(entry.width, 4))
+                setDash(entry.dash)
+                line((corner.0 + 8, rowY), (corner.0 + 34, rowY))
+                setDash([])
+            }
+            setColor(.ink)
+            text(entry.name, at: (corner.0 + 40, rowY + 4), size: 11, align: .left)
+        }
+    }
+
+    private func coveredPoints(x left: Double, y top: Double, width: Double, height: Double) -> Int {
+        var count = 0
+        for series in chart.series {
+            let mapY = series.side == .right ? (secondary ?? y) : y
+            for i in series.x.indices {
+                guard let px = x(series.x[i]), let py = mapY(series.y[i]) else { continue }
+                if px >= left && px <= left + width && py >= top && py <= top + height { count += 1 }
+            }
+        }
+        return count
+    }
+
+    // MARK: Primitives
+
+    private enum Alignment { case left, center, right }
+
+    private func clipToPlot(_ body: () -> Void) {
+        cairo_save(context)
+        cairo_rectangle(context, area.left, area.top, area.right - area.left, area.bottom - area.top)
+        cairo_clip(context)
+        body()
+        cairo_restore(context)
+    }
+
+    private func setColor(_ color: Color) {
+        cairo_set_source_rgba(context, color.red, color.green, color.blue, color.alpha)
+    }
+
+    private func setDash(_ dash: [Double]) {
+        dash.withUnsafeBufferPointer { cairo_set_dash(context, $0.baseAddress, Int32($0.count), 0) }
+    }
+
+    private func line(_ from: (Double, Double), _ to: (Double, Double)) {
+        cairo_move_to(context, from.0, from.1)
+        cairo_line_to(context, to.0, to.1)
+        cairo_stroke(context)
+    }
+
+    private func textWidth(_ string: String, size: Double) -> Double {
+        cairo_set_font_size(context, size)
+        var extents = cairo_text_extents_t()
+        cairo_text_extents(context, string, &extents)
+        return extents.x_advance
+    }
+
+    private func text(_ string: String, at point: (Double, Double), size: Double, align: Alignment) {
+        let width = textWidth(string, size: size)
+        let start = align == .left ? point.0 : align == .center ? point.0 - width / 2 : point.0 - width
+        cairo_move_to(context, start, point.1)
+        cairo_show_text(context, string)
+    }
+
+    private func verticalText(_ string: String, at point: (Double, Double), size: Double) {
+        cairo_save(context)
+        cairo_translate(context, point.0, point.1)
+        cairo_rotate(context, -Double.pi / 2)
+        text(string, at: (0, 0), size: size, align: .center)
+        cairo_restore(context)
+    }
+}
