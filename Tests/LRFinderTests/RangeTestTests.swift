@@ -3,11 +3,7 @@ import Testing
 @testable import LRFinder
 
 @Suite struct RangeTestTests {
-    static let digits: PreparedData = {
-        var request = DataRequest()
-        request.bundled = .digits
-        return try! request.prepare()
-    }()
+    static var digits: PreparedData { TrainerTests.digits }
 
     static func makeTrainer(seed: UInt64 = 3, optimizer: any Optimizer = AdamW()) -> Trainer {
         let data = digits
@@ -139,6 +135,27 @@ import Testing
         #expect(decoded == result)
     }
 
+    @Test func validationMetricsAreMeasuredAfterEachStep() throws {
+        let data = Self.digits
+        for metric in [RangeTestMetric.validationAccuracy, .validationLoss] {
+            var settings = Self.settings(steps: 3, from: 1e-3, to: 1e-1)
+            settings.metric = metric
+            let result = try RangeTest(settings: settings).run(Self.makeTrainer(), train: data.train, validation: data.validation)
+            // The same updates by hand: the sampler's first epoch, one batch per step.
+            var trainer = Self.makeTrainer()
+            var sampler = BatchSampler(sampleCount: data.train.count, batchSize: 32, seed: settings.seed)
+            let batches = sampler.nextEpoch()
+            var workspace = trainer.network.makeWorkspace(batchSize: 32)
+            for step in 0..<3 {
+                trainer.step(on: data.train, indices: batches[step], workspace: &workspace,
+                             learningRate: Float(settings.learningRate(step: step, of: 3)))
+                let evaluation = trainer.network.evaluate(data.validation)
+                let expected = metric == .validationLoss ? evaluation.loss : 1 - evaluation.accuracy
+                #expect(result.steps[step].loss == expected, "\(metric) step \(step)")
+            }
+        }
+    }
+
     @Test func nonFiniteLossStopsWithoutRecordingIt() throws {
         // One training sample with a NaN feature: the batch holding it gives a NaN loss.
         var train = Self.digits.train
@@ -176,6 +193,16 @@ import Testing
                                            iterationCount: result.plannedSteps).get()
             #expect(pick.learningRate >= 1e-5 && pick.learningRate <= result.learningRates.last!, "\(rule)")
         }
+        // lrfind's own points and bounds: inside the range, below the lag-free minimum, which lies
+        // left of the moving average's minimum (the average lags).
+        let analysis = RangeTestAnalysis(result, iterationsPerEpoch: 34)
+        let bounds = try #require(analysis.bounds, "\(analysis.noRecommendationReason ?? "")")
+        let lagFreeMinimum = try #require(analysis.points.minimum)
+        #expect(bounds.maximumLearningRate > 1e-4 && bounds.maximumLearningRate < lagFreeMinimum.learningRate)
+        #expect(bounds.baseLearningRate < bounds.maximumLearningRate)
+        #expect(bounds.stepSize == 136)
+        #expect(lagFreeMinimum.learningRate <= result.learningRates[firstArgmin(smoothed)!])
+        #expect(analysis.smoother == "gaussian-local-linear(bandwidth: auto)")
         // Without the stop the full range runs.
         var settings = test.settings
         settings.stopsOnDivergence = false
