@@ -1,0 +1,148 @@
+import Foundation
+
+/// A learning-rate range test: trains a copy of a model while the rate rises every step from a
+/// tiny to a huge value, recording the loss (Smith 2017, arXiv:1506.01186, section 3.3; as
+/// torch-lr-finder's `range_test` and fastai's `lr_find`).
+public struct RangeTest: Sendable {
+    /// How the test runs.
+    public var settings: RangeTestSettings
+
+    /// A test with `settings`.
+    public init(settings: RangeTestSettings = RangeTestSettings()) { self.settings = settings }
+
+    /// Runs the test on a copy of `trainer`.
+    ///
+    /// `trainer` is taken by value, so the caller's weights, optimizer state and dropout stream
+    /// are untouched. Step `i` trains `batchesPerStep` batches at rate `settings.learningRate(step: i, of: N)`
+    /// and records the metric (their mean for the training loss), its bias-corrected moving
+    /// average, and after the run the lag-free curve.
+    /// - Parameters:
+    ///   - trainer: the model, optimizer and dropout stream to start from.
+    ///   - train: the training split.
+    ///   - validation: the split a validation metric is measured on (may be empty for the training loss).
+    ///   - clipping: gradient clipping of every update.
+    ///   - progress: called after every recorded step.
+    ///   - shouldStop: polled before every batch (Ctrl-C); returns the steps so far as `.interrupted`.
+    /// - Throws: ``RangeTestError`` for invalid settings.
+    public func run(
+        _ trainer: Trainer, train: Dataset, validation: Dataset = Dataset(features: Matrix(rows: 0, columns: 0), labels: []),
+        clipping: GradientClipping = .none,
+        progress: (RangeTestProgress) -> Void = { _ in },
+        shouldStop: () -> Bool = { false }
+    ) throws -> RangeTestResult {
+        try settings.validate(sampleCount: train.count, validationCount: validation.count)
+        var trainer = trainer
+        let stepCount = settings.stepCount(sampleCount: train.count)
+        var sampler = BatchSampler(sampleCount: train.count, batchSize: settings.batchSize, seed: settings.seed)
+        var workspace = trainer.network.makeWorkspace(batchSize: settings.batchSize)
+        var pending: [ArraySlice<Int>] = []
+        var average = DebiasedMovingAverage(beta: settings.smoothingBeta)
+        let rule = settings.divergenceRule
+        var best = Double.infinity
+        var steps: [RangeTestStep] = []
+        var stopReason = RangeTestStopReason.completed
+        let started = DispatchTime.now().uptimeNanoseconds
+
+        run: for index in 0..<stepCount {
+            let rate = settings.learningRate(step: index, of: stepCount)
+            var lossSum = 0.0
+            for _ in 0..<settings.batchesPerStep {
+                if shouldStop() { stopReason = .interrupted; break run }
+                if pending.isEmpty { pending = sampler.nextEpoch().reversed() }
+                let batch = pending.removeLast()
+                let outcome = trainer.step(on: train, indices: batch, workspace: &workspace,
+                                           learningRate: Float(rate), clipping: clipping)
+                lossSum += Double(outcome.loss)
+            }
+            let value: Double
+            switch settings.metric {
+            case .trainingLoss: value = lossSum / Double(settings.batchesPerStep)
+            case .validationLoss: value = trainer.network.evaluate(validation).loss
+            case .validationAccuracy: value = 1 - trainer.network.evaluate(validation).accuracy
+            }
+            guard value.isFinite else { stopReason = .nonFiniteLoss; break }
+            let smoothed = average.add(value)
+            guard smoothed.isFinite else { stopReason = .nonFiniteLoss; break }
+            steps.append(RangeTestStep(learningRate: rate, loss: value, smoothedLoss: smoothed))
+            progress(RangeTestProgress(step: index + 1, totalSteps: stepCount, learningRate: rate,
+                                       loss: value, smoothedLoss: smoothed))
+            if settings.stopsOnDivergence, steps.count > 1, rule.hasDiverged(smoothed, best: best) {
+                stopReason = .diverged
+                break
+            }
+            best = min(best, smoothed)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        return RangeTestResult(steps: steps, plannedSteps: stepCount, stopReason: stopReason,
+                               settings: settings, seconds: seconds)
+    }
+}
+
+/// Where a range test is, reported after every step.
+public struct RangeTestProgress: Equatable, Sendable {
+    /// Steps recorded so far (from 1).
+    public var step: Int
+    /// Steps planned.
+    public var totalSteps: Int
+    /// This step's rate.
+    public var learningRate: Double
+    /// This step's metric.
+    public var loss: Double
+    /// The bias-corrected moving average so far.
+    public var smoothedLoss: Double
+}
+
+/// Why a range test ended.
+public enum RangeTestStopReason: String, Codable, Sendable {
+    /// Every planned step ran.
+    case completed
+    /// The smoothed loss passed the divergence rule (the diverging step is recorded).
+    case diverged
+    /// A loss was NaN or infinite (that step is not recorded).
+    case nonFiniteLoss = "non-finite-loss"
+    /// The caller asked to stop (Ctrl-C).
+    case interrupted
+}
+
+/// One step of a range test.
+public struct RangeTestStep: Equatable, Codable, Sendable {
+    /// The rate of the step's update(s).
+    public var learningRate: Double
+    /// The metric (mean over the step's batches for the training loss).
+    public var loss: Double
+    /// Its bias-corrected moving average (causal: lags behind the rate).
+    public var smoothedLoss: Double
+}
+
+/// What a range test recorded.
+public struct RangeTestResult: Equatable, Codable, Sendable {
+    /// Every recorded step, in order.
+    public var steps: [RangeTestStep]
+    /// Steps the full range would have taken (fastai's `num_it` for the suggestion rules).
+    public var plannedSteps: Int
+    /// Why it ended.
+    public var stopReason: RangeTestStopReason
+    /// The settings it ran with (including the lag-free smoother of the analysis).
+    public var settings: RangeTestSettings
+    /// Wall time of the steps.
+    public var seconds: Double
+
+    /// A result from its parts.
+    public init(steps: [RangeTestStep], plannedSteps: Int, stopReason: RangeTestStopReason,
+                settings: RangeTestSettings, seconds: Double) {
+        self.steps = steps
+        self.plannedSteps = plannedSteps
+        self.stopReason = stopReason
+        self.settings = settings
+        self.seconds = seconds
+    }
+
+    /// The rate of every step.
+    public var learningRates: [Double] { steps.map(\.learningRate) }
+    /// The raw metric of every step.
+    public var losses: [Double] { steps.map(\.loss) }
+    /// The bias-corrected moving average of every step.
+    public var smoothedLosses: [Double] { steps.map(\.smoothedLoss) }
+    /// The lag-free curve: ``RangeTestSettings/smoother`` applied to the raw losses.
+    public var lagFreeLosses: [Double] { settings.smoother.smoothed(losses) }
+}

@@ -1,0 +1,158 @@
+import Foundation
+
+/// How the rate grows from step to step during a range test.
+public enum LearningRateSpacing: String, Codable, CaseIterable, Sendable {
+    /// `min * (max / min)^(i / (N - 1))`: equal ratios, as torch-lr-finder's `step_mode='exp'`.
+    case exponential
+    /// `min + (max - min) * i / (N - 1)`: equal differences, as torch-lr-finder's `'linear'`.
+    case linear
+
+    /// The rate of step `index` (0-based) of `count`; step 0 is exactly `minimum` and step
+    /// `count - 1` exactly `maximum` (torch-lr-finder's `ExponentialLR`/`LinearLR` convention;
+    /// fastai's `start * (end/start)^(i/num_it)` never reaches `end`).
+    public func learningRate(step index: Int, of count: Int, from minimum: Double, to maximum: Double) -> Double {
+        guard count > 1 else { return minimum }
+        if index <= 0 { return minimum }
+        if index >= count - 1 { return maximum }
+        let fraction = Double(index) / Double(count - 1)
+        switch self {
+        case .exponential: return minimum * pow(maximum / minimum, fraction)
+        case .linear: return minimum + (maximum - minimum) * fraction
+        }
+    }
+}
+
+/// What a range test records at each step.
+///
+/// For validation accuracy the curve holds the validation *error rate* `1 - accuracy`, so that
+/// lower is better for every metric and one set of rules (best so far, divergence, minimum,
+/// steepest descent) serves all three: "diverging" then means accuracy collapsing, i.e. the error
+/// rate climbing past `divergenceFactor` times its best (from 5 % to 20 % error with the default 4).
+public enum RangeTestMetric: String, Codable, CaseIterable, Sendable {
+    /// The batch's training loss, measured before the update (as torch-lr-finder and fastai do).
+    case trainingLoss = "train-loss"
+    /// The mean loss over the validation split after the step's update(s) (slow: a full pass per step).
+    case validationLoss = "val-loss"
+    /// The validation error rate `1 - accuracy` after the step's update(s).
+    case validationAccuracy = "val-accuracy"
+
+    /// Whether the metric needs a validation split.
+    public var needsValidation: Bool { self != .trainingLoss }
+}
+
+/// How many rate steps a range test takes.
+public enum RangeTestLength: Equatable, Codable, Sendable {
+    /// `epochs * batchesPerEpoch / batchesPerStep` steps (rounded down), as the PyImageSearch finder.
+    case epochs(Int)
+    /// Exactly this many steps, as torch-lr-finder's and fastai's `num_iter`/`num_it`.
+    case steps(Int)
+}
+
+/// The divergence stop of a range test: stop when the smoothed loss has risen well above the best.
+///
+/// The rule is `smoothed - best > (factor - 1) * max(|best|, 1e-8)`. For a positive best it is
+/// exactly fastai's and the PyImageSearch finder's `smoothed > factor * best`; unlike that form it
+/// stays meaningful when the best is zero (any rise above a tiny floor counts) or negative (a rise
+/// of `factor - 1` times the best's magnitude), where `smoothed > factor * best` would fire at once
+/// or never.
+public struct DivergenceRule: Equatable, Codable, Sendable {
+    /// How far above the best the smoothed loss may climb, as a multiple (> 1).
+    public var factor: Double
+    /// The magnitude floor that keeps the rule working around a zero best.
+    public static let magnitudeFloor = 1e-8
+
+    /// A rule with `factor` (4 in fastai, 5 in torch-lr-finder).
+    public init(factor: Double) { self.factor = factor }
+
+    /// Whether `smoothed` counts as diverged from `best`.
+    public func hasDiverged(_ smoothed: Double, best: Double) -> Bool {
+        smoothed - best > (factor - 1) * max(abs(best), Self.magnitudeFloor)
+    }
+}
+
+/// The settings of a learning-rate range test (Smith 2017, "Cyclical Learning Rates for Training
+/// Neural Networks", arXiv:1506.01186, section 3.3).
+public struct RangeTestSettings: Equatable, Codable, Sendable {
+    /// The first step's rate.
+    public var minimumLearningRate: Double = 1e-10
+    /// The last step's rate.
+    public var maximumLearningRate: Double = 10
+    /// Exponential or linear growth.
+    public var spacing: LearningRateSpacing = .exponential
+    /// Number of rate steps.
+    public var length: RangeTestLength = .epochs(5)
+    /// Samples per batch; the last batch of an epoch may be smaller.
+    public var batchSize: Int = 64
+    /// Batches trained at each rate; their losses are averaged into one point.
+    public var batchesPerStep: Int = 1
+    /// What is recorded at each step.
+    public var metric: RangeTestMetric = .trainingLoss
+    /// The bias-corrected moving average's beta (fastai 0.98).
+    public var smoothingBeta: Double = 0.98
+    /// The divergence stop's factor on the smoothed loss (fastai 4).
+    public var divergenceFactor: Double = 4
+    /// Whether the test stops at divergence; false runs the whole range.
+    public var stopsOnDivergence: Bool = true
+    /// The lag-free smoother that lrfind's own points and bounds use.
+    public var smoother = ZeroPhaseSmoother()
+    /// Seed of the batch order.
+    public var seed: UInt64 = 0
+
+    /// The defaults: 1e-10 to 10, exponential, 5 epochs, batch 64, training loss, beta 0.98, factor 4.
+    public init() {}
+
+    /// The divergence rule with ``divergenceFactor``.
+    public var divergenceRule: DivergenceRule { DivergenceRule(factor: divergenceFactor) }
+
+    /// Rate steps for a training split of `sampleCount` samples.
+    public func stepCount(sampleCount: Int) -> Int {
+        switch length {
+        case .steps(let steps): return steps
+        case .epochs(let epochs):
+            let batchesPerEpoch = (sampleCount + batchSize - 1) / max(1, batchSize)
+            return epochs * batchesPerEpoch / max(1, batchesPerStep)
+        }
+    }
+
+    /// The rate of step `index` of `count`.
+    public func learningRate(step index: Int, of count: Int) -> Double {
+        spacing.learningRate(step: index, of: count, from: minimumLearningRate, to: maximumLearningRate)
+    }
+
+    /// Checks every value; the error names the setting, its value and what is allowed.
+    public func validate(sampleCount: Int, validationCount: Int) throws {
+        func fail(_ setting: String, _ value: Any, _ allowed: String) -> RangeTestError {
+            RangeTestError(description: "range test: \(setting) \(value) is invalid: \(allowed)")
+        }
+        guard minimumLearningRate > 0, minimumLearningRate.isFinite else {
+            throw fail("minimum learning rate", minimumLearningRate, "must be positive and finite")
+        }
+        guard maximumLearningRate > minimumLearningRate, maximumLearningRate.isFinite else {
+            throw fail("maximum learning rate", maximumLearningRate, "must be finite and above the minimum \(minimumLearningRate)")
+        }
+        guard batchSize >= 1 else { throw fail("batch size", batchSize, "must be at least 1") }
+        guard batchesPerStep >= 1 else { throw fail("batches per step", batchesPerStep, "must be at least 1") }
+        guard smoothingBeta >= 0, smoothingBeta < 1 else { throw fail("smoothing beta", smoothingBeta, "must be in [0, 1)") }
+        guard divergenceFactor > 1, divergenceFactor.isFinite else {
+            throw fail("divergence factor", divergenceFactor, "must be finite and above 1")
+        }
+        if let bandwidth = smoother.bandwidth, !(bandwidth > 0 && bandwidth.isFinite) {
+            throw fail("smoother bandwidth", bandwidth, "must be positive and finite")
+        }
+        guard sampleCount > 0 else { throw fail("training samples", sampleCount, "need at least 1") }
+        if metric.needsValidation, validationCount == 0 {
+            throw fail("metric", metric.rawValue, "needs a non-empty validation split")
+        }
+        if case .epochs(let epochs) = length, epochs < 1 { throw fail("epochs", epochs, "must be at least 1") }
+        let steps = stepCount(sampleCount: sampleCount)
+        guard steps >= 2 else {
+            throw fail("number of steps", steps, "must be at least 2 (the first uses the minimum rate, the last the maximum)")
+        }
+    }
+}
+
+/// A range test that cannot run as asked.
+public struct RangeTestError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// One line naming the setting, its value and what is allowed.
+    public var description: String
+}

@@ -1,0 +1,214 @@
+import Foundation
+import Testing
+@testable import LRFinder
+
+@Suite struct RangeTestTests {
+    static var digits: PreparedData { TrainerTests.digits }
+
+    static func makeTrainer(seed: UInt64 = 3, optimizer: any Optimizer = AdamW()) -> Trainer {
+        let data = digits
+        let network = Network(spec: try! ModelSpec(parsing: "dense:32,relu"), inputWidth: data.featureCount,
+                              classCount: data.classCount, seed: seed)
+        return Trainer(network: network, optimizer: optimizer, seed: seed)
+    }
+
+    static func settings(steps: Int, from minimum: Double = 1e-4, to maximum: Double = 10) -> RangeTestSettings {
+        var settings = RangeTestSettings()
+        settings.minimumLearningRate = minimum
+        settings.maximumLearningRate = maximum
+        settings.length = .steps(steps)
+        settings.batchSize = 32
+        return settings
+    }
+
+    @Test func firstAndLastStepsUseExactlyTheEnds() {
+        for spacing in LearningRateSpacing.allCases {
+            #expect(spacing.learningRate(step: 0, of: 100, from: 1e-7, to: 10) == 1e-7)
+            #expect(spacing.learningRate(step: 99, of: 100, from: 1e-7, to: 10) == 10)
+        }
+        // torch-lr-finder's exponential rate at i = 1 of 100 (golden curve tlf_mlp_sgd, row 2).
+        let second = LearningRateSpacing.exponential.learningRate(step: 1, of: 100, from: 1e-7, to: 10)
+        #expect(abs(second - 1.2045035402587822e-07) <= 1e-15 * second)
+        // Linear: 1 + 9 * 1/3 = 4.
+        #expect(LearningRateSpacing.linear.learningRate(step: 1, of: 4, from: 1, to: 10) == 4)
+        // Exponential: 1e-3 * (1e4)^(1/2) = 0.1 at the midpoint of 3 steps.
+        #expect(abs(LearningRateSpacing.exponential.learningRate(step: 1, of: 3, from: 1e-3, to: 10) - 0.1) < 1e-15)
+    }
+
+    @Test func stepCountFromEpochsAndBatchesPerStep() {
+        var settings = RangeTestSettings()
+        settings.length = .epochs(5)
+        settings.batchSize = 64
+        // The PyImageSearch finder's 5 x ceil(3000 / 64) = 235 steps.
+        #expect(settings.stepCount(sampleCount: 3000) == 235)
+        settings.batchesPerStep = 2
+        #expect(settings.stepCount(sampleCount: 3000) == 117)
+        settings.length = .steps(100)
+        #expect(settings.stepCount(sampleCount: 3000) == 100)
+    }
+
+    @Test func invalidSettingsNameTheValue() {
+        var settings = Self.settings(steps: 10)
+        settings.minimumLearningRate = 0
+        #expect(throws: RangeTestError(description: "range test: minimum learning rate 0.0 is invalid: must be positive and finite")) {
+            try settings.validate(sampleCount: 100, validationCount: 0)
+        }
+        settings = Self.settings(steps: 1)
+        #expect(throws: RangeTestError.self) { try settings.validate(sampleCount: 100, validationCount: 0) }
+        settings = Self.settings(steps: 10)
+        settings.metric = .validationLoss
+        #expect(throws: RangeTestError.self) { try settings.validate(sampleCount: 100, validationCount: 0) }
+        settings = Self.settings(steps: 10)
+        settings.divergenceFactor = 1
+        #expect(throws: RangeTestError.self) { try settings.validate(sampleCount: 100, validationCount: 0) }
+    }
+
+    @Test func debiasedAverageMatchesHandComputation() {
+        // beta 0.5: a1 = 0.5 * 4 = 2 -> 2 / 0.5 = 4; a2 = 1 + 1 = 2 -> 2 / 0.75 = 8/3.
+        let smoothed = DebiasedMovingAverage.smoothed([4, 2], beta: 0.5)
+        #expect(smoothed[0] == 4)
+        #expect(abs(smoothed[1] - 8.0 / 3) < 1e-15)
+        // The golden PyImageSearch curve is this average (beta 0.98) of its raw losses.
+        let raw = try! GoldenCurves.curve("pis_mlp_sgd_raw").losses
+        let stored = try! GoldenCurves.curve("pis_mlp_sgd").losses
+        let mine = DebiasedMovingAverage.smoothed(raw, beta: 0.98)
+        #expect(zip(mine, stored).allSatisfy { abs($0 - $1) <= 1e-12 * abs($1) })
+    }
+
+    @Test func divergenceRuleHandlesZeroAndNegativeLosses() {
+        let rule = DivergenceRule(factor: 4)
+        // Positive best: exactly smoothed > 4 * best.
+        #expect(!rule.hasDiverged(4.0, best: 1.0))
+        #expect(rule.hasDiverged(4.000001, best: 1.0))
+        // Zero best: any rise above the floor diverges, no rise does not.
+        #expect(!rule.hasDiverged(0, best: 0))
+        #expect(rule.hasDiverged(1e-6, best: 0))
+        // Negative best -2: diverged once 3 * 2 = 6 above it, i.e. above 4.
+        #expect(!rule.hasDiverged(3.9, best: -2))
+        #expect(rule.hasDiverged(4.1, best: -2))
+        // The naive form would already fire at -1.9 (> 4 * -2); this rule does not.
+        #expect(!rule.hasDiverged(-1.9, best: -2))
+        // The golden PyImageSearch run (4x, same rule for a positive loss) stops at its last point.
+        let stored = try! GoldenCurves.curve("pis_mlp_sgd").losses
+        var best = Double.infinity
+        var stop: Int?
+        for (i, s) in stored.enumerated() {
+            if i > 0, rule.hasDiverged(s, best: best) { stop = i; break }
+            best = min(best, s)
+        }
+        #expect(stop == stored.count - 1)
+    }
+
+    @Test func runLeavesTheCallersTrainerUntouched() throws {
+        let data = Self.digits
+        var trainer = Self.makeTrainer(optimizer: SGD(momentum: 0.9))
+        var twin = trainer
+        let result = try RangeTest(settings: Self.settings(steps: 20)).run(trainer, train: data.train)
+        #expect(result.steps.count > 1)
+        #expect(trainer.network.parameters == twin.network.parameters)
+        var first = trainer.network.makeWorkspace(batchSize: 16)
+        var second = twin.network.makeWorkspace(batchSize: 16)
+        // Same next update (momentum buffer and dropout stream unchanged too).
+        let a = trainer.step(on: data.train, indices: 0..<16, workspace: &first, learningRate: 0.05)
+        let b = twin.step(on: data.train, indices: 0..<16, workspace: &second, learningRate: 0.05)
+        #expect(a == b)
+        #expect(trainer.network.parameters == twin.network.parameters)
+    }
+
+    @Test func shouldStopReturnsThePartialCurve() throws {
+        let data = Self.digits
+        var polls = 0
+        var reported: [RangeTestProgress] = []
+        var settings = Self.settings(steps: 50)
+        settings.batchesPerStep = 2
+        let result = try RangeTest(settings: settings).run(
+            Self.makeTrainer(), train: data.train, progress: { reported.append($0) },
+            shouldStop: { polls += 1; return polls > 13 })
+        // Polled before every batch: 13 batches run, i.e. 6 full steps of 2 batches.
+        #expect(result.stopReason == .interrupted)
+        #expect(result.steps.count == 6)
+        #expect(reported.map(\.step) == Array(1...6))
+        #expect(reported.allSatisfy { $0.totalSteps == 50 })
+        #expect(result.learningRates == (0..<6).map { settings.learningRate(step: $0, of: 50) })
+        // The result round-trips through JSON.
+        let decoded = try JSONDecoder().decode(RangeTestResult.self, from: JSONEncoder().encode(result))
+        #expect(decoded == result)
+    }
+
+    @Test func validationMetricsAreMeasuredAfterEachStep() throws {
+        let data = Self.digits
+        for metric in [RangeTestMetric.validationAccuracy, .validationLoss] {
+            var settings = Self.settings(steps: 3, from: 1e-3, to: 1e-1)
+            settings.metric = metric
+            let result = try RangeTest(settings: settings).run(Self.makeTrainer(), train: data.train, validation: data.validation)
+            // The same updates by hand: the sampler's first epoch, one batch per step.
+            var trainer = Self.makeTrainer()
+            var sampler = BatchSampler(sampleCount: data.train.count, batchSize: 32, seed: settings.seed)
+            let batches = sampler.nextEpoch()
+            var workspace = trainer.network.makeWorkspace(batchSize: 32)
+            for step in 0..<3 {
+                trainer.step(on: data.train, indices: batches[step], workspace: &workspace,
+                             learningRate: Float(settings.learningRate(step: step, of: 3)))
+                let evaluation = trainer.network.evaluate(data.validation)
+                let expected = metric == .validationLoss ? evaluation.loss : 1 - evaluation.accuracy
+                #expect(result.steps[step].loss == expected, "\(metric) step \(step)")
+            }
+        }
+    }
+
+    @Test func nonFiniteLossStopsWithoutRecordingIt() throws {
+        // One training sample with a NaN feature: the batch holding it gives a NaN loss.
+        var train = Self.digits.train
+        var storage = train.features.storage
+        storage[17 * train.featureCount] = .nan
+        train.features = Matrix(rows: train.count, columns: train.featureCount, storage: storage)
+        var settings = Self.settings(steps: 40, from: 1e-4, to: 1e-2)
+        settings.stopsOnDivergence = false
+        let result = try RangeTest(settings: settings).run(Self.makeTrainer(), train: train)
+        #expect(result.stopReason == .nonFiniteLoss)
+        // The NaN batch comes within the first epoch of 34 batches; earlier steps are kept.
+        #expect(result.steps.count < 34)
+        #expect(result.steps.allSatisfy { $0.loss.isFinite && $0.smoothedLoss.isFinite })
+    }
+
+    @Test func digitsRangeTestFallsThenDivergesAndSuggestionsLieInside() throws {
+        BLASRuntime.setThreadCount(1)
+        let data = Self.digits
+        // 60 steps are few for beta 0.98 (the average would still lag by ~30 steps at the end).
+        var short = Self.settings(steps: 60, from: 1e-4, to: 10)
+        short.smoothingBeta = 0.9
+        let test = RangeTest(settings: short)
+        let result = try test.run(Self.makeTrainer(), train: data.train)
+        #expect(result.stopReason == .diverged)
+        let smoothed = result.smoothedLosses
+        let lowest = smoothed.min()!
+        // Falls well below the start, then the last point is 4x the best.
+        #expect(lowest < 0.5 * smoothed[0])
+        #expect(smoothed.last! > 4 * lowest)
+        // The smoothed values are the debiased average of the raw ones.
+        let recomputed = DebiasedMovingAverage.smoothed(result.losses, beta: 0.9)
+        #expect(zip(recomputed, smoothed).allSatisfy { abs($0 - $1) <= 1e-12 * abs($1) })
+        for rule in SuggestionRule.allCases {
+            let pick = try rule.suggestion(learningRates: result.learningRates, losses: smoothed,
+                                           iterationCount: result.plannedSteps).get()
+            #expect(pick.learningRate >= 1e-5 && pick.learningRate <= result.learningRates.last!, "\(rule)")
+        }
+        // lrfind's own points and bounds: inside the range, below the lag-free minimum, which lies
+        // left of the moving average's minimum (the average lags).
+        let analysis = RangeTestAnalysis(result, iterationsPerEpoch: 34)
+        let bounds = try #require(analysis.bounds, "\(analysis.noRecommendationReason ?? "")")
+        let lagFreeMinimum = try #require(analysis.points.minimum)
+        #expect(bounds.maximumLearningRate > 1e-4 && bounds.maximumLearningRate < lagFreeMinimum.learningRate)
+        #expect(bounds.baseLearningRate < bounds.maximumLearningRate)
+        #expect(bounds.stepSize == 136)
+        #expect(lagFreeMinimum.learningRate <= result.learningRates[firstArgmin(smoothed)!])
+        #expect(analysis.smoother == "gaussian-local-linear(bandwidth: auto)")
+        // Without the stop the full range runs.
+        var settings = test.settings
+        settings.stopsOnDivergence = false
+        settings.length = .steps(30)
+        let full = try RangeTest(settings: settings).run(Self.makeTrainer(), train: data.train)
+        #expect(full.stopReason == .completed || full.stopReason == .nonFiniteLoss)
+        if full.stopReason == .completed { #expect(full.learningRates.last == 10) }
+    }
+}
