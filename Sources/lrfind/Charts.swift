@@ -23,3 +23,49 @@ enum Charts {
         return chart
     }
 }
+
+extension Charts {
+    /// Loss against learning rate on a log axis: the raw loss faint, the moving average thin,
+    /// the lag-free curve bold; the points marked and labelled, the recommended CLR band shaded,
+    /// the divergence marked; with several runs, the spread of the lag-free curve as a band.
+    static func rangeTest(_ curve: RangeTestResult, analysis: RangeTestAnalysis, ensemble: RangeTestEnsemble?, title: String) -> Chart {
+        let rates = curve.learningRates
+        var chart = Chart(title: title, xAxis: Axis("learning rate", scale: .logarithmic), yAxis: Axis(curve.settings.metric == .validationAccuracy ? "validation error (1 - accuracy)" : "loss"))
+        let runs = ensemble.map { " (mean of \($0.runCount) runs)" } ?? ""
+        chart.subtitle = "\(curve.steps.count) of \(curve.plannedSteps) steps, stopped: \(curve.stopReason.rawValue)\(runs); points and bounds on the lag-free curve (\(analysis.smoother))"
+        // Keep the blow-up from flattening the interesting part: the top is a little above the start.
+        let lagFree = analysis.lagFreeLosses
+        let low = (curve.losses + lagFree).filter(\.isFinite).min() ?? 0
+        let start = Swift.max(lagFree.first ?? 1, curve.smoothedLosses.first ?? 1)
+        let top = start + 0.35 * Swift.max(start - low, 1e-9)
+        chart.yAxis.range = (low - 0.05 * (top - low))...top
+        if let bounds = analysis.bounds {
+            chart.bands.append(Band(.span(bounds.baseLearningRate...bounds.maximumLearningRate), name: "recommended CLR range",
+                                    color: Color.series(2).withAlpha(0.16)))
+        }
+        if let ensemble {
+            chart.bands.append(Band(.between(x: ensemble.steps.map(\.learningRate), lower: ensemble.steps.map(\.lagFreeLoss.minimum),
+                                             upper: ensemble.steps.map(\.lagFreeLoss.maximum)),
+                                    name: "spread of \(ensemble.runCount) runs", color: Color.series(0).withAlpha(0.18)))
+        }
+        chart.series.append(Series("raw loss", x: rates, y: curve.losses, color: Color.ink.withAlpha(0.22), width: 1))
+        var ema = Series("moving average (beta \(curve.settings.smoothingBeta))", x: rates, y: curve.smoothedLosses,
+                         color: Color.series(3), width: 1.4)
+        ema.dash = [5, 3]
+        chart.series.append(ema)
+        chart.series.append(Series("lag-free loss", x: rates, y: lagFree, color: Color.series(0), width: 2.6))
+        let points = analysis.points
+        if let p = points.fallStart { chart.markers.append(PointMarker(x: p.learningRate, y: p.loss, label: "falls from \(format(p.learningRate))", color: Color.series(5))) }
+        if let p = points.steepestDescent { chart.markers.append(PointMarker(x: p.learningRate, y: p.loss, label: "steepest \(format(p.learningRate))", color: Color.series(1))) }
+        if let p = points.minimum { chart.markers.append(PointMarker(x: p.learningRate, y: p.loss, label: "minimum \(format(p.learningRate))", color: Color.series(4))) }
+        if let p = points.divergence {
+            chart.verticalLines.append(VerticalLine(x: p.learningRate, label: "diverges \(format(p.learningRate))", color: Color.series(1)))
+        }
+        if let bounds = analysis.bounds {
+            var line = VerticalLine(x: bounds.maximumLearningRate, label: "max \(format(bounds.maximumLearningRate))", color: Color.series(2))
+            line.dash = [2, 3]
+            chart.verticalLines.append(line)
+        }
+        return chart
+    }
+}

@@ -8,8 +8,8 @@ struct LRFind: ParsableCommand {
         commandName: "lrfind",
         abstract: "Learning-rate range test, schedules and an embedded CPU trainer.",
         discussion: "Run a subcommand with --help for its options.",
-        subcommands: [Train.self, Schedule.self, Bench.self, Spin.self],
-        defaultSubcommand: Train.self
+        subcommands: [Find.self, Analyze.self, Train.self, Schedule.self, Bench.self, Spin.self],
+        defaultSubcommand: Find.self
     )
 
     /// Parses, runs, and maps failures to one line on stderr: exit 2 for usage errors (a bad

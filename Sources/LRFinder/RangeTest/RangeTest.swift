@@ -112,6 +112,13 @@ public struct RangeTestStep: Equatable, Codable, Sendable {
     public var loss: Double
     /// Its bias-corrected moving average (causal: lags behind the rate).
     public var smoothedLoss: Double
+
+    /// A step at `learningRate` that recorded `loss`, averaged so far to `smoothedLoss`.
+    public init(learningRate: Double, loss: Double, smoothedLoss: Double) {
+        self.learningRate = learningRate
+        self.loss = loss
+        self.smoothedLoss = smoothedLoss
+    }
 }
 
 /// What a range test recorded.

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import LRFinder
+
+/// `lrfind analyze FILE.csv`: the points, suggestions, bounds and plot of a curve recorded by
+/// any tool (PyTorch, Keras, fastai, torch-lr-finder, or lrfind's own `--csv`).
+struct Analyze: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Analyse an lr,loss curve recorded by another tool: points, suggestions, bounds, plot.",
+        discussion: """
+            The CSV needs a header with the columns lr and loss (other columns are ignored; lrfind's own \
+            smoothed_loss column, when present, is used as the moving average). The reference rules run on the loss \
+            as stored; lrfind's points and bounds on it after the lag-free smoother.
+            """)
+
+    @Argument(help: ArgumentHelp("CSV file with lr and loss columns.", valueName: "file"))
+    var file: String
+
+    @Option(name: .long, help: "Steps the recording tool was asked for (fastai's num_it; default: the curve's length).")
+    var numIt: Int?
+
+    @Option(name: .long, help: "Batches per epoch of the training to come (sets the CLR step size).")
+    var iterationsPerEpoch: Int?
+
+    @Option(name: .long, help: "Divergence factor for lrfind's divergence point.")
+    var stopFactor: Double = 4
+
+    @Option(name: .long, help: ArgumentHelp("Plot file (.png, .svg, .pdf). Default: FILE with .png.", valueName: "file"))
+    var plot: String?
+
+    @Flag(name: .long, help: "Do not draw the plot.")
+    var noPlot = false
+
+    @Flag(name: .long, help: "Print the result as JSON.")
+    var json = false
+
+    func validate() throws {
+        if let numIt { guard numIt >= 1 else { throw ValidationError("--num-it must be >= 1, got \(numIt)") } }
+        if let iterationsPerEpoch { guard iterationsPerEpoch >= 1 else { throw ValidationError("--iterations-per-epoch must be >= 1") } }
+        guard stopFactor > 1 else { throw ValidationError("--stop-factor must be above 1, got \(stopFactor)") }
+        if let plot { _ = try PlotPath.check(plot, option: "--plot") }
+    }
+
+    func run() throws {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let curve = try Self.readCurve(file, plannedSteps: numIt, stopFactor: stopFactor)
+        let analysis = RangeTestAnalysis(curve, iterationsPerEpoch: iterationsPerEpoch)
+        let plotPath = noPlot ? nil : (plot ?? (URL(fileURLWithPath: file).deletingPathExtension().path + ".png"))
+        if let plotPath {
+            let chart = Charts.rangeTest(curve, analysis: analysis, ensemble: nil, title: "Range test: \(URL(fileURLWithPath: file).lastPathComponent)")
+            do { try chart.write(to: plotPath) } catch { throw RunError("\(error)") }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        if json {
+            print(try jsonText(FindReport(context: nil, runs: [], curve: curve, analysis: analysis, ensemble: nil, plot: plotPath,
+                                          csv: nil, training: [], seconds: seconds)))
+        } else {
+            FindTable.print(context: nil, results: [], curve: curve, analysis: analysis, ensemble: nil, batchesPerEpoch: iterationsPerEpoch,
+                            training: [], plot: plotPath, csv: nil, seconds: seconds)
+        }
+    }
+
+    /// Reads `lr` and `loss` (and `smoothed_loss` when present) columns; errors name file, line, column and text.
+    static func readCurve(_ path: String, plannedSteps: Int?, stopFactor: Double) throws -> RangeTestResult {
+        guard let data = FileManager.default.contents(atPath: path) else { throw RunError("\(path): no such file or not readable") }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\r")) }
+        guard let header = lines.first, !header.isEmpty else { throw RunError("\(path): empty file") }
+        let names = header.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard let rateColumn = names.firstIndex(of: "lr"), let lossColumn = names.firstIndex(of: "loss") else {
+            throw RunError("\(path):1: the header needs the columns lr and loss, got '\(header)'")
+        }
+        let smoothedColumn = names.firstIndex(of: "smoothed_loss")
+        var steps: [RangeTestStep] = []
+        for (index, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard fields.count == names.count else {
+                throw RunError("\(path):\(index + 1): \(fields.count) fields, the header has \(names.count)")
+            }
+            func number(_ column: Int) throws -> Double {
+                guard let value = Double(fields[column]) else {
+                    throw RunError("\(path):\(index + 1):\(column + 1): not a number: '\(fields[column])'")
+                }
+                return value
+            }
+            let rate = try number(rateColumn), loss = try number(lossColumn)
+            guard rate > 0, rate.isFinite else { throw RunError("\(path):\(index + 1):\(rateColumn + 1): the learning rate must be positive: '\(fields[rateColumn])'") }
+            if let last = steps.last, rate <= last.learningRate {
+                throw RunError("\(path):\(index + 1):\(rateColumn + 1): learning rates must increase: \(fields[rateColumn]) after \(last.learningRate)")
+            }
+            steps.append(RangeTestStep(learningRate: rate, loss: loss, smoothedLoss: try smoothedColumn.map(number) ?? loss))
+        }
+        guard steps.count >= 2 else { throw RunError("\(path): needs at least 2 rows of lr,loss, got \(steps.count)") }
+        var settings = RangeTestSettings()
+        settings.minimumLearningRate = steps.first!.learningRate
+        settings.maximumLearningRate = steps.last!.learningRate
+        settings.length = .steps(steps.count)
+        settings.divergenceFactor = stopFactor
+        return RangeTestResult(steps: steps, plannedSteps: plannedSteps ?? steps.count, stopReason: .completed, settings: settings, seconds: 0)
+    }
+}

@@ -1,0 +1,297 @@
+import ArgumentParser
+import Foundation
+import LRFinder
+
+/// `lrfind find` (the default command): the learning-rate range test, its points, suggestions
+/// and recommended CLR / one-cycle bounds, a plot, and optionally a training run with them.
+struct Find: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a learning-rate range test and recommend CLR / one-cycle bounds (the default command).",
+        discussion: """
+            Trains a copy of the model while the learning rate rises every batch from --min to --max, records the \
+            loss (raw, moving average, and a lag-free curve smoothed after the run), stops when it diverges, and \
+            reports the points, the reference tools' suggestions and lrfind's recommended bounds. \
+            Example: lrfind --min 1e-4 --max 1 --epochs 5 --then onecycle
+            """)
+
+    @OptionGroup(title: "Data") var data: DataOptions
+    @OptionGroup(title: "Model") var model: ModelOptions
+    @OptionGroup(title: "Optimizer") var optimizer: OptimizerOptions
+
+    @Option(name: .long, help: "Smallest learning rate (the first step's).")
+    var min: Double = 1e-10
+
+    @Option(name: .long, help: "Largest learning rate (the last step's).")
+    var max: Double = 10
+
+    @Option(name: .long, help: "Length of the test in epochs of the training split.")
+    var epochs: Int = 5
+
+    @Option(name: .long, help: "Length of the test in learning-rate steps (instead of --epochs).")
+    var steps: Int?
+
+    @Option(name: .long, help: "How the rate rises: exp or linear.")
+    var mode: SpacingOption = .exp
+
+    @Option(name: .long, help: "Batch size.")
+    var batchSize: Int = 64
+
+    @Option(name: .long, help: "Seed of the weights, batch order and dropout (run k of --runs uses seed + k).")
+    var seed: UInt64 = 0
+
+    @Option(name: .long, help: "Batches averaged per learning-rate step.")
+    var batchesPerStep: Int = 1
+
+    @Option(name: .long, help: "What is recorded: train-loss, val-loss or val-accuracy (recorded as the error rate 1 - accuracy).")
+    var metric: MetricOption = .trainLoss
+
+    @Option(name: .long, help: "Beta of the bias-corrected moving average (the stop rule and the reference suggestions).")
+    var beta: Double = 0.98
+
+    @Option(name: .long, help: "Stop when the moving average exceeds this factor times its best.")
+    var stopFactor: Double = 4
+
+    @Flag(name: .long, help: "Run the whole range; do not stop when the loss diverges.")
+    var noStop = false
+
+    @Option(name: .long, help: "Repeat the test with N seeds and report the mean curve and the spread of every suggestion.")
+    var runs: Int = 1
+
+    @Option(name: .long, help: ArgumentHelp("Plot file (.png, .svg, .pdf). Default: lrfind-range-test.png.", valueName: "file"))
+    var plot: String?
+
+    @Flag(name: .long, help: "Do not draw the plot.")
+    var noPlot = false
+
+    @Option(name: .long, help: ArgumentHelp("Write step,lr,loss,smoothed_loss,lag_free_loss to this CSV file.", valueName: "file"))
+    var csv: String?
+
+    @Option(name: .long, help: "Then train the model from its initial weights with the recommended schedule: cyclic or onecycle.")
+    var then: HandOff?
+
+    @Option(name: .long, help: "Epochs of the training run of --then.")
+    var trainEpochs: Int = 10
+
+    @Flag(name: .long, help: "With --then, also train at a constant rate (the recommended max) for comparison.")
+    var baseline = false
+
+    @OptionGroup(title: "Run") var runtime: RuntimeOptions
+
+    func validate() throws {
+        guard min > 0, min.isFinite else { throw ValidationError("--min must be a positive number, got \(min)") }
+        guard max > min, max.isFinite else { throw ValidationError("--max must be above --min (\(min)), got \(max)") }
+        guard epochs >= 1 else { throw ValidationError("--epochs must be >= 1, got \(epochs)") }
+        if let steps { guard steps >= 2 else { throw ValidationError("--steps must be >= 2, got \(steps)") } }
+        guard batchSize >= 1 else { throw ValidationError("--batch-size must be >= 1, got \(batchSize)") }
+        guard batchesPerStep >= 1 else { throw ValidationError("--batches-per-step must be >= 1, got \(batchesPerStep)") }
+        guard beta >= 0, beta < 1 else { throw ValidationError("--beta must be in [0, 1), got \(beta)") }
+        guard stopFactor > 1, stopFactor.isFinite else { throw ValidationError("--stop-factor must be above 1, got \(stopFactor)") }
+        guard runs >= 1 else { throw ValidationError("--runs must be >= 1, got \(runs)") }
+        guard trainEpochs >= 1 else { throw ValidationError("--train-epochs must be >= 1, got \(trainEpochs)") }
+        if let plot { _ = try PlotPath.check(plot, option: "--plot") }
+        if baseline && then == nil { throw ValidationError("--baseline goes with --then") }
+    }
+
+    func run() throws {
+        let started = DispatchTime.now().uptimeNanoseconds
+        try runtime.apply()
+        let request = try data.request()
+        let spec = try model.spec()
+        let optimizerValue = try optimizer.makeOptimizer()
+        let clipping = try optimizer.clipping()
+        let prepared = try request.prepare()
+        var settings = RangeTestSettings()
+        settings.minimumLearningRate = min
+        settings.maximumLearningRate = max
+        settings.spacing = mode.spacing
+        settings.length = steps.map(RangeTestLength.steps) ?? .epochs(epochs)
+        settings.batchSize = batchSize
+        settings.batchesPerStep = batchesPerStep
+        settings.metric = metric.metric
+        settings.smoothingBeta = beta
+        settings.divergenceFactor = stopFactor
+        settings.stopsOnDivergence = !noStop
+        do { try settings.validate(sampleCount: prepared.train.count, validationCount: prepared.validation.count) } catch {
+            throw ValidationError("\(error)")
+        }
+        let plannedSteps = settings.stepCount(sampleCount: prepared.train.count)
+        let batchesPerEpoch = (prepared.train.count + batchSize - 1) / batchSize
+
+        func makeTrainer(_ run: Int) -> Trainer {
+            let runSeed = seed &+ UInt64(run)
+            let network = Network(spec: spec, inputWidth: prepared.featureCount, classCount: prepared.classCount,
+                                  initialization: model.initialization, seed: runSeed)
+            return Trainer(network: network, optimizer: optimizerValue, seed: runSeed)
+        }
+
+        Interrupt.install()
+        var bar = ProgressBar(label: "range test", total: plannedSteps * runs, enabled: !runtime.quiet)
+        var results: [RangeTestResult] = []
+        for run in 0..<runs {
+            var runSettings = settings
+            runSettings.seed = seed &+ UInt64(run)
+            let result = try RangeTest(settings: runSettings).run(
+                makeTrainer(run), train: prepared.train, validation: prepared.validation, clipping: clipping,
+                progress: { bar.update(run * plannedSteps + $0.step, detail: "lr \(format($0.learningRate)) loss \(format($0.loss))") },
+                shouldStop: { Interrupt.requested })
+            results.append(result)
+            if result.stopReason == .interrupted { break }
+        }
+        bar.finish()
+        guard let first = results.first, first.steps.count >= 1 else {
+            throw RunError("the range test recorded no step (interrupted before the first batch?)")
+        }
+
+        // One curve to read: the single run, or the mean of the runs over their common steps.
+        let ensemble = results.count > 1 ? try RangeTestEnsemble(results, iterationsPerEpoch: batchesPerEpoch) : nil
+        let curve = ensemble.map { ensemble in
+            RangeTestResult(steps: ensemble.steps.map { RangeTestStep(learningRate: $0.learningRate, loss: $0.loss.mean, smoothedLoss: $0.smoothedLoss.mean) },
+                            plannedSteps: first.plannedSteps, stopReason: first.stopReason, settings: first.settings,
+                            seconds: results.map(\.seconds).reduce(0, +))
+        } ?? first
+        let analysis = RangeTestAnalysis(curve, iterationsPerEpoch: batchesPerEpoch)
+
+        if let csv { try writeCurveCSV(curve, analysis: analysis, to: csv) }
+        let plotPath = noPlot ? nil : (plot ?? "lrfind-range-test.png")
+        if let plotPath {
+            let chart = Charts.rangeTest(curve, analysis: analysis, ensemble: ensemble,
+                                         title: "Range test: \(prepared.name), \(modelName(spec)), \(optimizer.optimizer.rawValue)")
+            do { try chart.write(to: plotPath) } catch { throw RunError("\(error)") }
+        }
+
+        var training: [HandOffRun] = []
+        if let then, !Interrupt.requested {
+            guard let bounds = analysis.bounds else {
+                throw RunError("--then \(then.rawValue): no recommendation to train with: \(analysis.noRecommendationReason ?? "")")
+            }
+            training = try handOff(then, bounds: bounds, trainer: makeTrainer(0), prepared: prepared, clipping: clipping,
+                                   batchesPerEpoch: batchesPerEpoch)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+
+        let context = FindReport.Context(data: prepared.name, split: [prepared.train.count, prepared.validation.count, prepared.test.count],
+                                         model: modelName(spec), optimizer: optimizerValue.summary, batchSize: batchSize,
+                                         plannedSteps: plannedSteps, threads: BLASRuntime.threadCount, blasKernels: BLASRuntime.coreName)
+        if runtime.json {
+            print(try jsonText(FindReport(context: context, runs: results.map { FindReport.Run(seed: $0.settings.seed, stopReason: $0.stopReason.rawValue, steps: $0.steps.count, seconds: $0.seconds) },
+                                          curve: curve, analysis: analysis, ensemble: ensemble, plot: plotPath, csv: csv,
+                                          training: training, seconds: seconds)))
+        } else {
+            FindTable.print(context: context, results: results, curve: curve, analysis: analysis, ensemble: ensemble,
+                            batchesPerEpoch: batchesPerEpoch, training: training, plot: plotPath, csv: csv, seconds: seconds)
+        }
+        if Interrupt.requested { throw ExitCode(130) }
+    }
+
+    private func modelName(_ spec: ModelSpec) -> String { spec.description.isEmpty ? "logreg" : model.model }
+
+    /// Trains a copy of the initial model with the recommended schedule (and the baseline).
+    private func handOff(_ kind: HandOff, bounds: LearningRateBounds, trainer: Trainer, prepared: PreparedData,
+                         clipping: GradientClipping, batchesPerEpoch: Int) throws -> [HandOffRun] {
+        var configuration = TrainingConfiguration()
+        configuration.epochs = trainEpochs
+        configuration.batchSize = batchSize
+        configuration.clipping = clipping
+        configuration.seed = seed
+        let spec = kind.schedule(bounds, totalIterations: trainEpochs * batchesPerEpoch)
+        var runs: [(String, ScheduleSpec?, Double)] = [(kind.rawValue, spec, bounds.maximumLearningRate)]
+        if baseline { runs.append(("constant", nil, bounds.maximumLearningRate)) }
+        return try runs.map { name, spec, rate in
+            var trainer = trainer
+            configuration.learningRate = Float(rate)
+            let scheduler = try spec.map {
+                try Scheduler(spec: $0, initialLearningRate: rate, initialMomentum: trainer.optimizer.defaultMomentum.map(Double.init),
+                              runLength: trainEpochs * batchesPerEpoch)
+            }
+            var bar = ProgressBar(label: "train \(name)", total: trainEpochs * batchesPerEpoch, enabled: !runtime.quiet)
+            let result = trainer.train(train: prepared.train, validation: prepared.validation, test: prepared.test,
+                                       configuration: configuration, schedule: scheduler,
+                                       progress: { bar.update($0.step, detail: "epoch \($0.epoch)") },
+                                       epochEnded: { _ in }, shouldStop: { Interrupt.requested })
+            bar.finish()
+            return HandOffRun(name: name, schedule: spec.map(describe) ?? "constant:lr=\(format(rate))", result: result)
+        }
+    }
+
+    /// The CSV of the curve: one row per recorded step.
+    private func writeCurveCSV(_ curve: RangeTestResult, analysis: RangeTestAnalysis, to path: String) throws {
+        var text = "step,lr,loss,smoothed_loss,lag_free_loss\n"
+        for (index, step) in curve.steps.enumerated() {
+            text += "\(index),\(step.learningRate),\(step.loss),\(step.smoothedLoss),\(analysis.lagFreeLosses[index])\n"
+        }
+        try writeAtomically(Data(text.utf8), to: path)
+    }
+}
+
+/// The schedules `--then` can hand the bounds to.
+enum HandOff: String, ExpressibleByArgument, CaseIterable {
+    case cyclic
+    case onecycle
+
+    /// The schedule with the recommended bounds: CLR triangular between base and max, or
+    /// one-cycle up to max over the whole run. For a run of `totalIterations` batches the CLR
+    /// step size is adjusted so that the run ends at the end of a cycle, at the base rate (Smith
+    /// 2017, section 3.1), with the number of cycles nearest to the recommended step size.
+    func schedule(_ bounds: LearningRateBounds, totalIterations: Int? = nil) -> ScheduleSpec {
+        switch self {
+        case .cyclic:
+            var settings = CyclicSettings(base: bounds.baseLearningRate, max: bounds.maximumLearningRate)
+            if let step = bounds.stepSize { settings.stepSizeUp = Double(step) }
+            if let total = totalIterations, let step = bounds.stepSize {
+                let cycles = Swift.max(1, (Double(total) / Double(2 * step)).rounded())
+                settings.stepSizeUp = Double(total) / (2 * cycles)
+            }
+            return ScheduleSpec(.cyclic(settings))
+        case .onecycle:
+            return ScheduleSpec(.oneCycle(OneCycleSettings(max: bounds.oneCycleMaximumLearningRate)))
+        }
+    }
+}
+
+/// `cyclic:base=..,max=..,step-up=..`: a schedule in the command line's words, ready to paste.
+func describe(_ spec: ScheduleSpec) -> String {
+    switch spec.kind {
+    case let .cyclic(s):
+        return "cyclic:base=\(format(s.baseLearningRate)),max=\(format(s.maxLearningRate)),step-up=\(format(s.stepSizeUp))"
+    case let .oneCycle(s):
+        return "onecycle:max=\(format(s.maxLearningRate))"
+    default:
+        return "\(spec.kind)"
+    }
+}
+
+/// One training run of `--then`.
+struct HandOffRun: Encodable {
+    let name: String
+    let schedule: String
+    let result: TrainingResult
+}
+
+/// `--mode`.
+enum SpacingOption: String, ExpressibleByArgument, CaseIterable {
+    case exp, linear
+    var spacing: LearningRateSpacing { self == .exp ? .exponential : .linear }
+}
+
+/// `--metric`.
+enum MetricOption: String, ExpressibleByArgument, CaseIterable {
+    case trainLoss = "train-loss", valLoss = "val-loss", valAccuracy = "val-accuracy"
+    var metric: RangeTestMetric {
+        switch self {
+        case .trainLoss: return .trainingLoss
+        case .valLoss: return .validationLoss
+        case .valAccuracy: return .validationAccuracy
+        }
+    }
+}
+
+/// Checks a plot path's extension before any work is done.
+enum PlotPath {
+    static func check(_ path: String, option: String) throws -> String {
+        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+        guard ["png", "svg", "pdf"].contains(ext) else {
+            throw ValidationError("\(option): unknown image format '\(ext.isEmpty ? "(no extension)" : "." + ext)' in '\(path)'; use .png, .svg or .pdf")
+        }
+        return path
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import LRFinder
+
+/// The `--json` document of `lrfind find` and `lrfind analyze`.
+struct FindReport: Encodable {
+    /// What was tested.
+    struct Context: Encodable {
+        let data: String
+        let split: [Int]
+        let model: String
+        let optimizer: String
+        let batchSize: Int
+        let plannedSteps: Int
+        let threads: Int
+        let blasKernels: String
+    }
+    /// One run of the test.
+    struct Run: Encodable {
+        let seed: UInt64
+        let stopReason: String
+        let steps: Int
+        let seconds: Double
+    }
+    let context: Context?
+    let runs: [Run]
+    let curve: RangeTestResult
+    let analysis: RangeTestAnalysis
+    let ensemble: RangeTestEnsemble?
+    let plot: String?
+    let csv: String?
+    let training: [HandOffRun]
+    let seconds: Double
+}
+
+/// The short table of `lrfind find` and `lrfind analyze` on stdout.
+enum FindTable {
+    static func print(context: FindReport.Context?, results: [RangeTestResult], curve: RangeTestResult, analysis: RangeTestAnalysis,
+                      ensemble: RangeTestEnsemble?, batchesPerEpoch: Int?, training: [HandOffRun], plot: String?, csv: String?,
+                      seconds: Double) {
+        func out(_ line: String) { Swift.print(line) }
+        func row(_ name: String, _ value: String, _ note: String = "") {
+            out("  " + name.padding(toLength: 26, withPad: " ", startingAt: 0) + value.padding(toLength: 12, withPad: " ", startingAt: 0) + note)
+        }
+        if let context {
+            out("range test: \(context.data) (\(context.split[0]) train), model \(context.model), \(context.optimizer), batch \(context.batchSize)")
+        }
+        let settings = curve.settings
+        out("rates \(format(settings.minimumLearningRate)) to \(format(settings.maximumLearningRate)) (\(settings.spacing.rawValue)) over \(curve.plannedSteps) steps")
+        for (index, result) in results.enumerated() {
+            let last = result.steps.last.map { " at step \(result.steps.count), lr \(format($0.learningRate))" } ?? ""
+            out("run \(index + 1) (seed \(result.settings.seed)): stopped: \(result.stopReason.rawValue)\(last); \(String(format: "%.3f", result.seconds)) s")
+        }
+        out("")
+        out("points (lag-free curve: \(analysis.smoother), no moving-average lag)")
+        let points = analysis.points
+        if let p = points.fallStart { row("loss starts to fall", format(p.learningRate), "loss \(format(p.loss))") }
+        if let p = points.steepestDescent { row("steepest descent", format(p.learningRate), "loss \(format(p.loss))") }
+        if let p = points.minimum { row("minimum", format(p.learningRate), "loss \(format(p.loss))") }
+        row("divergence", points.divergence.map { format($0.learningRate) } ?? "-", points.divergence == nil ? "not reached" : "")
+        out("")
+        out("suggestions of the reference tools (on the moving average, as they compute them)" + (ensemble.map { "; spread over \($0.runCount) runs" } ?? ""))
+        for outcome in analysis.suggestions {
+            let name = outcome.rule == .steepestGradient ? "torch-lr-finder steepest" : "fastai \(outcome.rule.rawValue)"
+            var note = outcome.reason ?? ""
+            if let spread = ensemble?.spread(of: outcome.rule.rawValue) { note = spreadText(spread) }
+            row(name, outcome.suggestion.map { format($0.learningRate) } ?? "-", note)
+        }
+        out("")
+        if let bounds = analysis.bounds {
+            out("recommended (lrfind)")
+            row("CLR base_lr", format(bounds.baseLearningRate), ensemble?.spread(of: "base-lr").map(spreadText) ?? "")
+            row("CLR max_lr", format(bounds.maximumLearningRate), ensemble?.spread(of: "max-lr").map(spreadText) ?? "")
+            if let step = bounds.stepSize {
+                row("CLR step size", "\(step)", batchesPerEpoch.map { "iterations (\(step / Swift.max($0, 1)) epochs of \($0) batches)" } ?? "iterations")
+            }
+            row("one-cycle max_lr", format(bounds.oneCycleMaximumLearningRate), "starts at \(format(bounds.oneCycleInitialLearningRate))")
+            out("  --schedule \(describe(HandOff.cyclic.schedule(bounds)))")
+            out("  --schedule \(describe(HandOff.onecycle.schedule(bounds)))")
+            for note in bounds.notes { out("  note: \(note)") }
+        } else {
+            out("no recommendation: \(analysis.noRecommendationReason ?? "")")
+        }
+        for run in training {
+            out("")
+            out("training with \(run.schedule) for \(run.result.epochs.count) epoch(s)")
+            out(EpochTable.header)
+            for record in run.result.epochs { out(EpochTable.row(record)) }
+            let validation = run.result.epochs.last?.validationAccuracy.map { String(format: "%.4f", $0) } ?? "-"
+            let test = run.result.test.map { String(format: "%.4f", $0.accuracy) } ?? "-"
+            out("\(run.name): final validation accuracy \(validation), test accuracy \(test), \(run.result.stopReason.rawValue)")
+        }
+        out("")
+        out([plot.map { "plot: \($0)" }, csv.map { "csv: \($0)" }, String(format: "time: %.2f s", seconds)].compactMap { $0 }.joined(separator: "; "))
+    }
+
+    static func spreadText(_ spread: Spread) -> String {
+        "mean \(format(spread.mean)), sd \(format(spread.standardDeviation)), range \(format(spread.minimum))..\(format(spread.maximum))"
+    }
+}
