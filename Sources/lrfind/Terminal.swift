@@ -57,6 +57,11 @@ enum Interrupt {
 
     /// Installs the SIGINT handler.
     static func install() {
+        // A parent may start us with SIGINT blocked (Foundation's Process does): unblock it.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &set, nil)
         signal(SIGINT) { _ in
             Interrupt.count += 1
             if Interrupt.count > 1 { _exit(130) }

@@ -127,3 +127,116 @@ func scratchDirectory() -> URL {
         #expect(plateau.status == 2 && plateau.error.contains("give --metrics FILE"))
     }
 }
+
+/// `lrfind` (find) and `lrfind analyze` end to end.
+@Suite struct FindCommandTests {
+    static let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../fixtures/datasets/digits.csv.gz").standardized.path
+    static let goldenCurves = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../fixtures/golden/curves").standardized
+
+    @Test func theDocumentedCommandLineRunsOnASmallFixture() throws {
+        // `lrfind --min 1e-4 --max 1 --epochs 5`, on digits instead of the bundled mnist5k.
+        let folder = scratchDirectory()
+        let result = try runLRFind(["--min", "1e-4", "--max", "1", "--epochs", "5", "--data", Self.digits, "--model", "dense:64,relu",
+                                    "--csv", "curve.csv"], in: folder)
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("recommended (lrfind)"))
+        #expect(result.output.contains("plot: lrfind-range-test.png"))
+        let png = try Data(contentsOf: folder.appendingPathComponent("lrfind-range-test.png"))
+        #expect(png.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
+        // 1,078 training rows in batches of 64: 17 per epoch, 85 steps; the first at --min exactly.
+        let rows = try String(contentsOf: folder.appendingPathComponent("curve.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(rows.first == "step,lr,loss,smoothed_loss,lag_free_loss")
+        #expect(rows.count >= 3 && rows.count <= 86)
+        #expect(rows[1].hasPrefix("0,0.0001,"))
+        if rows.count == 86 { #expect(rows[85].hasPrefix("84,1.0,")) }
+    }
+
+    @Test func jsonCarriesTheCurveSuggestionsAndBounds() throws {
+        let result = try runLRFind(["--min", "1e-5", "--max", "10", "--steps", "60", "--data", Self.digits, "--no-plot", "--json", "--runs", "2"])
+        #expect(result.status == 0, "\(result.error)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
+        let curve = json["curve"] as! [String: Any]
+        let steps = curve["steps"] as! [[String: Any]]
+        #expect((steps.first!["learningRate"] as! Double) == 1e-5)
+        #expect((json["runs"] as! [Any]).count == 2)
+        let analysis = json["analysis"] as! [String: Any]
+        #expect((analysis["suggestions"] as! [Any]).count == 5)
+        #expect(analysis["bounds"] != nil || analysis["noRecommendationReason"] != nil)
+        #expect(json["ensemble"] != nil)
+    }
+
+    @Test func thenTrainsWithTheRecommendedSchedule() throws {
+        let result = try runLRFind(["--min", "1e-4", "--max", "1", "--epochs", "3", "--data", Self.digits, "--no-plot",
+                                    "--then", "onecycle", "--train-epochs", "3", "--baseline"])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("training with onecycle:max="))
+        #expect(result.output.contains("training with constant:lr="))
+        #expect(result.output.contains("onecycle: final validation accuracy"))
+    }
+
+    @Test func interruptStillWritesWhatWasRecorded() throws {
+        let folder = scratchDirectory()
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lrfind")
+        let process = Process()
+        process.executableURL = binary
+        process.currentDirectoryURL = folder
+        process.arguments = ["--data", Self.digits, "--model", "logreg", "--steps", "2000000", "--no-stop", "--csv", "partial.csv",
+                             "--plot", "partial.svg", "--json"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = Pipe()
+        try process.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        process.interrupt()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let runs = json["runs"] as! [[String: Any]]
+        #expect(runs[0]["stopReason"] as? String == "interrupted")
+        let rows = try String(contentsOf: folder.appendingPathComponent("partial.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(rows.count > 2 && rows.count < 2_000_001)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("partial.svg").path))
+        // Nothing half-written is left behind.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["partial.csv", "partial.svg"])
+    }
+
+    @Test func analyzeGivesTheGoldenSuggestionsOfARecordedCurve() throws {
+        let folder = scratchDirectory()
+        let file = Self.goldenCurves.appendingPathComponent("tlf_mlp_adamw.csv").path
+        let result = try runLRFind(["analyze", file, "--num-it", "100", "--plot", folder.appendingPathComponent("a.pdf").path, "--json"])
+        #expect(result.status == 0, "\(result.error)")
+        let json = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
+        let suggestions = ((json["analysis"] as! [String: Any])["suggestions"] as! [[String: Any]])
+        let picks = Dictionary(uniqueKeysWithValues: suggestions.map { ($0["rule"] as! String, ($0["suggestion"] as! [String: Any])["index"] as! Int) })
+        // suggestions_detail.json: valley 46, slide 57, minimum 75, steep 59, torch-lr-finder 57.
+        #expect(picks == ["valley": 46, "slide": 57, "minimum": 75, "steep": 59, "torch-lr-finder": 57])
+        let pdf = try Data(contentsOf: folder.appendingPathComponent("a.pdf"))
+        #expect(pdf.prefix(5) == Data("%PDF-".utf8))
+    }
+
+    @Test(arguments: [
+        (["--min", "0"], 2, "lrfind: error: --min must be a positive number, got 0.0"),
+        (["--min", "1", "--max", "0.1"], 2, "lrfind: error: --max must be above --min (1.0), got 0.1"),
+        (["--plot", "x.gif"], 2, "lrfind: error: --plot: unknown image format '.gif' in 'x.gif'; use .png, .svg or .pdf"),
+        (["--then", "sgdr"], 2, "lrfind: error: The value 'sgdr' is invalid for '--then <then>'"),
+        (["analyze", "/nonexistent.csv"], 1, "lrfind: error: /nonexistent.csv: no such file or not readable"),
+    ])
+    func badInputIsOneLine(arguments: [String], status: Int32, start: String) throws {
+        let result = try runLRFind(arguments + ["--no-plot"])
+        #expect(result.status == status)
+        #expect(result.error.hasPrefix(start), "\(result.error)")
+        #expect(result.error.split(separator: "\n").count == 1)
+    }
+
+    @Test func analyzeNamesTheBadLine() throws {
+        let folder = scratchDirectory()
+        let file = folder.appendingPathComponent("c.csv")
+        try "lr,loss\n0.001,2.3\n0.01,abc\n".write(to: file, atomically: true, encoding: .utf8)
+        let result = try runLRFind(["analyze", file.path, "--no-plot"])
+        #expect(result.status == 1)
+        #expect(result.error == "lrfind: error: \(file.path):3:2: not a number: 'abc'\n")
+    }
+}
