@@ -5,5 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 swift build -c release --product lrfind >&2
-if [ $# -eq 0 ]; then set -- train --epochs 10; fi
+if [ $# -eq 0 ]; then set -- --min 1e-4 --max 1 --epochs 5; fi
 exec .build/release/lrfind "$@"

@@ -31,8 +31,9 @@ extension Charts {
     static func rangeTest(_ curve: RangeTestResult, analysis: RangeTestAnalysis, ensemble: RangeTestEnsemble?, title: String) -> Chart {
         let rates = curve.learningRates
         var chart = Chart(title: title, xAxis: Axis("learning rate", scale: .logarithmic), yAxis: Axis(curve.settings.metric == .validationAccuracy ? "validation error (1 - accuracy)" : "loss"))
-        let runs = ensemble.map { " (mean of \($0.runCount) runs)" } ?? ""
-        chart.subtitle = "\(curve.steps.count) of \(curve.plannedSteps) steps, stopped: \(curve.stopReason.rawValue)\(runs); points and bounds on the lag-free curve (\(analysis.smoother))"
+        let extent = ensemble.map { "mean of \($0.runCount) runs over their \(curve.steps.count) common steps of \(curve.plannedSteps)" }
+            ?? "\(curve.steps.count) of \(curve.plannedSteps) steps, stopped: \(curve.stopReason.rawValue)"
+        chart.subtitle = "\(extent); points and bounds on the lag-free curve (\(analysis.smoother))"
         // Keep the blow-up from flattening the interesting part: the top is a little above the start.
         let lagFree = analysis.lagFreeLosses
         let low = (curve.losses + lagFree).filter(\.isFinite).min() ?? 0
