@@ -48,7 +48,7 @@ struct Analyze: ParsableCommand {
         let plotPath = noPlot ? nil : (plot ?? (URL(fileURLWithPath: file).deletingPathExtension().path + ".png"))
         if let plotPath {
             let chart = Charts.rangeTest(curve, analysis: analysis, ensemble: nil, title: "Range test: \(URL(fileURLWithPath: file).lastPathComponent)")
-            do { try chart.write(to: plotPath) } catch { throw RunError("\(error)") }
+            try Charts.write(chart, to: plotPath)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         if json {

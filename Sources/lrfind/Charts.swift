@@ -3,6 +3,11 @@ import LRPlot
 
 /// The charts the commands draw: a description built from results, handed to LRPlot.
 enum Charts {
+    /// Writes `chart` to `path`; a failure is a failed run (exit code 1) with LRPlot's one-line message.
+    static func write(_ chart: Chart, to path: String) throws {
+        do { try chart.write(to: path) } catch { throw RunError("\(error)") }
+    }
+
     /// Learning rate (left axis, linear or logarithmic) and cycled momentum
     /// (right axis) against the batch step.
     static func schedule(_ values: [ScheduleValue], title: String, stepsPerEpoch: Int, unit: ScheduleUnit, logarithmic: Bool) -> Chart {

@@ -156,7 +156,7 @@ struct Find: ParsableCommand {
         if let plotPath {
             let chart = Charts.rangeTest(curve, analysis: analysis, ensemble: ensemble,
                                          title: "Range test: \(prepared.name), \(modelName(spec)), \(optimizer.optimizer.rawValue)")
-            do { try chart.write(to: plotPath) } catch { throw RunError("\(error)") }
+            try Charts.write(chart, to: plotPath)
         }
 
         var training: [HandOffRun] = []
@@ -253,6 +253,7 @@ func describe(_ spec: ScheduleSpec) -> String {
     switch spec.kind {
     case let .cyclic(s):
         return "cyclic:base=\(format(s.baseLearningRate)),max=\(format(s.maxLearningRate)),step-up=\(format(s.stepSizeUp))"
+            + (s.stepSizeDown.map { ",step-down=\(format($0))" } ?? "")
     case let .oneCycle(s):
         return "onecycle:max=\(format(s.maxLearningRate))"
     default:

@@ -74,7 +74,8 @@ enum FindTable {
                 row("CLR step size", "\(step)", batchesPerEpoch.map { "iterations (\(step / Swift.max($0, 1)) epochs of \($0) batches)" } ?? "iterations")
             }
             row("one-cycle max_lr", format(bounds.oneCycleMaximumLearningRate), "starts at \(format(bounds.oneCycleInitialLearningRate))")
-            out("  --schedule \(describe(HandOff.cyclic.schedule(bounds)))")
+            out("  --schedule \(describe(HandOff.cyclic.schedule(bounds)))"
+                + (bounds.stepSize == nil ? "   (PyTorch's default step size; --iterations-per-epoch sets it)" : ""))
             out("  --schedule \(describe(HandOff.onecycle.schedule(bounds)))")
             for note in bounds.notes { out("  note: \(note)") }
         } else {

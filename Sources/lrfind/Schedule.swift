@@ -68,7 +68,7 @@ struct Schedule: ParsableCommand {
             try writeAtomically(Data(text.utf8), to: csv)
         }
         if let plot {
-            do { try Charts.schedule(values, title: title ?? spec, stepsPerEpoch: stepsPerEpoch, unit: parsed.unit, logarithmic: log).write(to: plot) } catch { throw RunError("\(error)") }
+            try Charts.write(Charts.schedule(values, title: title ?? spec, stepsPerEpoch: stepsPerEpoch, unit: parsed.unit, logarithmic: log), to: plot)
         }
         if json {
             print(try jsonText(ScheduleReport(spec: spec, unit: parsed.unit.rawValue, epochs: epochs, stepsPerEpoch: stepsPerEpoch,

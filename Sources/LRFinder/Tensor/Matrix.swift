@@ -1,7 +1,7 @@
 /// A dense row-major matrix of `Float`: element (r, c) lives at `storage[r * columns + c]`.
 ///
-/// Batches are matrices with one sample per row, so a layer's weights `W` (inputs x outputs)
-/// act as `Y = X W`. Value semantics come from the copy-on-write `storage` array.
+/// Batches are matrices with one sample per row; a dense layer's weights `W` (outputs x inputs,
+/// PyTorch's layout) act as `Y = X Wᵀ`. Value semantics come from the copy-on-write `storage` array.
 public struct Matrix: Equatable, Sendable {
     /// Number of rows.
     public private(set) var rows: Int
