@@ -75,3 +75,24 @@ extension Charts {
         return chart
     }
 }
+
+extension Charts {
+    /// Per-epoch training and validation loss (left axis) and validation accuracy (right axis).
+    static func training(_ result: TrainingResult, title: String) -> Chart {
+        let epochs = result.epochs.map { Double($0.epoch) }
+        var chart = Chart(title: title, xAxis: Axis("epoch"), yAxis: Axis("loss"), secondaryAxis: Axis("validation accuracy"))
+        if let test = result.test {
+            chart.subtitle = String(format: "test accuracy %.4f, %@", test.accuracy, result.stopReason.rawValue)
+        }
+        var train = Series("train loss", x: epochs, y: result.epochs.map(\.trainLoss), color: Color.series(0))
+        train.showsPoints = true
+        var validation = Series("validation loss", x: epochs, y: result.epochs.map { $0.validationLoss ?? .nan }, color: Color.series(1))
+        validation.showsPoints = true
+        var accuracy = Series("validation accuracy", x: epochs, y: result.epochs.map { $0.validationAccuracy ?? .nan },
+                              color: Color.series(2), side: .right)
+        accuracy.dash = [5, 3]
+        accuracy.showsPoints = true
+        chart.series = [train, validation, accuracy]
+        return chart
+    }
+}

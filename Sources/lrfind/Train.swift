@@ -27,6 +27,9 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Seed of the weights, batch order and dropout.")
     var seed: UInt64 = 0
 
+    @Option(name: .long, help: ArgumentHelp("Plot the per-epoch losses and validation accuracy to this file (.png, .svg or .pdf).", valueName: "file"))
+    var plot: String?
+
     @Option(name: .long, help: ArgumentHelp("Stop after N epochs without improvement of --monitor and restore the best weights (0: off).", valueName: "N"))
     var earlyStop: Int = 0
 
@@ -40,6 +43,7 @@ struct Train: ParsableCommand {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be >= 1, got \(batchSize)") }
         guard earlyStop >= 0 else { throw ValidationError("--early-stop must be >= 0, got \(earlyStop)") }
         if let lr { guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") } }
+        if let plot { _ = try PlotPath.check(plot, option: "--plot") }
     }
 
     func run() throws {
@@ -92,6 +96,9 @@ struct Train: ParsableCommand {
             },
             shouldStop: { Interrupt.requested })
         bar.finish()
+        if let plot, !result.epochs.isEmpty {
+            try Charts.write(Charts.training(result, title: "Training: \(prepared.name), \(spec.description.isEmpty ? "logreg" : model.model), \(self.optimizer.optimizer.rawValue)" + (schedule.map { ", \($0)" } ?? ", lr \(format(Double(configuration.learningRate)))")), to: plot)
+        }
 
         if runtime.json {
             let report = TrainReport(data: prepared.name, split: [prepared.train.count, prepared.validation.count, prepared.test.count],

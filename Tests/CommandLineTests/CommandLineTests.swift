@@ -240,3 +240,15 @@ func scratchDirectory() -> URL {
         #expect(result.error == "lrfind: error: \(file.path):3:2: not a number: 'abc'\n")
     }
 }
+
+@Suite struct TrainPlotTests {
+    @Test func trainingCurvesArePlotted() throws {
+        let folder = scratchDirectory()
+        let result = try runLRFind(["train", "--data", FindCommandTests.digits, "--model", "logreg", "--epochs", "2",
+                                    "--schedule", "step:size=1,gamma=0.5", "--lr", "0.01", "--plot", "curves.svg"], in: folder)
+        #expect(result.status == 0, "\(result.error)")
+        let svg = try String(contentsOf: folder.appendingPathComponent("curves.svg"), encoding: .utf8)
+        #expect(svg.contains("<svg"))
+        #expect(result.output.contains("0.005"))   // epoch 2 runs at half the rate
+    }
+}
