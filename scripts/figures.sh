@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Draws the README's schedule figures with lrfind itself (the parameters of the figures in the
+# Draws the README's figures with lrfind itself (the parameters of the figures in the
 # study notes: initial or maximum rate 0.0016, 50 epochs). Run after a release build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,3 +18,5 @@ draw cyclic-triangular2 "cyclic:base=1e-5,max=0.0016,step-up=5,mode=triangular2,
 draw cyclic-exp-range "cyclic:base=1e-5,max=0.0016,step-up=5,mode=exp_range,gamma=0.92,unit=epoch" "CyclicLR exp_range, gamma 0.92"
 draw lambda "lambda:f=0.95^epoch" "LambdaLR, factor 0.95^epoch"
 "$lrfind" schedule "onecycle:max=0.0016" --epochs 10 --steps-per-epoch 47 --lr 0.0016 --plot "$out/onecycle.png" --title "OneCycleLR, max 0.0016, 10 epochs of 47 batches"
+"$lrfind" --min 1e-4 --max 1 --epochs 5 --runs 3 --plot "$out/range-test.png" >/dev/null
+"$lrfind" train --schedule onecycle:max=0.005 --plot "$out/training-onecycle.png" >/dev/null
