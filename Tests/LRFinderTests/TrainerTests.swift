@@ -147,4 +147,25 @@ import Testing
         #expect(manual.network.parameters == automatic.network.parameters)
         #expect(driver.stepCount == batches)
     }
+
+    @Test(arguments: [PlateauMode.max, PlateauMode.min])
+    func plateauWatchesTheValidationMetricOfItsMode(mode: PlateauMode) throws {
+        // patience 0: every epoch that does not beat the best (relative 1e-4) halves the next epoch's rate.
+        var trainer = TrainerTests().makeTrainer(seed: 3)
+        var configuration = TrainingConfiguration()
+        configuration.epochs = 8
+        configuration.learningRate = 0.02
+        let spec = try ScheduleSpec(parsing: "plateau:mode=\(mode.rawValue),patience=0,factor=0.5")
+        let scheduler = try Scheduler(spec: spec, initialLearningRate: 0.02)
+        let data = TrainerTests.digits
+        let epochs = trainer.train(train: data.train, validation: data.validation, configuration: configuration, schedule: scheduler).epochs
+        var best = mode == .max ? -Double.infinity : Double.infinity
+        for (index, epoch) in epochs.dropLast().enumerated() {
+            let value = mode == .max ? epoch.validationAccuracy! : epoch.validationLoss!
+            let improves = mode == .max ? value > best * (1 + 1e-4) : value < best * (1 - 1e-4)
+            if improves { best = value }
+            let expected = improves ? epoch.learningRate : epoch.learningRate * 0.5
+            #expect(abs(epochs[index + 1].learningRate - expected) < 1e-12, "epoch \(index + 2)")
+        }
+    }
 }

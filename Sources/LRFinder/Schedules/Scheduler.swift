@@ -339,11 +339,14 @@ public struct Scheduler: Sendable {
 
 extension ScheduleKind {
     /// Whether the schedule (or one inside it) is ReduceLROnPlateau, which watches a metric.
-    public var needsMetric: Bool {
+    public var needsMetric: Bool { plateauMode != nil }
+
+    /// The mode of the ReduceLROnPlateau in (or inside) this schedule, if there is one.
+    public var plateauMode: PlateauMode? {
         switch self {
-        case .plateau: return true
-        case let .sequential(children, _), let .chain(children): return children.contains { $0.kind.needsMetric }
-        default: return false
+        case let .plateau(settings): return settings.mode
+        case let .sequential(children, _), let .chain(children): return children.lazy.compactMap(\.kind.plateauMode).first
+        default: return nil
         }
     }
 }

@@ -102,8 +102,8 @@ public struct Trainer: Sendable {
             epochEnded(record)
             if schedule?.unit == .epoch {
                 let watched: Double
-                if case let .plateau(settings) = schedule?.spec.kind, let validationResult {
-                    watched = settings.mode == .max ? validationResult.accuracy : validationResult.loss
+                if let mode = schedule?.spec.kind.plateauMode, let validationResult {
+                    watched = mode == .max ? validationResult.accuracy : validationResult.loss
                 } else {
                     watched = lossSum / Double(seen)
                 }
