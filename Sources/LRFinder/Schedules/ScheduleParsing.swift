@@ -116,7 +116,7 @@ extension ScheduleSpec {
             let end = try v.number("end-factor", atLeast: 0, atMost: 1) ?? 1
             return .linear(startFactor: start, endFactor: end, total: try v.integer("total", minimum: 1) ?? 5)
         case "constant":
-            return .constant(factor: try v.number("factor", atLeast: 0, atMost: 1) ?? 1.0 / 3, total: try v.integer("total", minimum: 0) ?? 5)
+            return .constant(factor: try v.number("factor", above: 0, atMost: 1) ?? 1.0 / 3, total: try v.integer("total", minimum: 0) ?? 5)
         case "plateau":
             var s = PlateauSettings()
             if let mode = try v.choice("mode", PlateauMode.allCases.map(\.rawValue)) { s.mode = PlateauMode(rawValue: mode)! }
@@ -148,6 +148,8 @@ extension ScheduleSpec {
     /// `a(...)|b(...)@m1/m2` for sequential, `a(...)|b(...)` for chain.
     private static func parseComposite(name: String, text: String) throws -> ScheduleSpec {
         var body = text, milestones: [Int] = []
+        let depth = text.reduce(0) { $0 + ($1 == "(" ? 1 : $1 == ")" ? -1 : 0) }
+        guard depth == 0 else { throw ScheduleError("\(name): unbalanced parentheses in '\(text)'") }
         if name == "sequential" {
             guard let at = KeyValues.split(text, on: "@").count == 2 ? text.lastIndex(of: "@") : nil else {
                 throw ScheduleError("sequential: write schedules separated by '|' then '@' and the milestones, e.g. sequential:linear(start-factor=0.1,total=5)|cosine(t-max=45)@5")
@@ -162,7 +164,7 @@ extension ScheduleSpec {
         let children = try parts.map { part -> ScheduleSpec in
             let trimmed = part.trimmingCharacters(in: .whitespaces)
             guard let open = trimmed.firstIndex(of: "(") else { return try ScheduleSpec(parsing: trimmed) }
-            guard trimmed.hasSuffix(")") else { throw ScheduleError("\(name): '\(trimmed)' lacks its closing ')'") }
+            guard trimmed.hasSuffix(")") else { throw ScheduleError("\(name): '\(trimmed)' must end with ')'") }
             let inner = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
             let childName = String(trimmed[..<open])
             guard childName != "sequential", childName != "chain" else { throw ScheduleError("\(name): schedules inside it cannot nest \(childName)") }

@@ -59,7 +59,9 @@ public indirect enum ScheduleKind: Equatable, Sendable {
     case plateau(PlateauSettings)
     /// `SequentialLR`: `schedules[k]` from `milestones[k-1]` on, each restarted at its milestone.
     case sequential([ScheduleSpec], milestones: [Int])
-    /// `ChainedScheduler`: every schedule's factor applied to the base rate at once (their product).
+    /// `ChainedScheduler`: at every step each schedule acts in turn on the rate the previous one
+    /// left (the chainable ones multiply it; `lambda`, `cyclic`, `onecycle`, `warm-restarts` and
+    /// the Keras decays set it outright).
     case chain([ScheduleSpec])
     /// Keras 2's optimizer `decay` argument: `base / (1 + decay * iterations)`.
     case kerasDecay(decay: Double)
@@ -110,9 +112,12 @@ public struct CyclicSettings: Equatable, Sendable {
     /// `exp_range`'s decay per iteration.
     public var gamma: Double = 1
     /// Whether the amplitude scale is a function of the cycle number or of the iteration;
-    /// nil takes the mode's default (cycle for the triangular modes, iterations for exp_range).
+    /// nil takes the mode's own (cycle for the triangular modes, iterations for exp_range), the
+    /// only one PyTorch uses for its built-in modes. Set, it gives what PyTorch gives with
+    /// `scale_fn` = the mode's function and this `scale_mode`.
     public var scalesByCycle: Bool?
-    /// Whether momentum (or Adam's beta1) cycles inversely to the rate; nil: when the optimizer has one.
+    /// Whether momentum (or Adam's beta1) cycles inversely to the rate; nil: yes, PyTorch's
+    /// default `cycle_momentum=True`.
     public var cyclesMomentum: Bool?
     /// Momentum at the rate's peak.
     public var baseMomentum: Double = 0.8
@@ -154,7 +159,7 @@ public struct OneCycleSettings: Equatable, Sendable {
     public var finalDivFactor: Double = 1e4
     /// Three phases (up, back down to the start rate, annihilation) instead of two.
     public var threePhase = false
-    /// Whether momentum (or Adam's beta1) cycles inversely; nil: when the optimizer has one.
+    /// Whether momentum (or Adam's beta1) cycles inversely; nil: yes, PyTorch's default.
     public var cyclesMomentum: Bool?
     /// Momentum at the rate's peak.
     public var baseMomentum: Double = 0.85
