@@ -1,11 +1,37 @@
 import Foundation
 
-/// The command line's compact schedule syntax, `name:key=value,key=value`, e.g.
+/// The command line's compact schedule syntax, `name:key=value,key=value` (spaces around items
+/// are ignored; commas inside parentheses do not split), e.g.
 /// `cyclic:base=1e-5,max=1.6e-3,step-up=5,mode=triangular2` or `onecycle:max=0.01,pct-start=0.3`.
-/// Sequences and chains hold schedules written `name(key=value,...)`, separated by `|`:
-/// `sequential:linear(start-factor=0.1,total=5)|cosine(t-max=45)@5` (milestones after `@`,
-/// separated by `/`) and `chain:step(size=10,gamma=0.5)|exponential(gamma=0.99)`. Every
-/// schedule takes `unit=batch|epoch`. `docs/schedules.md` lists every name, key and default.
+/// Every schedule also takes `unit=batch|epoch`; step counts are in that unit. `docs/schedules.md`
+/// has the same table with examples.
+///
+/// | name | PyTorch / Keras | keys: default, allowed |
+/// |---|---|---|
+/// | `step` | StepLR | `size` required, >= 1; `gamma` 0.1, > 0 |
+/// | `multistep` | MultiStepLR | `milestones` required, increasing whole numbers >= 0 joined by `/`; `gamma` 0.1, > 0 |
+/// | `exponential` | ExponentialLR | `gamma` required, > 0 |
+/// | `multiplicative` | MultiplicativeLR | `f` required, a `Formula` in `epoch` |
+/// | `lambda` | LambdaLR | `f` required, a `Formula` in `epoch` |
+/// | `cosine` | CosineAnnealingLR | `t-max` required, >= 1; `eta-min` 0, >= 0 |
+/// | `warm-restarts` | CosineAnnealingWarmRestarts | `t0` required, >= 1; `t-mult` 1, whole >= 1; `eta-min` 0, >= 0 |
+/// | `cyclic` | CyclicLR | `base`, `max` required, 0 < base < max; `step-up` 2000, > 0; `step-down` = step-up, > 0; `mode` triangular, triangular2 or exp_range; `gamma` 1, > 0; `scale-mode` the mode's (cycle or iterations); `momentum` true; `base-momentum` 0.8, `max-momentum` 0.9, in [0, 1), base <= max |
+/// | `onecycle` | OneCycleLR | `max` required, > 0; `total` (>= 2) or `epochs` and `steps-per-epoch` (>= 1), else the run's length; `pct-start` 0.3, in (0, 1); `anneal` cos or linear; `div` 25, > 0; `final-div` 1e4, > 0; `three-phase` false; `momentum` true; `base-momentum` 0.85, `max-momentum` 0.95, in [0, 1) |
+/// | `polynomial` | PolynomialLR | `total` 5, >= 1; `power` 1, > 0 |
+/// | `linear` | LinearLR | `start-factor` 1/3, in (0, 1]; `end-factor` 1, in [0, 1]; `total` 5, >= 1 |
+/// | `constant` | ConstantLR | `factor` 1/3, in (0, 1]; `total` 5, >= 0 |
+/// | `plateau` | ReduceLROnPlateau | `mode` min or max; `factor` 0.1, in (0, 1); `patience` 10, >= 0; `threshold` 1e-4, >= 0; `threshold-mode` rel or abs; `cooldown` 0, >= 0; `min-lr` 0, >= 0; `eps` 1e-8, >= 0 |
+/// | `sequential` | SequentialLR | `sequential:A(k=v,...)|B(...)@m1/m2`: n schedules, n - 1 increasing milestones |
+/// | `chain` | ChainedScheduler | `chain:A(k=v,...)|B(...)`: one or more schedules |
+/// | `keras-decay` | Keras 2 optimizer `decay` | `decay` required, >= 0 |
+/// | `keras-inverse-time` | InverseTimeDecay | `steps` required, > 0; `rate` required, >= 0; `staircase` false |
+/// | `keras-polynomial` | PolynomialDecay | `steps` required, > 0; `end` 1e-4, >= 0; `power` 1, > 0; `cycle` false |
+/// | `keras-exponential` | ExponentialDecay | `steps` required, > 0; `rate` required, > 0; `staircase` false |
+/// | `keras-cosine` | CosineDecay | `steps` required, > 0; `alpha` 0, in [0, 1]; `warmup-target` none, > 0; `warmup-steps` 0, >= 0 |
+///
+/// Flags take `true`/`false` (also `yes`/`no`, `1`/`0`). Inside `sequential` and `chain`, a
+/// schedule without keys may drop its parentheses (`constant|exponential(gamma=0.9)`); they
+/// cannot nest.
 extension ScheduleSpec {
     /// The keys each schedule accepts (besides `unit`), in the order the documentation gives them.
     public static let keys: [(name: String, keys: [String])] = [
