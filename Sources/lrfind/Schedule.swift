@@ -25,7 +25,7 @@ struct Schedule: ParsableCommand {
     @Option(name: .long, help: "Initial learning rate (the optimizer's).")
     var lr: Double = 0.0016
 
-    @Option(name: .long, help: "The optimizer's momentum or beta1, cycled by cyclic and onecycle (0: none).")
+    @Option(name: .long, help: "The optimizer's momentum or beta1 (0: none); cyclic and onecycle cycle it unless their spec says momentum=false, as PyTorch does.")
     var momentum: Double = 0.9
 
     @Option(name: .long, help: ArgumentHelp("ReduceLROnPlateau's metric: a file with one value per epoch.", valueName: "file"))
