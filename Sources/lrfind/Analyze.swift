@@ -43,25 +43,29 @@ struct Analyze: ParsableCommand {
 
     func run() throws {
         let started = DispatchTime.now().uptimeNanoseconds
-        let curve = try Self.readCurve(file, plannedSteps: numIt, stopFactor: stopFactor)
-        let analysis = RangeTestAnalysis(curve, iterationsPerEpoch: iterationsPerEpoch)
+        let steps = try Self.readCurve(file)
+        let plannedSteps = numIt ?? steps.count
+        let analysis = RangeTestAnalysis(steps: steps, plannedSteps: plannedSteps, settings: AnalysisSettings(divergenceFactor: stopFactor),
+                                         iterationsPerEpoch: iterationsPerEpoch)
         let plotPath = noPlot ? nil : (plot ?? (URL(fileURLWithPath: file).deletingPathExtension().path + ".png"))
         if let plotPath {
-            let chart = Charts.rangeTest(curve, analysis: analysis, ensemble: nil, title: "Range test: \(URL(fileURLWithPath: file).lastPathComponent)")
+            let chart = Charts.rangeTest(steps, analysis: analysis, ensemble: nil, extent: "\(steps.count) points of \(URL(fileURLWithPath: file).lastPathComponent)",
+                                         metric: .trainingLoss, smoothingBeta: nil,
+                                         title: "Range test: \(URL(fileURLWithPath: file).lastPathComponent)")
             try Charts.write(chart, to: plotPath)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         if json {
-            print(try jsonText(FindReport(context: nil, runs: [], curve: curve, analysis: analysis, ensemble: nil, plot: plotPath,
-                                          csv: nil, training: [], seconds: seconds)))
+            print(try jsonText(FindReport(context: nil, runs: [], curve: FindReport.Curve(steps: steps, plannedSteps: plannedSteps, stopReason: nil, settings: nil),
+                                          analysis: analysis, ensemble: nil, plot: plotPath, csv: nil, training: [], seconds: seconds)))
         } else {
-            FindTable.print(context: nil, results: [], curve: curve, analysis: analysis, ensemble: nil, batchesPerEpoch: iterationsPerEpoch,
-                            training: [], plot: plotPath, csv: nil, seconds: seconds)
+            FindTable.print(context: nil, settings: nil, runSeeds: [], results: [], steps: steps, plannedSteps: plannedSteps, analysis: analysis,
+                            ensemble: nil, batchesPerEpoch: iterationsPerEpoch, training: [], plot: plotPath, csv: nil, seconds: seconds)
         }
     }
 
     /// Reads `lr` and `loss` (and `smoothed_loss` when present) columns; errors name file, line, column and text.
-    static func readCurve(_ path: String, plannedSteps: Int?, stopFactor: Double) throws -> RangeTestResult {
+    static func readCurve(_ path: String) throws -> [RangeTestStep] {
         guard let data = FileManager.default.contents(atPath: path) else { throw RunError("\(path): no such file or not readable") }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\r")) }
@@ -91,11 +95,6 @@ struct Analyze: ParsableCommand {
             steps.append(RangeTestStep(learningRate: rate, loss: loss, smoothedLoss: try smoothedColumn.map(number) ?? loss))
         }
         guard steps.count >= 2 else { throw RunError("\(path): needs at least 2 rows of lr,loss, got \(steps.count)") }
-        var settings = RangeTestSettings()
-        settings.minimumLearningRate = steps.first!.learningRate
-        settings.maximumLearningRate = steps.last!.learningRate
-        settings.length = .steps(steps.count)
-        settings.divergenceFactor = stopFactor
-        return RangeTestResult(steps: steps, plannedSteps: plannedSteps ?? steps.count, stopReason: .completed, settings: settings, seconds: 0)
+        return steps
     }
 }

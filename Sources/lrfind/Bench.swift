@@ -43,10 +43,9 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        let prepared = try data.request().prepare()
+        let prepared = try data.recipe().prepare()
         let spec = try model.spec()
-        let network = Network(spec: spec, inputWidth: prepared.featureCount, classCount: prepared.classCount,
-                              initialization: model.initialization, seed: 0)
+        let network = try model.network(spec, for: prepared, seed: 0)
         var rows: [BenchRow] = []
         if !json {
             print("model \(spec.description.isEmpty ? "logreg" : spec.description) (\(network.parameterCount) parameters), AdamW lr 1e-3, data \(prepared.name) train split (\(prepared.train.count) samples)")
@@ -59,7 +58,7 @@ struct Bench: ParsableCommand {
             for threadCount in threads {
                 BLASRuntime.setThreadCount(threadCount)
                 for batchSize in batchSizes {
-                    var row = measure(network: network, data: prepared.train, batchSize: batchSize, threads: threadCount)
+                    var row = measure(network: network, data: prepared, batchSize: batchSize, threads: threadCount)
                     row.load = busy ? "busy-core" : "none"
                     rows.append(row)
                     if !json {
@@ -78,18 +77,11 @@ struct Bench: ParsableCommand {
         }
     }
 
-    /// Median samples/s over `repeats` runs of `steps` AdamW updates on consecutive batches.
-    func measure(network: Network, data: Dataset, batchSize: Int, threads: Int) -> BenchRow {
-        var trainer = Trainer(network: network, optimizer: AdamW(), seed: 0)
-        var workspace = network.makeWorkspace(batchSize: batchSize)
-        var sampler = BatchSampler(sampleCount: data.count, batchSize: batchSize, seed: 0, dropLast: true)
-        var batches = sampler.nextEpoch()
-        var next = 0
-        func step() {
-            if next == batches.count { batches = sampler.nextEpoch(); next = 0 }
-            trainer.step(on: data, indices: batches[next], workspace: &workspace, learningRate: 1e-3)
-            next += 1
-        }
+    /// Median samples/s over `repeats` runs of `steps` AdamW updates on consecutive full batches.
+    func measure(network: Network, data: PreparedData, batchSize: Int, threads: Int) -> BenchRow {
+        var trainer = EmbeddedTrainer(network: network, optimizer: AdamW(), data: data, batchSize: batchSize, seed: 0,
+                                      dropsLastBatch: true)
+        func step() { _ = trainer.trainNextBatch(learningRate: 1e-3, momentum: nil) }
         for _ in 0..<warmup { step() }
         var rates: [Double] = []
         for _ in 0..<repeats {

@@ -33,16 +33,21 @@ extension Charts {
     /// Loss against learning rate on a log axis: the raw loss faint, the moving average thin,
     /// the lag-free curve bold; the points marked and labelled, the recommended CLR band shaded,
     /// the divergence marked; with several runs, the spread of the lag-free curve as a band.
-    static func rangeTest(_ curve: RangeTestResult, analysis: RangeTestAnalysis, ensemble: RangeTestEnsemble?, title: String) -> Chart {
-        let rates = curve.learningRates
-        var chart = Chart(title: title, xAxis: Axis("learning rate", scale: .logarithmic), yAxis: Axis(curve.settings.metric == .validationAccuracy ? "validation error (1 - accuracy)" : "loss"))
-        let extent = ensemble.map { "mean of \($0.runCount) runs over their \(curve.steps.count) common steps of \(curve.plannedSteps)" }
+    /// What a range-test chart shows, for its subtitle.
+    static func extent(of curve: RangeTestResult, runs: Int?) -> String {
+        runs.map { "mean of \($0) runs over their \(curve.steps.count) common steps of \(curve.plannedSteps)" }
             ?? "\(curve.steps.count) of \(curve.plannedSteps) steps, stopped: \(curve.stopReason.rawValue)"
+    }
+
+    static func rangeTest(_ steps: [RangeTestStep], analysis: RangeTestAnalysis, ensemble: RangeTestEnsemble?, extent: String,
+                          metric: RangeTestMetric, smoothingBeta: Double?, title: String) -> Chart {
+        let rates = steps.map(\.learningRate), losses = steps.map(\.loss), smoothedLosses = steps.map(\.smoothedLoss)
+        var chart = Chart(title: title, xAxis: Axis("learning rate", scale: .logarithmic), yAxis: Axis(metric == .validationAccuracy ? "validation error (1 - accuracy)" : "loss"))
         chart.subtitle = "\(extent); points and bounds on the lag-free curve (\(analysis.smoother))"
         // Keep the blow-up from flattening the interesting part: the top is a little above the start.
         let lagFree = analysis.lagFreeLosses
-        let low = (curve.losses + lagFree).filter(\.isFinite).min() ?? 0
-        let start = Swift.max(lagFree.first ?? 1, curve.smoothedLosses.first ?? 1)
+        let low = (losses + lagFree).filter(\.isFinite).min() ?? 0
+        let start = Swift.max(lagFree.first ?? 1, smoothedLosses.first ?? 1)
         let top = start + 0.35 * Swift.max(start - low, 1e-9)
         chart.yAxis.range = (low - 0.05 * (top - low))...top
         if let bounds = analysis.bounds {
@@ -54,8 +59,8 @@ extension Charts {
                                              upper: ensemble.steps.map(\.lagFreeLoss.maximum)),
                                     name: "spread of \(ensemble.runCount) runs", color: Color.series(0).withAlpha(0.18)))
         }
-        chart.series.append(Series("raw loss", x: rates, y: curve.losses, color: Color.ink.withAlpha(0.22), width: 1))
-        var ema = Series("moving average (beta \(curve.settings.smoothingBeta))", x: rates, y: curve.smoothedLosses,
+        chart.series.append(Series("raw loss", x: rates, y: losses, color: Color.ink.withAlpha(0.22), width: 1))
+        var ema = Series(smoothingBeta.map { "moving average (beta \($0))" } ?? "moving average (as recorded)", x: rates, y: smoothedLosses,
                          color: Color.series(3), width: 1.4)
         ema.dash = [5, 3]
         chart.series.append(ema)
@@ -82,7 +87,8 @@ extension Charts {
         let epochs = result.epochs.map { Double($0.epoch) }
         var chart = Chart(title: title, xAxis: Axis("epoch"), yAxis: Axis("loss"), secondaryAxis: Axis("validation accuracy"))
         if let test = result.test {
-            chart.subtitle = String(format: "test accuracy %.4f, %@", test.accuracy, result.stopReason.rawValue)
+            chart.subtitle = (test.accuracy.map { String(format: "test accuracy %.4f", $0) } ?? "test loss \(format(test.loss))")
+                + ", \(result.stopReason.rawValue)"
         }
         var train = Series("train loss", x: epochs, y: result.epochs.map(\.trainLoss), color: Color.series(0))
         train.showsPoints = true

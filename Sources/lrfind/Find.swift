@@ -67,7 +67,7 @@ struct Find: ParsableCommand {
     var csv: String?
 
     @Option(name: .long, help: "Then train the model from its initial weights with the recommended schedule: cyclic or onecycle.")
-    var then: HandOff?
+    var then: HandOffSchedule?
 
     @Option(name: .long, help: "Epochs of the training run of --then.")
     var trainEpochs: Int = 10
@@ -95,66 +95,58 @@ struct Find: ParsableCommand {
     func run() throws {
         let started = DispatchTime.now().uptimeNanoseconds
         try runtime.apply()
-        let request = try data.request()
+        let recipe = try data.recipe()
         let spec = try model.spec()
         let optimizerValue = try optimizer.makeOptimizer()
         let clipping = try optimizer.clipping()
-        let prepared = try request.prepare()
+        let prepared = try recipe.prepare()
         var settings = RangeTestSettings()
         settings.minimumLearningRate = min
         settings.maximumLearningRate = max
         settings.spacing = mode.spacing
         settings.length = steps.map(RangeTestLength.steps) ?? .epochs(epochs)
-        settings.batchSize = batchSize
         settings.batchesPerStep = batchesPerStep
         settings.metric = metric.metric
         settings.smoothingBeta = beta
-        settings.divergenceFactor = stopFactor
+        settings.stopFactor = stopFactor
         settings.stopsOnDivergence = !noStop
-        do { try settings.validate(sampleCount: prepared.train.count, validationCount: prepared.validation.count) } catch {
-            throw ValidationError("\(error)")
+        let analysisSettings = AnalysisSettings(divergenceFactor: stopFactor)
+        let batchesPerEpoch = BatchSampler.batchCount(samples: prepared.train.count, batchSize: batchSize)
+        do { try settings.validate(batchesPerEpoch: batchesPerEpoch) } catch { throw ValidationError("\(error)") }
+        if settings.metric.needsValidation, prepared.validation.count == 0 {
+            throw ValidationError("--metric \(settings.metric.rawValue) needs a non-empty validation split")
         }
-        let plannedSteps = settings.stepCount(sampleCount: prepared.train.count)
-        let batchesPerEpoch = (prepared.train.count + batchSize - 1) / batchSize
+        let plannedSteps = settings.stepCount(batchesPerEpoch: batchesPerEpoch)
 
-        func makeTrainer(_ run: Int) -> Trainer {
+        func makeTrainer(_ run: Int) throws -> EmbeddedTrainer {
             let runSeed = seed &+ UInt64(run)
-            let network = Network(spec: spec, inputWidth: prepared.featureCount, classCount: prepared.classCount,
-                                  initialization: model.initialization, seed: runSeed)
-            return Trainer(network: network, optimizer: optimizerValue, seed: runSeed)
+            let network = try model.network(spec, for: prepared, seed: runSeed)
+            return EmbeddedTrainer(network: network, optimizer: optimizerValue, data: prepared, batchSize: batchSize,
+                                   seed: runSeed, clipping: clipping)
         }
 
         Interrupt.install()
         var bar = ProgressBar(label: "range test", total: plannedSteps * runs, enabled: !runtime.quiet)
-        var results: [RangeTestResult] = []
-        for run in 0..<runs {
-            var runSettings = settings
-            runSettings.seed = seed &+ UInt64(run)
-            let result = try RangeTest(settings: runSettings).run(
-                makeTrainer(run), train: prepared.train, validation: prepared.validation, clipping: clipping,
-                progress: { bar.update(run * plannedSteps + $0.step, detail: "lr \(format($0.learningRate)) loss \(format($0.loss))") },
-                shouldStop: { Interrupt.requested })
-            results.append(result)
-            if result.stopReason == .interrupted { break }
-        }
+        let results = try RangeTest(settings: settings).runs(
+            runs, makeTrainer: makeTrainer,
+            progress: { run, step in bar.update(run * plannedSteps + step.step, detail: "lr \(format(step.learningRate)) loss \(format(step.loss))") },
+            shouldStop: { Interrupt.requested })
         bar.finish()
         guard let first = results.first, first.steps.count >= 1 else {
             throw RunError("the range test recorded no step (interrupted before the first batch?)")
         }
 
         // One curve to read: the single run, or the mean of the runs over their common steps.
-        let ensemble = results.count > 1 ? try RangeTestEnsemble(results, iterationsPerEpoch: batchesPerEpoch) : nil
-        let curve = ensemble.map { ensemble in
-            RangeTestResult(steps: ensemble.steps.map { RangeTestStep(learningRate: $0.learningRate, loss: $0.loss.mean, smoothedLoss: $0.smoothedLoss.mean) },
-                            plannedSteps: first.plannedSteps, stopReason: first.stopReason, settings: first.settings,
-                            seconds: results.map(\.seconds).reduce(0, +))
-        } ?? first
-        let analysis = RangeTestAnalysis(curve, iterationsPerEpoch: batchesPerEpoch)
+        let ensemble = results.count > 1
+            ? try RangeTestEnsemble(results, settings: analysisSettings, iterationsPerEpoch: batchesPerEpoch) : nil
+        let curve = ensemble?.meanCurve ?? first
+        let analysis = RangeTestAnalysis(curve, settings: analysisSettings, iterationsPerEpoch: batchesPerEpoch)
 
         if let csv { try writeCurveCSV(curve, analysis: analysis, to: csv) }
         let plotPath = noPlot ? nil : (plot ?? "lrfind-range-test.png")
         if let plotPath {
-            let chart = Charts.rangeTest(curve, analysis: analysis, ensemble: ensemble,
+            let chart = Charts.rangeTest(curve.steps, analysis: analysis, ensemble: ensemble, extent: Charts.extent(of: curve, runs: ensemble?.runCount),
+                                         metric: settings.metric, smoothingBeta: settings.smoothingBeta,
                                          title: "Range test: \(prepared.name), \(modelName(spec)), \(optimizer.optimizer.rawValue)")
             try Charts.write(chart, to: plotPath)
         }
@@ -164,20 +156,22 @@ struct Find: ParsableCommand {
             guard let bounds = analysis.bounds else {
                 throw RunError("--then \(then.rawValue): no recommendation to train with: \(analysis.noRecommendationReason ?? "")")
             }
-            training = try handOff(then, bounds: bounds, trainer: makeTrainer(0), prepared: prepared, clipping: clipping,
-                                   batchesPerEpoch: batchesPerEpoch)
+            training = try handOff(then, bounds: bounds, trainer: makeTrainer(0), batchesPerEpoch: batchesPerEpoch)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
 
-        let context = FindReport.Context(data: prepared.name, split: [prepared.train.count, prepared.validation.count, prepared.test.count],
+        let context = FindReport.Context(data: prepared.name, split: prepared.splitCounts,
                                          model: modelName(spec), optimizer: optimizerValue.summary, batchSize: batchSize,
                                          plannedSteps: plannedSteps, threads: BLASRuntime.threadCount, blasKernels: BLASRuntime.coreName)
+        let runSeeds = results.indices.map { seed &+ UInt64($0) }
         if runtime.json {
-            print(try jsonText(FindReport(context: context, runs: results.map { FindReport.Run(seed: $0.settings.seed, stopReason: $0.stopReason.rawValue, steps: $0.steps.count, seconds: $0.seconds) },
-                                          curve: curve, analysis: analysis, ensemble: ensemble, plot: plotPath, csv: csv,
+            print(try jsonText(FindReport(context: context, runs: zip(runSeeds, results).map { FindReport.Run(seed: $0, stopReason: $1.stopReason.rawValue, steps: $1.steps.count, seconds: $1.seconds) },
+                                          curve: FindReport.Curve(steps: curve.steps, plannedSteps: curve.plannedSteps, stopReason: curve.stopReason, settings: settings),
+                                          analysis: analysis, ensemble: ensemble, plot: plotPath, csv: csv,
                                           training: training, seconds: seconds)))
         } else {
-            FindTable.print(context: context, results: results, curve: curve, analysis: analysis, ensemble: ensemble,
+            FindTable.print(context: context, settings: settings, runSeeds: runSeeds, results: results, steps: curve.steps,
+                            plannedSteps: curve.plannedSteps, analysis: analysis, ensemble: ensemble,
                             batchesPerEpoch: batchesPerEpoch, training: training, plot: plotPath, csv: csv, seconds: seconds)
         }
         if Interrupt.requested { throw ExitCode(130) }
@@ -186,12 +180,11 @@ struct Find: ParsableCommand {
     private func modelName(_ spec: ModelSpec) -> String { spec.description.isEmpty ? "logreg" : model.model }
 
     /// Trains a copy of the initial model with the recommended schedule (and the baseline).
-    private func handOff(_ kind: HandOff, bounds: LearningRateBounds, trainer: Trainer, prepared: PreparedData,
-                         clipping: GradientClipping, batchesPerEpoch: Int) throws -> [HandOffRun] {
+    private func handOff(_ kind: HandOffSchedule, bounds: LearningRateBounds, trainer: EmbeddedTrainer,
+                         batchesPerEpoch: Int) throws -> [HandOffRun] {
         var configuration = TrainingConfiguration()
         configuration.epochs = trainEpochs
         configuration.batchSize = batchSize
-        configuration.clipping = clipping
         configuration.seed = seed
         let spec = kind.schedule(bounds, totalIterations: trainEpochs * batchesPerEpoch)
         var runs: [(String, ScheduleSpec?, Double)] = [(kind.rawValue, spec, bounds.maximumLearningRate)]
@@ -200,14 +193,12 @@ struct Find: ParsableCommand {
             var trainer = trainer
             configuration.learningRate = Float(rate)
             let scheduler = try spec.map {
-                try Scheduler(spec: $0, initialLearningRate: rate, initialMomentum: trainer.optimizer.defaultMomentum.map(Double.init),
+                try Scheduler(spec: $0, initialLearningRate: rate, initialMomentum: trainer.defaultMomentum,
                               runLength: trainEpochs * batchesPerEpoch)
             }
             var bar = ProgressBar(label: "train \(name)", total: trainEpochs * batchesPerEpoch, enabled: !runtime.quiet)
-            let result = trainer.train(train: prepared.train, validation: prepared.validation, test: prepared.test,
-                                       configuration: configuration, schedule: scheduler,
-                                       progress: { bar.update($0.step, detail: "epoch \($0.epoch)") },
-                                       epochEnded: { _ in }, shouldStop: { Interrupt.requested })
+            let result = try TrainingLoop(configuration: configuration, schedule: scheduler).run(
+                &trainer, progress: { bar.update($0.step, detail: "epoch \($0.epoch)") }, shouldStop: { Interrupt.requested })
             bar.finish()
             return HandOffRun(name: name, schedule: spec.map(describe) ?? "constant:lr=\(format(rate))", result: result)
         }
@@ -220,31 +211,6 @@ struct Find: ParsableCommand {
             text += "\(index),\(step.learningRate),\(step.loss),\(step.smoothedLoss),\(analysis.lagFreeLosses[index])\n"
         }
         try writeAtomically(Data(text.utf8), to: path)
-    }
-}
-
-/// The schedules `--then` can hand the bounds to.
-enum HandOff: String, ExpressibleByArgument, CaseIterable {
-    case cyclic
-    case onecycle
-
-    /// The schedule with the recommended bounds: CLR triangular between base and max, or
-    /// one-cycle up to max over the whole run. For a run of `totalIterations` batches the CLR
-    /// step size is adjusted so that the run ends at the end of a cycle, at the base rate (Smith
-    /// 2017, section 3.1), with the number of cycles nearest to the recommended step size.
-    func schedule(_ bounds: LearningRateBounds, totalIterations: Int? = nil) -> ScheduleSpec {
-        switch self {
-        case .cyclic:
-            var settings = CyclicSettings(base: bounds.baseLearningRate, max: bounds.maximumLearningRate)
-            if let step = bounds.stepSize { settings.stepSizeUp = Double(step) }
-            if let total = totalIterations, let step = bounds.stepSize {
-                let cycles = Swift.max(1, (Double(total) / Double(2 * step)).rounded())
-                settings.stepSizeUp = Double(total) / (2 * cycles)
-            }
-            return ScheduleSpec(.cyclic(settings))
-        case .onecycle:
-            return ScheduleSpec(.oneCycle(OneCycleSettings(max: bounds.oneCycleMaximumLearningRate)))
-        }
     }
 }
 
@@ -261,12 +227,7 @@ func describe(_ spec: ScheduleSpec) -> String {
     }
 }
 
-/// One training run of `--then`.
-struct HandOffRun: Encodable {
-    let name: String
-    let schedule: String
-    let result: TrainingResult
-}
+extension HandOffSchedule: ExpressibleByArgument {}
 
 /// `--mode`.
 enum SpacingOption: String, ExpressibleByArgument, CaseIterable {

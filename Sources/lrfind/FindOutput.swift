@@ -23,7 +23,14 @@ struct FindReport: Encodable {
     }
     let context: Context?
     let runs: [Run]
-    let curve: RangeTestResult
+    /// The curve the analysis read.
+    struct Curve: Encodable {
+        let steps: [RangeTestStep]
+        let plannedSteps: Int
+        let stopReason: RangeTestStopReason?
+        let settings: RangeTestSettings?
+    }
+    let curve: Curve
     let analysis: RangeTestAnalysis
     let ensemble: RangeTestEnsemble?
     let plot: String?
@@ -34,7 +41,8 @@ struct FindReport: Encodable {
 
 /// The short table of `lrfind find` and `lrfind analyze` on stdout.
 enum FindTable {
-    static func print(context: FindReport.Context?, results: [RangeTestResult], curve: RangeTestResult, analysis: RangeTestAnalysis,
+    static func print(context: FindReport.Context?, settings: RangeTestSettings?, runSeeds: [UInt64], results: [RangeTestResult],
+                      steps: [RangeTestStep], plannedSteps: Int, analysis: RangeTestAnalysis,
                       ensemble: RangeTestEnsemble?, batchesPerEpoch: Int?, training: [HandOffRun], plot: String?, csv: String?,
                       seconds: Double) {
         func out(_ line: String) { Swift.print(line) }
@@ -44,11 +52,14 @@ enum FindTable {
         if let context {
             out("range test: \(context.data) (\(context.split[0]) train), model \(context.model), \(context.optimizer), batch \(context.batchSize)")
         }
-        let settings = curve.settings
-        out("rates \(format(settings.minimumLearningRate)) to \(format(settings.maximumLearningRate)) (\(settings.spacing.rawValue)) over \(curve.plannedSteps) steps")
+        if let settings {
+            out("rates \(format(settings.minimumLearningRate)) to \(format(settings.maximumLearningRate)) (\(settings.spacing.rawValue)) over \(plannedSteps) steps")
+        } else if let first = steps.first, let last = steps.last {
+            out("rates \(format(first.learningRate)) to \(format(last.learningRate)) over \(plannedSteps) steps")
+        }
         for (index, result) in results.enumerated() {
             let last = result.steps.last.map { " at step \(result.steps.count), lr \(format($0.learningRate))" } ?? ""
-            out("run \(index + 1) (seed \(result.settings.seed)): stopped: \(result.stopReason.rawValue)\(last); \(String(format: "%.3f", result.seconds)) s")
+            out("run \(index + 1) (seed \(runSeeds[index])): stopped: \(result.stopReason.rawValue)\(last); \(String(format: "%.3f", result.seconds)) s")
         }
         out("")
         out("points (lag-free curve: \(analysis.smoother), no moving-average lag)")
@@ -74,9 +85,9 @@ enum FindTable {
                 row("CLR step size", "\(step)", batchesPerEpoch.map { "iterations (\(step / Swift.max($0, 1)) epochs of \($0) batches)" } ?? "iterations")
             }
             row("one-cycle max_lr", format(bounds.oneCycleMaximumLearningRate), "starts at \(format(bounds.oneCycleInitialLearningRate))")
-            out("  --schedule \(describe(HandOff.cyclic.schedule(bounds)))"
+            out("  --schedule \(describe(HandOffSchedule.cyclic.schedule(bounds)))"
                 + (bounds.stepSize == nil ? "   (PyTorch's default step size; --iterations-per-epoch sets it)" : ""))
-            out("  --schedule \(describe(HandOff.onecycle.schedule(bounds)))")
+            out("  --schedule \(describe(HandOffSchedule.onecycle.schedule(bounds)))")
             for note in bounds.notes { out("  note: \(note)") }
         } else {
             out("no recommendation: \(analysis.noRecommendationReason ?? "")")
@@ -87,7 +98,7 @@ enum FindTable {
             out(EpochTable.header)
             for record in run.result.epochs { out(EpochTable.row(record)) }
             let validation = run.result.epochs.last?.validationAccuracy.map { String(format: "%.4f", $0) } ?? "-"
-            let test = run.result.test.map { String(format: "%.4f", $0.accuracy) } ?? "-"
+            let test = run.result.test?.accuracy.map { String(format: "%.4f", $0) } ?? "-"
             out("\(run.name): final validation accuracy \(validation), test accuracy \(test), \(run.result.stopReason.rawValue)")
         }
         out("")

@@ -25,8 +25,8 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "Seed of the stratified split.")
     var splitSeed: UInt64 = 0
 
-    func request() throws -> DataRequest {
-        var request = DataRequest()
+    func recipe() throws -> DataRecipe {
+        var request = DataRecipe()
         request.path = data
         request.labelsPath = labels
         if labels != nil && data == nil { throw ValidationError("--labels needs --data (the IDX images file)") }
@@ -59,6 +59,16 @@ struct ModelOptions: ParsableArguments {
 
     func spec() throws -> ModelSpec {
         do { return try ModelSpec(parsing: model) } catch { throw ValidationError("--model: \(error)") }
+    }
+
+    /// The network for `spec` on `data` (outputs: its classes or target columns), seeded with `seed`.
+    func network(_ spec: ModelSpec, for data: PreparedData, seed: UInt64) throws -> Network {
+        do {
+            return try Network(spec: spec, inputShape: spec.inputShape(for: data.shape), outputs: data.outputWidth,
+                               initialization: initialization, seed: seed)
+        } catch let error as NetworkError {
+            throw ValidationError("--model: \(error)")
+        }
     }
 }
 

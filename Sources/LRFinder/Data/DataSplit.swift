@@ -1,7 +1,7 @@
 import Foundation
 
 /// Sizes of the train, validation and test splits.
-public enum SplitSizes: Equatable, Sendable {
+public enum SplitSizes: Hashable, Codable, Sendable {
     /// Exact sample counts.
     case counts(train: Int, validation: Int, test: Int)
     /// Fractions of the data set (summing to at most 1); counts are rounded down, train gets the rest.
@@ -53,7 +53,8 @@ public struct SplitSizesError: Error, CustomStringConvertible, Equatable, Sendab
     public var description: String
 }
 
-/// A seeded, stratified train / validation / test split.
+/// A seeded train / validation / test split, stratified by class for classification targets
+/// (regression targets are split at random).
 ///
 /// Each class's samples are shuffled, then all samples are ordered by their relative rank within
 /// their class ((rank + 0.5) / class size, ties by class), so that every prefix of the order holds
@@ -76,17 +77,24 @@ public struct DataSplit: Sendable {
             throw SplitSizesError(description: "split \(trainCount) + \(validationCount) + \(testCount) exceeds the \(total) samples of \(dataset.source)")
         }
         var random = RandomSource(seed: seed)
-        var byClass = [[Int]](repeating: [], count: dataset.classCount)
-        for (index, label) in dataset.labels.enumerated() { byClass[Int(label)].append(index) }
-        var keyed: [(key: Double, label: Int, index: Int)] = []
-        keyed.reserveCapacity(total)
-        for label in byClass.indices {
-            random.shuffle(&byClass[label])
-            let size = Double(byClass[label].count)
-            for (rank, index) in byClass[label].enumerated() { keyed.append(((Double(rank) + 0.5) / size, label, index)) }
+        let order: [Int]
+        if case .classes(let labels, let classCount) = dataset.targets {
+            var byClass = [[Int]](repeating: [], count: classCount)
+            for (index, label) in labels.enumerated() { byClass[Int(label)].append(index) }
+            var keyed: [(key: Double, label: Int, index: Int)] = []
+            keyed.reserveCapacity(total)
+            for label in byClass.indices {
+                random.shuffle(&byClass[label])
+                let size = Double(byClass[label].count)
+                for (rank, index) in byClass[label].enumerated() { keyed.append(((Double(rank) + 0.5) / size, label, index)) }
+            }
+            keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.label < $1.label }
+            order = keyed.map(\.index)
+        } else {
+            var shuffled = Array(0..<total)
+            random.shuffle(&shuffled)
+            order = shuffled
         }
-        keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.label < $1.label }
-        let order = keyed.map(\.index)
         func part(_ range: Range<Int>) -> Dataset {
             var indices = Array(order[range])
             random.shuffle(&indices)
@@ -120,8 +128,12 @@ public struct BatchSampler: Sendable {
     }
 
     /// Batches in one epoch.
-    public var batchesPerEpoch: Int {
-        dropLast ? order.count / batchSize : (order.count + batchSize - 1) / batchSize
+    public var batchesPerEpoch: Int { Self.batchCount(samples: order.count, batchSize: batchSize, dropLast: dropLast) }
+
+    /// Batches in one epoch over `samples` samples: the full batches, plus the smaller last one
+    /// unless `dropLast`.
+    public static func batchCount(samples: Int, batchSize: Int, dropLast: Bool = false) -> Int {
+        dropLast ? samples / batchSize : (samples + batchSize - 1) / batchSize
     }
 
     /// The next epoch's batches, as slices of one permutation of the sample indices.

@@ -1,35 +1,51 @@
-/// A labelled classification data set held in memory: one sample per row of `features`.
+/// A labelled data set held in memory: one sample per row of `features`, each of shape `shape`.
 public struct Dataset: Equatable, Sendable {
-    /// Samples x features, row-major.
+    /// Samples x values per sample, row-major (each row is one sample in `shape`'s layout).
     public var features: Matrix
-    /// Class index of each sample, in `0..<classCount`.
-    public var labels: [Int32]
-    /// Number of classes (largest label + 1).
-    public var classCount: Int
+    /// The class index or target values of each sample.
+    public var targets: Targets
     /// Where the data came from (a file name or a bundled data set's name), for messages.
     public var source: String
-    /// Shape of one sample when it is an image (`[28, 28]` for MNIST); empty when unknown.
-    public var sampleShape: [Int]
+    /// The shape of one sample: an image's `channels x height x width`, or a vector.
+    public var shape: TensorShape
 
-    /// A data set from features and labels; `classCount` defaults to the largest label + 1.
-    public init(features: Matrix, labels: [Int32], classCount: Int? = nil, source: String = "", sampleShape: [Int] = []) {
-        precondition(features.rows == labels.count, "\(features.rows) samples but \(labels.count) labels")
+    /// A data set from features and targets; `shape` defaults to a vector of the feature count.
+    public init(features: Matrix, targets: Targets, source: String = "", shape: TensorShape? = nil) {
+        precondition(features.rows == targets.count, "\(features.rows) samples but \(targets.count) targets")
+        let shape = shape ?? .vector(features.columns)
+        precondition(shape.count == features.columns, "shape \(shape) holds \(shape.count) values, rows have \(features.columns)")
         self.features = features
-        self.labels = labels
-        self.classCount = classCount ?? Int((labels.max() ?? -1) + 1)
+        self.targets = targets
         self.source = source
-        self.sampleShape = sampleShape
+        self.shape = shape
+    }
+
+    /// A classification data set; `classCount` defaults to the largest label + 1.
+    public init(features: Matrix, labels: [Int32], classCount: Int? = nil, source: String = "", shape: TensorShape? = nil) {
+        self.init(features: features, targets: .classes(labels, count: classCount ?? Int((labels.max() ?? -1) + 1)),
+                  source: source, shape: shape)
     }
 
     /// Number of samples.
-    public var count: Int { labels.count }
+    public var count: Int { features.rows }
 
-    /// Number of features per sample.
+    /// Number of values per sample.
     public var featureCount: Int { features.columns }
+
+    /// Class index of each sample; empty for regression targets.
+    public var labels: [Int32] {
+        if case .classes(let labels, _) = targets { return labels }
+        return []
+    }
+
+    /// Number of classes (0 for regression targets).
+    public var classCount: Int {
+        if case .classes(_, let count) = targets { return count }
+        return 0
+    }
 
     /// The samples at `indices`, in that order.
     public func subset(_ indices: [Int]) -> Dataset {
-        Dataset(features: features.gatheringRows(indices), labels: indices.map { labels[$0] },
-                classCount: classCount, source: source, sampleShape: sampleShape)
+        Dataset(features: features.gatheringRows(indices), targets: targets.subset(indices), source: source, shape: shape)
     }
 }

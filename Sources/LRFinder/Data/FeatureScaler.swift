@@ -1,5 +1,5 @@
 /// How features are scaled before training.
-public enum ScalingMethod: String, CaseIterable, Sendable {
+public enum ScalingMethod: String, CaseIterable, Codable, Sendable {
     /// Leave values as they are.
     case none
     /// Divide every feature by the largest absolute training value (pixels: 255).

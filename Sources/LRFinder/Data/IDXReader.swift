@@ -29,7 +29,17 @@ enum IDXReader {
             labelArray[index] = Int32(value)
         }
         return Dataset(features: Matrix(rows: count, columns: width, storage: imageValues.map(Float.init)), labels: labelArray,
-                       source: images, sampleShape: Array(imageShape.dropFirst()))
+                       source: images, shape: Self.sampleShape(Array(imageShape.dropFirst())))
+    }
+
+    /// One sample's shape from the dimensions after the count: `H x W` is a one-channel image,
+    /// `C x H x W` an image of C channels, anything else a vector.
+    static func sampleShape(_ dimensions: [Int]) -> TensorShape {
+        switch dimensions.count {
+        case 2: TensorShape(channels: 1, height: dimensions[0], width: dimensions[1])
+        case 3: TensorShape(channels: dimensions[0], height: dimensions[1], width: dimensions[2])
+        default: .vector(dimensions.reduce(1, *))
+        }
     }
 
     static func elementSize(_ type: UInt8) -> Int? {

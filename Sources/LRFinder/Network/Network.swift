@@ -1,177 +1,258 @@
-/// A feed-forward classifier: a stack of layers over one flat parameter vector.
+/// A feed-forward network compiled from a layer list and an input shape, over one flat parameter
+/// vector and one state vector.
 ///
-/// The network is a value: copying it copies its weights, so a range test can train a copy and
-/// leave the caller's model untouched. Dense layer `l`'s weights (outputs x inputs, row-major,
-/// PyTorch's layout) start at `parameterOffsets[l]`, its bias right after them.
+/// The network is a value: copying it copies its weights and batch-norm statistics, so a range
+/// test can train a copy and leave the caller's model untouched. `layout` says where every
+/// layer's parameters and state live (PyTorch's tensors in its order).
 public struct Network: Equatable, Sendable {
-    /// Width of one input sample.
-    public let inputWidth: Int
-    /// The layers, first to last; the last dense layer produces the logits.
-    public let layers: [Layer]
-    /// Where each layer's parameters start in `parameters` (equal to the next one's for layers without any).
-    public let parameterOffsets: [Int]
+    /// Shapes and buffer ranges of every layer.
+    public let layout: NetworkLayout
     /// Every trainable value, flat.
     public var parameters: [Float]
+    /// Every non-trainable value that travels with the model (batch norm's running statistics).
+    public var state: [Float]
 
-    /// A network with freshly initialised parameters.
+    /// A network over `layers` for samples of `inputShape`, with freshly initialised parameters.
     /// - Parameters:
-    ///   - inputWidth: features per sample.
-    ///   - layers: the stack; each dense layer's `inputs` must equal the width reaching it.
-    ///   - initialization: how dense weights and biases are drawn.
-    ///   - random: the stream the draws come from.
-    public init(inputWidth: Int, layers: [Layer], initialization: WeightInitialization = .pytorch, random: inout RandomSource) {
-        var width = inputWidth
-        var offsets: [Int] = []
-        var total = 0
-        for layer in layers {
-            if case let .dense(inputs, _) = layer {
-                precondition(inputs == width, "dense layer expects \(inputs) inputs, receives \(width)")
-            }
-            offsets.append(total)
-            total += layer.parameterCount
-            width = layer.outputWidth(inputWidth: width)
-        }
-        self.inputWidth = inputWidth
-        self.layers = layers
-        self.parameterOffsets = offsets
-        var values = [Float](repeating: 0, count: total)
+    ///   - initialization: how dense weights and biases are drawn; batch norm starts at weight 1,
+    ///     bias 0, running mean 0 and running variance 1, as in PyTorch.
+    ///   - random: the stream the draws come from, layer by layer, weights before bias.
+    /// - Throws: ``NetworkError`` when a layer does not fit its input.
+    public init(layers: [LayerSpec], inputShape: TensorShape, initialization: WeightInitialization = .pytorch,
+                random: inout RandomSource) throws {
+        let layout = try NetworkLayout(layers: layers, inputShape: inputShape)
+        self.layout = layout
+        var values = [Float](repeating: 0, count: layout.parameterCount)
+        var state = [Float](repeating: 0, count: layout.stateCount)
         values.withUnsafeMutableBufferPointer { all in
-            for (index, layer) in layers.enumerated() {
-                guard case let .dense(inputs, outputs) = layer else { continue }
-                let weightStart = offsets[index], biasStart = weightStart + outputs * inputs
-                initialization.fill(weights: UnsafeMutableBufferPointer(rebasing: all[weightStart..<biasStart]),
-                                    bias: UnsafeMutableBufferPointer(rebasing: all[biasStart..<(biasStart + outputs)]),
-                                    fanIn: inputs, fanOut: outputs, random: &random)
+            for entry in layout.entries {
+                let start = entry.parameters.lowerBound
+                switch entry.layer {
+                case let .dense(units, bias):
+                    let inputs = entry.input.count, biasStart = start + units * inputs
+                    initialization.fill(weights: UnsafeMutableBufferPointer(rebasing: all[start..<biasStart]),
+                                        bias: UnsafeMutableBufferPointer(rebasing: all[biasStart..<(bias ? biasStart + units : biasStart)]),
+                                        fanIn: inputs, fanOut: units, random: &random)
+                case .batchNorm:
+                    for c in 0..<entry.input.channels { all[start + c] = 1 }
+                    for c in 0..<entry.input.channels { state[entry.state.lowerBound + entry.input.channels + c] = 1 }
+                default:
+                    break
+                }
             }
         }
-        self.parameters = values
+        parameters = values
+        self.state = state
     }
 
-    /// A classifier built from a model spec for data with `inputWidth` features and `classCount`
-    /// classes, its weights drawn from a stream seeded with `seed`.
-    public init(spec: ModelSpec, inputWidth: Int, classCount: Int, initialization: WeightInitialization = .pytorch, seed: UInt64) {
+    /// A network for `spec` on samples of `inputShape` with `outputs` output values (classes or
+    /// target columns), its weights drawn from a stream seeded with `seed`.
+    public init(spec: ModelSpec, inputShape: TensorShape, outputs: Int, initialization: WeightInitialization = .pytorch,
+                seed: UInt64) throws {
         var random = RandomSource(seed: seed)
-        self.init(inputWidth: inputWidth, layers: spec.layers(inputWidth: inputWidth, classCount: classCount),
-                  initialization: initialization, random: &random)
+        try self.init(layers: spec.layers(outputs: outputs), inputShape: inputShape, initialization: initialization, random: &random)
     }
 
-    /// Width of the output (the number of classes for a classifier).
-    public var outputWidth: Int {
-        layers.reduce(inputWidth) { $1.outputWidth(inputWidth: $0) }
-    }
-
+    /// The layers, first to last.
+    public var layers: [LayerSpec] { layout.layers }
+    /// The shape of one input sample.
+    public var inputShape: TensorShape { layout.inputShape }
+    /// Values per input sample.
+    public var inputWidth: Int { layout.inputShape.count }
+    /// Values per output sample (classes, or target columns).
+    public var outputWidth: Int { layout.outputShape.count }
     /// Number of trainable values.
     public var parameterCount: Int { parameters.count }
 
-    /// Buffers for a forward and backward pass over batches of up to `batchSize` samples.
+    /// Buffers for forward and backward passes over batches of up to `batchSize` samples.
     public func makeWorkspace(batchSize: Int) -> Workspace {
-        Workspace(network: self, batchSize: batchSize)
+        Workspace(layout: layout, capacity: batchSize)
     }
 
-    /// Runs the layers on `workspace.input` (set its rows first); the logits end in `workspace.output`.
-    public func forward(workspace: inout Workspace, training: Bool, random: inout RandomSource) {
+    /// Runs the layers on the batch loaded into `workspace`; the output ends in `workspace.output`.
+    /// In training, dropout draws from `random` and batch norm uses (and updates) batch statistics.
+    public mutating func forward(workspace: inout Workspace, training: Bool, random: inout RandomSource) {
+        let batch = workspace.batchSize
+        let layout = self.layout
         parameters.withUnsafeBufferPointer { all in
-            for (index, layer) in layers.enumerated() {
-                let slice = UnsafeBufferPointer(rebasing: all[parameterOffsets[index]..<(parameterOffsets[index] + layer.parameterCount)])
-                layer.forward(workspace.activations[index], into: &workspace.activations[index + 1], parameters: slice,
-                              mask: &workspace.masks[index], training: training, random: &random)
-            }
-        }
-        if !training {
-            for index in workspace.masks.indices where !workspace.masks[index].isEmpty {
-                workspace.masks[index].removeAll(keepingCapacity: true)
-            }
-        }
-    }
-
-    /// Back-propagates `workspace.outputGradient` (dLoss/dLogits) and writes dLoss/dParameters
-    /// into `workspace.parameterGradient`.
-    public func backward(workspace: inout Workspace) {
-        let batch = workspace.input.rows
-        parameters.withUnsafeBufferPointer { all in
-            workspace.parameterGradient.withUnsafeMutableBufferPointer { gradientAll in
-                for index in layers.indices.reversed() {
-                    let layer = layers[index]
-                    let range = parameterOffsets[index]..<(parameterOffsets[index] + layer.parameterCount)
-                    let slice = UnsafeBufferPointer(rebasing: all[range])
-                    let gradientSlice = UnsafeMutableBufferPointer(rebasing: gradientAll[range])
-                    workspace.deltas[index].resize(rows: batch)
-                    let needsInputGradient = index > 0
-                    // deltas[i] is dLoss/d(activations[i]); deltas[count] is the loss gradient.
-                    let outputGradient = workspace.deltas[index + 1]
-                    workspace.deltas[index].storage.withUnsafeMutableBufferPointer { dx in
-                        layer.backward(input: workspace.activations[index], output: workspace.activations[index + 1],
-                                       outputGradient: outputGradient,
-                                       inputGradient: needsInputGradient ? dx.baseAddress! : nil,
-                                       parameters: slice, parameterGradient: gradientSlice, mask: workspace.masks[index])
+            state.withUnsafeMutableBufferPointer { stateAll in
+                workspace.values.withUnsafeMutableBufferPointer { arena in
+                    workspace.indices.withUnsafeMutableBufferPointer { indexArena in
+                        let base = arena.baseAddress!, weights = all.baseAddress, stateBase = stateAll.baseAddress
+                        for (index, entry) in layout.entries.enumerated() {
+                            let x = UnsafePointer(base + workspace.activationOffsets[index])
+                            let y = base + workspace.activationOffsets[index + 1]
+                            let scratch = base + workspace.scratchOffsets[index]
+                            let count = batch * entry.input.count
+                            switch entry.layer {
+                            case let .dense(units, bias):
+                                let w = weights! + entry.parameters.lowerBound
+                                DenseKernel.forward(x: x, y: y, batch: batch, inputs: entry.input.count, units: units,
+                                                    weights: w, bias: bias ? w + units * entry.input.count : nil)
+                            case let .dropout(probability):
+                                DropoutKernel.forward(x: x, y: y, mask: scratch, count: count, probability: probability,
+                                                      training: training, random: &random)
+                            case let .batchNorm(momentum, epsilon):
+                                BatchNormKernel.forward(x: x, y: y, batch: batch, channels: entry.input.channels,
+                                                        spatial: entry.input.planeSize, parameters: weights! + entry.parameters.lowerBound,
+                                                        state: stateBase! + entry.state.lowerBound, saved: scratch,
+                                                        momentum: momentum, epsilon: epsilon, training: training)
+                            case .maxPool:
+                                MaxPoolKernel.forward(x: x, y: y, winners: indexArena.baseAddress! + workspace.indexOffsets[index],
+                                                      batch: batch, geometry: entry.poolGeometry)
+                            case .flatten:
+                                break
+                            default:
+                                ActivationKernel.forward(entry.activation, x: x, y: y, count: count)
+                            }
+                        }
                     }
                 }
             }
         }
     }
 
-    /// Forward pass, mean cross-entropy and backward pass on one batch: the gradient ends in
-    /// `workspace.parameterGradient`.
-    /// - Parameters:
-    ///   - features: the data set's feature matrix.
-    ///   - labels: the data set's labels.
-    ///   - indices: the rows forming the batch.
+    /// Back-propagates the loss gradient in the last boundary's gradient buffer (left there by
+    /// ``computeGradient(features:targets:indices:loss:workspace:random:)``) after a training
+    /// forward, and writes dLoss/dParameters into `workspace.parameterGradient`.
+    public func backward(workspace: inout Workspace) {
+        let batch = workspace.batchSize
+        let layout = self.layout
+        // Layers before the first trainable one need no input gradient.
+        let firstTrainable = layout.entries.firstIndex { $0.layer.isTrainable } ?? layout.entries.count
+        parameters.withUnsafeBufferPointer { all in
+            workspace.parameterGradient.withUnsafeMutableBufferPointer { gradientAll in
+                workspace.values.withUnsafeMutableBufferPointer { arena in
+                    workspace.indices.withUnsafeBufferPointer { indexArena in
+                        let base = arena.baseAddress!, weights = all.baseAddress, gradients = gradientAll.baseAddress
+                        for index in layout.entries.indices.reversed() {
+                            let entry = layout.entries[index]
+                            let x = UnsafePointer(base + workspace.activationOffsets[index])
+                            let y = UnsafePointer(base + workspace.activationOffsets[index + 1])
+                            let dy = UnsafePointer(base + workspace.gradientOffsets[index + 1])
+                            let dx = index > firstTrainable ? base + workspace.gradientOffsets[index] : nil
+                            let scratch = UnsafePointer(base + workspace.scratchOffsets[index])
+                            let count = batch * entry.input.count
+                            switch entry.layer {
+                            case let .dense(units, bias):
+                                let w = weights! + entry.parameters.lowerBound, g = gradients! + entry.parameters.lowerBound
+                                let inputs = entry.input.count
+                                DenseKernel.backward(x: x, dy: dy, dx: dx, batch: batch, inputs: inputs, units: units,
+                                                     weights: w, weightGradient: g, biasGradient: bias ? g + units * inputs : nil)
+                            case .batchNorm:
+                                BatchNormKernel.backward(x: x, dy: dy, dx: dx, batch: batch, channels: entry.input.channels,
+                                                         spatial: entry.input.planeSize, parameters: weights! + entry.parameters.lowerBound,
+                                                         saved: scratch, parameterGradient: gradients! + entry.parameters.lowerBound)
+                            case .flatten:
+                                break
+                            default:
+                                guard let dx else { continue }
+                                switch entry.layer {
+                                case let .dropout(probability):
+                                    DropoutKernel.backward(dy: dy, dx: dx, mask: scratch, count: count, probability: probability)
+                                case .maxPool:
+                                    MaxPoolKernel.backward(dy: dy, dx: dx, winners: indexArena.baseAddress! + workspace.indexOffsets[index],
+                                                           batch: batch, geometry: entry.poolGeometry)
+                                default:
+                                    ActivationKernel.backward(entry.activation, x: x, y: y, dy: dy, dx: dx, count: count)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Forward pass in training mode, loss and backward pass on the rows `indices` of a data
+    /// set: the gradient ends in `workspace.parameterGradient`.
     @discardableResult
-    public func computeGradient(features: Matrix, labels: [Int32], indices: some Collection<Int>,
-                                workspace: inout Workspace, random: inout RandomSource) -> BatchOutcome {
-        workspace.load(features: features, labels: labels, indices: indices)
+    public mutating func computeGradient(features: Matrix, targets: Targets, indices: some Collection<Int>, loss: LossFunction,
+                                         workspace: inout Workspace, random: inout RandomSource) -> BatchOutcome {
+        workspace.load(features: features, targets: targets, indices: indices)
         forward(workspace: &workspace, training: true, random: &random)
-        let outcome = CrossEntropy.evaluate(logits: workspace.output, labels: workspace.labels,
-                                            gradient: &workspace.deltas[layers.count])
+        let outcome = score(workspace: &workspace, loss: loss, writesGradient: true)
         backward(workspace: &workspace)
         return outcome
     }
 
-    /// Mean loss and accuracy over a whole data set, in evaluation mode (no dropout), by
-    /// batches of `batchSize`.
-    public func evaluate(_ dataset: Dataset, batchSize: Int = 1000) -> Evaluation {
-        guard dataset.count > 0 else { return Evaluation(loss: .nan, accuracy: .nan, count: 0) }
-        var workspace = makeWorkspace(batchSize: min(batchSize, dataset.count))
-        var unused = RandomSource(seed: 0)
-        var lossSum = 0.0
-        var correct = 0
-        var start = 0
-        while start < dataset.count {
-            let end = min(start + batchSize, dataset.count)
-            workspace.load(features: dataset.features, labels: dataset.labels, indices: start..<end)
-            forward(workspace: &workspace, training: false, random: &unused)
-            let outcome = CrossEntropy.evaluate(logits: workspace.output, labels: workspace.labels)
-            lossSum += Double(outcome.loss) * Double(end - start)
-            correct += outcome.correct
-            start = end
+    /// The loss of the output in `workspace` against its loaded targets (and its gradient into
+    /// the last boundary's gradient buffer).
+    private func score(workspace: inout Workspace, loss: LossFunction, writesGradient: Bool) -> BatchOutcome {
+        let batch = workspace.batchSize, width = outputWidth, last = layout.entries.count
+        let outputOffset = workspace.activationOffsets[last], gradientOffset = workspace.gradientOffsets[last]
+        return workspace.labels.withUnsafeBufferPointer { labels in
+            workspace.targetValues.withUnsafeBufferPointer { values in
+                workspace.values.withUnsafeMutableBufferPointer { arena in
+                    loss.evaluate(output: arena.baseAddress! + outputOffset, batch: batch, width: width,
+                                  labels: labels.baseAddress!, values: values.baseAddress!,
+                                  gradient: writesGradient ? arena.baseAddress! + gradientOffset : nil)
+                }
+            }
         }
-        return Evaluation(loss: lossSum / Double(dataset.count), accuracy: Double(correct) / Double(dataset.count), count: dataset.count)
     }
 
-    /// Class scores (logits) for every row of `input`, in evaluation mode.
-    public func logits(for input: Matrix) -> Matrix {
-        var workspace = makeWorkspace(batchSize: input.rows)
-        workspace.activations[0] = input
+    /// Mean loss and (for classes) accuracy over a whole data set in evaluation mode (no
+    /// dropout, running batch-norm statistics), by batches of up to `workspace.capacity`.
+    public func evaluate(_ dataset: Dataset, loss: LossFunction, workspace: inout Workspace) -> Evaluation {
+        guard dataset.count > 0 else { return Evaluation(loss: .nan, accuracy: nil, count: 0) }
+        var copy = self
         var unused = RandomSource(seed: 0)
-        forward(workspace: &workspace, training: false, random: &unused)
+        var lossSum = 0.0
+        var correct: Int?
+        var start = 0
+        while start < dataset.count {
+            let end = Swift.min(start + workspace.capacity, dataset.count)
+            workspace.load(features: dataset.features, targets: dataset.targets, indices: start..<end)
+            copy.forward(workspace: &workspace, training: false, random: &unused)
+            let outcome = score(workspace: &workspace, loss: loss, writesGradient: false)
+            lossSum += Double(outcome.loss) * Double(end - start)
+            if let right = outcome.correct { correct = (correct ?? 0) + right }
+            start = end
+        }
+        return Evaluation(loss: lossSum / Double(dataset.count), accuracy: correct.map { Double($0) / Double(dataset.count) },
+                          count: dataset.count)
+    }
+
+    /// ``evaluate(_:loss:workspace:)`` with a workspace of its own for batches of `batchSize`.
+    public func evaluate(_ dataset: Dataset, loss: LossFunction, batchSize: Int = 1000) -> Evaluation {
+        guard dataset.count > 0 else { return Evaluation(loss: .nan, accuracy: nil, count: 0) }
+        var workspace = makeWorkspace(batchSize: Swift.min(batchSize, dataset.count))
+        return evaluate(dataset, loss: loss, workspace: &workspace)
+    }
+
+    /// The outputs (logits or values) for every row of `input`, in evaluation mode.
+    public func outputs(for input: Matrix) -> Matrix {
+        precondition(input.columns == inputWidth, "rows of \(input.columns) values for an input of \(inputWidth)")
+        guard input.rows > 0 else { return Matrix(rows: 0, columns: outputWidth) }
+        var workspace = makeWorkspace(batchSize: input.rows)
+        workspace.load(features: input, targets: .classes([Int32](repeating: 0, count: input.rows), count: outputWidth),
+                       indices: 0..<input.rows)
+        var copy = self
+        var unused = RandomSource(seed: 0)
+        copy.forward(workspace: &workspace, training: false, random: &unused)
         return workspace.output
     }
 }
 
-/// Loss and correct predictions of one batch.
-public struct BatchOutcome: Equatable, Sendable {
-    /// Mean cross-entropy over the batch.
-    public var loss: Float
-    /// Number of samples whose largest logit is at their label.
-    public var correct: Int
-}
+extension NetworkLayout.Entry {
+    /// The elementwise function of an activation layer.
+    var activation: ActivationKernel.Function {
+        switch layer {
+        case .relu: .relu
+        case .leakyReLU(let slope): .leakyReLU(slope)
+        case .sigmoid: .sigmoid
+        case .tanh: .tanh
+        case .gelu: .gelu
+        default: preconditionFailure("\(layer) is not an activation")
+        }
+    }
 
-/// Loss and accuracy over a data set.
-public struct Evaluation: Equatable, Sendable, Codable {
-    /// Mean cross-entropy.
-    public var loss: Double
-    /// Fraction of samples classified correctly.
-    public var accuracy: Double
-    /// Number of samples evaluated.
-    public var count: Int
+    /// The window geometry of a pooling layer.
+    var poolGeometry: MaxPoolKernel.Geometry {
+        guard case let .maxPool(kernel, stride, padding) = layer else { preconditionFailure("\(layer) is not a pooling layer") }
+        return MaxPoolKernel.Geometry(channels: input.channels, height: input.height, width: input.width,
+                                      outputHeight: output.height, outputWidth: output.width,
+                                      kernel: kernel, stride: stride, padding: padding)
+    }
 }

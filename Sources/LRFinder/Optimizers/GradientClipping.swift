@@ -1,5 +1,5 @@
 /// A rule that limits the flat gradient before the optimizer step.
-public enum GradientClipping: Equatable, Sendable {
+public enum GradientClipping: Equatable, Codable, Sendable {
     /// Leaves the gradient unchanged.
     case none
     /// Clamps every element to `[-limit, limit]`, as PyTorch's `torch.nn.utils.clip_grad_value_`.

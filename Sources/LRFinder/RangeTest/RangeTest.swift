@@ -10,34 +10,27 @@ public struct RangeTest: Sendable {
     /// A test with `settings`.
     public init(settings: RangeTestSettings = RangeTestSettings()) { self.settings = settings }
 
-    /// Runs the test on a copy of `trainer`.
+    /// Runs the test on `trainer`.
     ///
-    /// `trainer` is taken by value, so the caller's weights, optimizer state and dropout stream
-    /// are untouched. Step `i` trains `batchesPerStep` batches at rate `settings.learningRate(step: i, of: N)`
-    /// and records the metric (their mean for the training loss), its bias-corrected moving
-    /// average, and after the run the lag-free curve.
+    /// A value trainer (``EmbeddedTrainer``) is copied in, so the caller's weights, optimizer
+    /// state and random streams are untouched; a trainer that cannot be copied must be a fresh
+    /// one. Step `i` trains `batchesPerStep` batches at rate `settings.learningRate(step: i, of: N)`
+    /// and records the metric (their mean for the training loss) and its bias-corrected moving
+    /// average; the test stops at divergence, at a non-finite value, or when `shouldStop` turns true.
     /// - Parameters:
-    ///   - trainer: the model, optimizer and dropout stream to start from.
-    ///   - train: the training split.
-    ///   - validation: the split a validation metric is measured on (may be empty for the training loss).
-    ///   - clipping: gradient clipping of every update.
     ///   - progress: called after every recorded step.
     ///   - shouldStop: polled before every batch (Ctrl-C); returns the steps so far as `.interrupted`.
-    /// - Throws: ``RangeTestError`` for invalid settings.
-    public func run(
-        _ trainer: Trainer, train: Dataset, validation: Dataset = Dataset(features: Matrix(rows: 0, columns: 0), labels: []),
-        clipping: GradientClipping = .none,
+    /// - Throws: ``RangeTestError`` for invalid settings, and whatever the trainer throws.
+    public func run<T: Trainer>(
+        _ trainer: T,
         progress: (RangeTestProgress) -> Void = { _ in },
         shouldStop: () -> Bool = { false }
     ) throws -> RangeTestResult {
-        try settings.validate(sampleCount: train.count, validationCount: validation.count)
         var trainer = trainer
-        let stepCount = settings.stepCount(sampleCount: train.count)
-        var sampler = BatchSampler(sampleCount: train.count, batchSize: settings.batchSize, seed: settings.seed)
-        var workspace = trainer.network.makeWorkspace(batchSize: settings.batchSize)
-        var pending: [ArraySlice<Int>] = []
+        try settings.validate(batchesPerEpoch: trainer.batchesPerEpoch)
+        let stepCount = settings.stepCount(batchesPerEpoch: trainer.batchesPerEpoch)
         var average = DebiasedMovingAverage(beta: settings.smoothingBeta)
-        let rule = settings.divergenceRule
+        let rule = settings.stopRule
         var best = Double.infinity
         var steps: [RangeTestStep] = []
         var stopReason = RangeTestStopReason.completed
@@ -48,17 +41,23 @@ public struct RangeTest: Sendable {
             var lossSum = 0.0
             for _ in 0..<settings.batchesPerStep {
                 if shouldStop() { stopReason = .interrupted; break run }
-                if pending.isEmpty { pending = sampler.nextEpoch().reversed() }
-                let batch = pending.removeLast()
-                let outcome = trainer.step(on: train, indices: batch, workspace: &workspace,
-                                           learningRate: Float(rate), clipping: clipping)
-                lossSum += Double(outcome.loss)
+                lossSum += Double(try trainer.trainNextBatch(learningRate: rate, momentum: nil).loss)
             }
             let value: Double
             switch settings.metric {
             case .trainingLoss: value = lossSum / Double(settings.batchesPerStep)
-            case .validationLoss: value = trainer.network.evaluate(validation).loss
-            case .validationAccuracy: value = 1 - trainer.network.evaluate(validation).accuracy
+            case .validationLoss, .validationAccuracy:
+                guard let evaluation = try trainer.evaluate(.validation) else {
+                    throw RangeTestError(description: "range test: metric \(settings.metric.rawValue) needs a non-empty validation split")
+                }
+                if settings.metric == .validationLoss {
+                    value = evaluation.loss
+                } else {
+                    guard let accuracy = evaluation.accuracy else {
+                        throw RangeTestError(description: "range test: metric val-accuracy needs class targets")
+                    }
+                    value = 1 - accuracy
+                }
             }
             guard value.isFinite else { stopReason = .nonFiniteLoss; break }
             let smoothed = average.add(value)
@@ -75,6 +74,22 @@ public struct RangeTest: Sendable {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return RangeTestResult(steps: steps, plannedSteps: stepCount, stopReason: stopReason,
                                settings: settings, seconds: seconds)
+    }
+
+    /// Runs the test `count` times, run `k` on `makeTrainer(k)` (a fresh trainer, e.g. with seed
+    /// `seed + k`), stopping early when a run is interrupted.
+    public func runs<T: Trainer>(
+        _ count: Int, makeTrainer: (Int) throws -> T,
+        progress: (Int, RangeTestProgress) -> Void = { _, _ in },
+        shouldStop: () -> Bool = { false }
+    ) throws -> [RangeTestResult] {
+        var results: [RangeTestResult] = []
+        for run in 0..<count {
+            let result = try self.run(try makeTrainer(run), progress: { progress(run, $0) }, shouldStop: shouldStop)
+            results.append(result)
+            if result.stopReason == .interrupted { break }
+        }
+        return results
     }
 }
 
@@ -129,7 +144,7 @@ public struct RangeTestResult: Equatable, Codable, Sendable {
     public var plannedSteps: Int
     /// Why it ended.
     public var stopReason: RangeTestStopReason
-    /// The settings it ran with (including the lag-free smoother of the analysis).
+    /// The settings it ran with.
     public var settings: RangeTestSettings
     /// Wall time of the steps.
     public var seconds: Double
@@ -150,6 +165,4 @@ public struct RangeTestResult: Equatable, Codable, Sendable {
     public var losses: [Double] { steps.map(\.loss) }
     /// The bias-corrected moving average of every step.
     public var smoothedLosses: [Double] { steps.map(\.smoothedLoss) }
-    /// The lag-free curve: ``RangeTestSettings/smoother`` applied to the raw losses.
-    public var lagFreeLosses: [Double] { settings.smoother.smoothed(losses) }
 }

@@ -27,23 +27,30 @@ public struct RangeTestAnalysis: Equatable, Codable, Sendable {
     /// Why there are no bounds.
     public var noRecommendationReason: String?
 
-    /// Analyses `result`; `iterationsPerEpoch` of the training to come sets the CLR step size.
-    public init(_ result: RangeTestResult, iterationsPerEpoch: Int? = nil) {
-        let rates = result.learningRates
-        let smoother = result.settings.smoother
-        self.smoother = String(describing: smoother)
-        lagFreeLosses = smoother.smoothed(result.losses)
+    /// Analyses a curve: `steps` in order, `plannedSteps` the length the recording tool was asked
+    /// for (fastai's `num_it`), `iterationsPerEpoch` of the training to come sets the CLR step size.
+    public init(steps: [RangeTestStep], plannedSteps: Int, settings: AnalysisSettings = AnalysisSettings(),
+                iterationsPerEpoch: Int? = nil) {
+        let rates = steps.map(\.learningRate)
+        smoother = String(describing: settings.smoother)
+        lagFreeLosses = settings.smoother.smoothed(steps.map(\.loss))
+        let smoothedLosses = steps.map(\.smoothedLoss)
         suggestions = SuggestionRule.allCases.map { rule in
-            switch rule.suggestion(learningRates: rates, losses: result.smoothedLosses, iterationCount: result.plannedSteps) {
+            switch rule.suggestion(learningRates: rates, losses: smoothedLosses, iterationCount: plannedSteps) {
             case .success(let pick): RuleOutcome(rule: rule, suggestion: pick, reason: nil)
             case .failure(let error): RuleOutcome(rule: rule, suggestion: nil, reason: error.reason)
             }
         }
-        points = CurvePoints(learningRates: rates, losses: lagFreeLosses, divergenceRule: result.settings.divergenceRule)
+        points = CurvePoints(learningRates: rates, losses: lagFreeLosses, divergenceRule: settings.divergenceRule)
         switch LearningRateBounds.recommend(points: points, pointCount: rates.count, iterationsPerEpoch: iterationsPerEpoch) {
         case .success(let bounds): self.bounds = bounds
         case .failure(let error): noRecommendationReason = error.reason
         }
+    }
+
+    /// Analyses a range test's result.
+    public init(_ result: RangeTestResult, settings: AnalysisSettings = AnalysisSettings(), iterationsPerEpoch: Int? = nil) {
+        self.init(steps: result.steps, plannedSteps: result.plannedSteps, settings: settings, iterationsPerEpoch: iterationsPerEpoch)
     }
 
     /// The rate `rule` suggests, if it makes a suggestion.

@@ -57,10 +57,13 @@ public struct RangeTestEnsemble: Equatable, Codable, Sendable {
     public var steps: [Step]
     /// Every suggestion rule and bound that at least one run produced.
     public var values: [Value]
+    /// One curve to read: the mean raw loss and mean moving average over the common steps, with
+    /// the first run's planned steps, stop reason and settings, and the runs' summed time.
+    public var meanCurve: RangeTestResult
 
     /// Sums up `results`.
     /// - Throws: ``RangeTestError`` when there are none or their rates differ on the common steps.
-    public init(_ results: [RangeTestResult], iterationsPerEpoch: Int? = nil) throws {
+    public init(_ results: [RangeTestResult], settings: AnalysisSettings = AnalysisSettings(), iterationsPerEpoch: Int? = nil) throws {
         guard let shortest = results.map(\.steps.count).min() else {
             throw RangeTestError(description: "range test ensemble: no runs to combine")
         }
@@ -72,7 +75,7 @@ public struct RangeTestEnsemble: Equatable, Codable, Sendable {
             }
         }
         runCount = results.count
-        let analyses = results.map { RangeTestAnalysis($0, iterationsPerEpoch: iterationsPerEpoch) }
+        let analyses = results.map { RangeTestAnalysis($0, settings: settings, iterationsPerEpoch: iterationsPerEpoch) }
         steps = (0..<shortest).map { i in
             Step(learningRate: reference[i],
                  loss: Spread(results.map { $0.steps[i].loss })!,
@@ -89,6 +92,10 @@ public struct RangeTestEnsemble: Equatable, Codable, Sendable {
             values.append(Value(name: "base-lr", spread: base))
         }
         self.values = values
+        meanCurve = RangeTestResult(
+            steps: steps.map { RangeTestStep(learningRate: $0.learningRate, loss: $0.loss.mean, smoothedLoss: $0.smoothedLoss.mean) },
+            plannedSteps: results[0].plannedSteps, stopReason: results[0].stopReason, settings: results[0].settings,
+            seconds: results.map(\.seconds).reduce(0, +))
     }
 
     /// The spread of the value called `name`, if any run produced it.

@@ -70,8 +70,9 @@ public struct DivergenceRule: Equatable, Codable, Sendable {
     }
 }
 
-/// The settings of a learning-rate range test (Smith 2017, "Cyclical Learning Rates for Training
-/// Neural Networks", arXiv:1506.01186, section 3.3).
+/// The settings of a learning-rate range test run (Smith 2017, "Cyclical Learning Rates for
+/// Training Neural Networks", arXiv:1506.01186, section 3.3). The batch size, batch order and
+/// model belong to the trainer; reading the curve belongs to ``AnalysisSettings``.
 public struct RangeTestSettings: Equatable, Codable, Sendable {
     /// The first step's rate.
     public var minimumLearningRate: Double = 1e-10
@@ -81,8 +82,6 @@ public struct RangeTestSettings: Equatable, Codable, Sendable {
     public var spacing: LearningRateSpacing = .exponential
     /// Number of rate steps.
     public var length: RangeTestLength = .epochs(5)
-    /// Samples per batch; the last batch of an epoch may be smaller.
-    public var batchSize: Int = 64
     /// Batches trained at each rate; their losses are averaged into one point.
     public var batchesPerStep: Int = 1
     /// What is recorded at each step.
@@ -90,27 +89,21 @@ public struct RangeTestSettings: Equatable, Codable, Sendable {
     /// The bias-corrected moving average's beta (fastai 0.98).
     public var smoothingBeta: Double = 0.98
     /// The divergence stop's factor on the smoothed loss (fastai 4).
-    public var divergenceFactor: Double = 4
+    public var stopFactor: Double = 4
     /// Whether the test stops at divergence; false runs the whole range.
     public var stopsOnDivergence: Bool = true
-    /// The lag-free smoother that lrfind's own points and bounds use.
-    public var smoother = ZeroPhaseSmoother()
-    /// Seed of the batch order.
-    public var seed: UInt64 = 0
 
-    /// The defaults: 1e-10 to 10, exponential, 5 epochs, batch 64, training loss, beta 0.98, factor 4.
+    /// The defaults: 1e-10 to 10, exponential, 5 epochs, training loss, beta 0.98, factor 4.
     public init() {}
 
-    /// The divergence rule with ``divergenceFactor``.
-    public var divergenceRule: DivergenceRule { DivergenceRule(factor: divergenceFactor) }
+    /// The stop rule with ``stopFactor``.
+    public var stopRule: DivergenceRule { DivergenceRule(factor: stopFactor) }
 
-    /// Rate steps for a training split of `sampleCount` samples.
-    public func stepCount(sampleCount: Int) -> Int {
+    /// Rate steps for a trainer with `batchesPerEpoch` batches per epoch.
+    public func stepCount(batchesPerEpoch: Int) -> Int {
         switch length {
         case .steps(let steps): return steps
-        case .epochs(let epochs):
-            let batchesPerEpoch = (sampleCount + batchSize - 1) / max(1, batchSize)
-            return epochs * batchesPerEpoch / max(1, batchesPerStep)
+        case .epochs(let epochs): return epochs * batchesPerEpoch / max(1, batchesPerStep)
         }
     }
 
@@ -119,8 +112,9 @@ public struct RangeTestSettings: Equatable, Codable, Sendable {
         spacing.learningRate(step: index, of: count, from: minimumLearningRate, to: maximumLearningRate)
     }
 
-    /// Checks every value; the error names the setting, its value and what is allowed.
-    public func validate(sampleCount: Int, validationCount: Int) throws {
+    /// Checks every value for a trainer with `batchesPerEpoch` batches per epoch; the error names
+    /// the setting, its value and what is allowed.
+    public func validate(batchesPerEpoch: Int) throws {
         func fail(_ setting: String, _ value: Any, _ allowed: String) -> RangeTestError {
             RangeTestError(description: "range test: \(setting) \(value) is invalid: \(allowed)")
         }
@@ -130,23 +124,43 @@ public struct RangeTestSettings: Equatable, Codable, Sendable {
         guard maximumLearningRate > minimumLearningRate, maximumLearningRate.isFinite else {
             throw fail("maximum learning rate", maximumLearningRate, "must be finite and above the minimum \(minimumLearningRate)")
         }
-        guard batchSize >= 1 else { throw fail("batch size", batchSize, "must be at least 1") }
         guard batchesPerStep >= 1 else { throw fail("batches per step", batchesPerStep, "must be at least 1") }
         guard smoothingBeta >= 0, smoothingBeta < 1 else { throw fail("smoothing beta", smoothingBeta, "must be in [0, 1)") }
-        guard divergenceFactor > 1, divergenceFactor.isFinite else {
-            throw fail("divergence factor", divergenceFactor, "must be finite and above 1")
-        }
-        if let bandwidth = smoother.bandwidth, !(bandwidth > 0 && bandwidth.isFinite) {
-            throw fail("smoother bandwidth", bandwidth, "must be positive and finite")
-        }
-        guard sampleCount > 0 else { throw fail("training samples", sampleCount, "need at least 1") }
-        if metric.needsValidation, validationCount == 0 {
-            throw fail("metric", metric.rawValue, "needs a non-empty validation split")
-        }
+        guard stopFactor > 1, stopFactor.isFinite else { throw fail("stop factor", stopFactor, "must be finite and above 1") }
+        guard batchesPerEpoch > 0 else { throw fail("batches per epoch", batchesPerEpoch, "need at least 1") }
         if case .epochs(let epochs) = length, epochs < 1 { throw fail("epochs", epochs, "must be at least 1") }
-        let steps = stepCount(sampleCount: sampleCount)
+        let steps = stepCount(batchesPerEpoch: batchesPerEpoch)
         guard steps >= 2 else {
             throw fail("number of steps", steps, "must be at least 2 (the first uses the minimum rate, the last the maximum)")
+        }
+    }
+}
+
+/// How a recorded curve is read: the lag-free smoother behind lrfind's points and bounds, and the
+/// factor that marks divergence on it. Separate from the run's settings, so a curve recorded by
+/// any tool can be read without inventing how it was run.
+public struct AnalysisSettings: Equatable, Codable, Sendable {
+    /// The zero-phase smoother applied to the raw losses.
+    public var smoother = ZeroPhaseSmoother()
+    /// The lag-free curve diverges where it exceeds this factor times its best (fastai 4).
+    public var divergenceFactor: Double = 4
+
+    /// The defaults: the automatic-bandwidth smoother and factor 4.
+    public init(smoother: ZeroPhaseSmoother = ZeroPhaseSmoother(), divergenceFactor: Double = 4) {
+        self.smoother = smoother
+        self.divergenceFactor = divergenceFactor
+    }
+
+    /// The divergence rule with ``divergenceFactor``.
+    public var divergenceRule: DivergenceRule { DivergenceRule(factor: divergenceFactor) }
+
+    /// Checks the values; the error names the setting and its value.
+    public func validate() throws {
+        guard divergenceFactor > 1, divergenceFactor.isFinite else {
+            throw RangeTestError(description: "analysis: divergence factor \(divergenceFactor) is invalid: must be finite and above 1")
+        }
+        if let bandwidth = smoother.bandwidth, !(bandwidth > 0 && bandwidth.isFinite) {
+            throw RangeTestError(description: "analysis: smoother bandwidth \(bandwidth) is invalid: must be positive and finite")
         }
     }
 }

@@ -1,5 +1,5 @@
 /// The settings of a training run.
-public struct TrainingConfiguration: Equatable, Sendable {
+public struct TrainingConfiguration: Equatable, Codable, Sendable {
     /// Passes over the training split.
     public var epochs: Int = 10
     /// Samples per update; the last batch of an epoch may be smaller (PyTorch's `drop_last=False`).
@@ -36,7 +36,7 @@ public enum ValidationMetric: String, CaseIterable, Sendable, Codable {
 /// Early stopping on a validation metric, as Keras' `EarlyStopping(restore_best_weights=True)`:
 /// stop after `patience` consecutive epochs without an improvement larger than `minimumDelta`,
 /// then put back the weights of the best epoch.
-public struct EarlyStopping: Equatable, Sendable {
+public struct EarlyStopping: Equatable, Codable, Sendable {
     /// What to watch.
     public var metric: ValidationMetric
     /// Epochs without improvement tolerated before stopping (at least 1).

@@ -1,5 +1,6 @@
 /// Which data to train on and how to prepare it: load, split (seeded, stratified), scale.
-public struct DataRequest: Equatable, Sendable {
+/// `Codable`, as part of a run's recipe.
+public struct DataRecipe: Equatable, Codable, Sendable {
     /// A CSV, CSV.gz or IDX images file; nil for the bundled default data set.
     public var path: String?
     /// The IDX labels file that goes with an IDX images `path`.
@@ -14,12 +15,15 @@ public struct DataRequest: Equatable, Sendable {
     public var scaling: ScalingMethod?
     /// Split sizes; nil gives 3,000 / 1,000 / 1,000 for mnist5k and 60 / 20 / 20 % otherwise.
     public var split: SplitSizes?
-    /// Seed of the stratified split (kept apart from the training seed so that runs with
-    /// different training seeds are judged on the same test samples).
+    /// Seed of the split (kept apart from the training seed so that runs with different
+    /// training seeds are judged on the same test samples).
     public var splitSeed: UInt64 = 0
 
-    /// A request for the bundled default data with default preparation.
+    /// A recipe for the bundled default data with default preparation.
     public init() {}
+
+    /// The data's file path or bundled name.
+    public var name: String { path ?? bundled.rawValue }
 
     /// Loads, splits and scales (statistics from the training split only).
     public func prepare() throws -> PreparedData {
@@ -39,8 +43,7 @@ public struct DataRequest: Equatable, Sendable {
         let method = scaling ?? (isImageData ? .max : .standardize)
         let scaler = FeatureScaler(method: method, fittedOn: parts.train.features)
         return PreparedData(train: scaler.applied(to: parts.train), validation: scaler.applied(to: parts.validation),
-                            test: scaler.applied(to: parts.test), scaling: method, name: path ?? bundled.rawValue,
-                            classCount: dataset.classCount)
+                            test: scaler.applied(to: parts.test), scaling: method, name: name)
     }
 }
 
@@ -56,9 +59,35 @@ public struct PreparedData: Sendable {
     public var scaling: ScalingMethod
     /// The data's file path or bundled name.
     public var name: String
-    /// Classes in the whole data set.
-    public var classCount: Int
 
-    /// Features per sample.
+    /// The splits and how they were prepared.
+    public init(train: Dataset, validation: Dataset, test: Dataset, scaling: ScalingMethod = .none, name: String = "") {
+        self.train = train
+        self.validation = validation
+        self.test = test
+        self.scaling = scaling
+        self.name = name
+    }
+
+    /// The split for `part`.
+    public subscript(part: DataPart) -> Dataset {
+        switch part {
+        case .training: train
+        case .validation: validation
+        case .test: test
+        }
+    }
+
+    /// Values per sample.
     public var featureCount: Int { train.featureCount }
+    /// The shape of one sample.
+    public var shape: TensorShape { train.shape }
+    /// Classification or regression.
+    public var task: Task { train.targets.task }
+    /// Classes (0 for regression).
+    public var classCount: Int { train.classCount }
+    /// Network outputs the targets need.
+    public var outputWidth: Int { train.targets.outputWidth }
+    /// Samples in the training, validation and test splits.
+    public var splitCounts: [Int] { [train.count, validation.count, test.count] }
 }

@@ -1,0 +1,51 @@
+/// 2-D max pooling per channel plane, PyTorch's `MaxPool2d` (floor mode, dilation 1, implicit
+/// padding of -infinity; a NaN in a window wins, as PyTorch propagates it).
+///
+/// Shapes: `x` batch x C x H x W, `y` batch x C x Ho x Wo with `Ho = (H + 2p - k) / s + 1` (floor),
+/// and `winners` batch x C x Ho x Wo holding each output's source position `h * W + w` in its plane.
+enum MaxPoolKernel {
+    /// The window geometry.
+    struct Geometry {
+        var channels: Int, height: Int, width: Int
+        var outputHeight: Int, outputWidth: Int
+        var kernel: Int, stride: Int, padding: Int
+    }
+
+    /// `y[b, c, i, j] = max over the window at (i s - p, j s - p)`, recording the winner.
+    static func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>,
+                        batch: Int, geometry g: Geometry) {
+        let plane = g.height * g.width, outputPlane = g.outputHeight * g.outputWidth
+        for p in 0..<(batch * g.channels) {
+            let source = x + p * plane, target = y + p * outputPlane, winner = winners + p * outputPlane
+            for i in 0..<g.outputHeight {
+                let top = i * g.stride - g.padding
+                let rows = Swift.max(top, 0)..<Swift.min(top + g.kernel, g.height)
+                for j in 0..<g.outputWidth {
+                    let left = j * g.stride - g.padding
+                    let columns = Swift.max(left, 0)..<Swift.min(left + g.kernel, g.width)
+                    var best = -Float.infinity, position = rows.lowerBound * g.width + columns.lowerBound
+                    for h in rows {
+                        for w in columns {
+                            let value = source[h * g.width + w]
+                            if value > best || value.isNaN { best = value; position = h * g.width + w; if value.isNaN { break } }
+                        }
+                        if best.isNaN { break }
+                    }
+                    target[i * g.outputWidth + j] = best
+                    winner[i * g.outputWidth + j] = Int32(position)
+                }
+            }
+        }
+    }
+
+    /// `dx` = zeros, then each output's gradient added at its winner (overlapping windows add up).
+    static func backward(dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, winners: UnsafePointer<Int32>,
+                         batch: Int, geometry g: Geometry) {
+        let plane = g.height * g.width, outputPlane = g.outputHeight * g.outputWidth
+        dx.update(repeating: 0, count: batch * g.channels * plane)
+        for p in 0..<(batch * g.channels) {
+            let target = dx + p * plane, gradient = dy + p * outputPlane, winner = winners + p * outputPlane
+            for o in 0..<outputPlane { target[Int(winner[o])] += gradient[o] }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+/// The loss a network's output is scored with, fused with its gradient.
+public enum LossFunction: String, Codable, CaseIterable, Sendable {
+    /// Softmax then cross-entropy, PyTorch's `nn.CrossEntropyLoss` (mean reduction): for logits
+    /// `z` (batch x classes) and labels `y`, `mean_b(logsumexp(z_b) - z_b[y_b])` computed with the
+    /// row maximum subtracted so large logits cannot overflow; `dLoss/dz_b = (softmax(z_b) - onehot(y_b)) / batch`.
+    case crossEntropy = "cross-entropy"
+    /// PyTorch's `nn.MSELoss` (mean reduction): `mean over batch and outputs of (z - t)²`;
+    /// `dLoss/dz = 2 (z - t) / (batch x outputs)`.
+    case meanSquaredError = "mse"
+
+    /// Mean loss (and correct count, for cross-entropy) of a batch; the gradient (batch x width)
+    /// is written into `gradient` when given.
+    /// - Parameters:
+    ///   - output: the network's output, batch x width.
+    ///   - labels: class indices (cross-entropy).
+    ///   - values: targets, batch x width (squared error).
+    func evaluate(output: UnsafePointer<Float>, batch: Int, width: Int, labels: UnsafePointer<Int32>,
+                  values: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>?) -> BatchOutcome {
+        switch self {
+        case .crossEntropy:
+            var lossSum = 0.0
+            var correct = 0
+            let scale = 1 / Float(batch)
+            for b in 0..<batch {
+                let row = output + b * width
+                let label = Int(labels[b])
+                var largest = row[0], argmax = 0
+                for c in 1..<width where row[c] > largest { largest = row[c]; argmax = c }
+                if argmax == label { correct += 1 }
+                var sum: Float = 0
+                for c in 0..<width { sum += Foundation.exp(row[c] - largest) }
+                lossSum += Double(Foundation.log(sum) + largest - row[label])
+                if let gradient {
+                    let out = gradient + b * width
+                    let inverse = scale / sum
+                    for c in 0..<width { out[c] = Foundation.exp(row[c] - largest) * inverse }
+                    out[label] -= scale
+                }
+            }
+            return BatchOutcome(loss: Float(lossSum / Double(batch)), correct: correct, count: batch)
+        case .meanSquaredError:
+            let count = batch * width
+            var sum = 0.0
+            let scale = 2 / Float(count)
+            for i in 0..<count {
+                let difference = output[i] - values[i]
+                sum += Double(difference) * Double(difference)
+                gradient?[i] = scale * difference
+            }
+            return BatchOutcome(loss: Float(sum / Double(count)), correct: nil, count: batch)
+        }
+    }
+
+    /// Mean loss and correct count of `output` (batch x width) against `labels` or `values`.
+    public func evaluate(output: Matrix, targets: Targets) -> BatchOutcome {
+        var labels: [Int32] = [0], values: [Float] = [0]
+        switch targets {
+        case .classes(let given, _): labels = given
+        case .values(let given): values = given.storage
+        }
+        precondition(targets.count == output.rows, "\(targets.count) targets for \(output.rows) rows")
+        return output.storage.withUnsafeBufferPointer { z in
+            evaluate(output: z.baseAddress!, batch: output.rows, width: output.columns, labels: labels, values: values, gradient: nil)
+        }
+    }
+}
+
+/// The loss of one batch.
+public struct BatchOutcome: Equatable, Sendable {
+    /// Mean loss over the batch.
+    public var loss: Float
+    /// Samples whose largest logit is at their label (classification only).
+    public var correct: Int?
+    /// Samples in the batch.
+    public var count: Int
+
+    /// An outcome from its parts.
+    public init(loss: Float, correct: Int?, count: Int) {
+        self.loss = loss
+        self.correct = correct
+        self.count = count
+    }
+}
+
+/// Loss and (for classification) accuracy over a data set.
+public struct Evaluation: Equatable, Sendable, Codable {
+    /// Mean loss.
+    public var loss: Double
+    /// Fraction of samples classified correctly; nil for regression.
+    public var accuracy: Double?
+    /// Number of samples evaluated.
+    public var count: Int
+
+    /// An evaluation from its parts.
+    public init(loss: Double, accuracy: Double?, count: Int) {
+        self.loss = loss
+        self.accuracy = accuracy
+        self.count = count
+    }
+}

@@ -1,0 +1,101 @@
+/// A network compiled once from its layer list and its input shape: every shape checked, and the
+/// ranges of every layer's parameters, state and per-sample scratch laid out.
+///
+/// Parameters are PyTorch's tensors in its order, flat: a dense layer's weight (`units x inputs`,
+/// row-major) then bias; a batch norm's weight then bias (`channels` each). The state vector holds
+/// what is not trained but travels with the model: a batch norm's running mean and running
+/// variance (`channels` each) and its count of training batches (`num_batches_tracked`, exact as a
+/// Float up to 2^24). Optimizers see only the parameters.
+public struct NetworkLayout: Hashable, Sendable {
+    /// One compiled layer.
+    public struct Entry: Hashable, Sendable {
+        /// The layer as described.
+        public var layer: LayerSpec
+        /// The shape of one input sample.
+        public var input: TensorShape
+        /// The shape of one output sample.
+        public var output: TensorShape
+        /// Its slice of the parameter vector.
+        public var parameters: Range<Int>
+        /// Its slice of the state vector.
+        public var state: Range<Int>
+        /// Float scratch per sample (dropout's keep factors).
+        public var scratchPerSample: Int
+        /// Float scratch per batch (batch norm's mean and inverse deviation per channel).
+        public var scratchPerBatch: Int
+        /// Int32 scratch per sample (max pooling's winning positions).
+        public var indicesPerSample: Int
+    }
+
+    /// The input shape of one sample.
+    public let inputShape: TensorShape
+    /// The layers in order.
+    public let entries: [Entry]
+    /// Length of the parameter vector.
+    public let parameterCount: Int
+    /// Length of the state vector.
+    public let stateCount: Int
+
+    /// Compiles `layers` for samples of `inputShape`.
+    /// - Throws: ``NetworkError`` naming the first layer whose input does not fit it.
+    public init(layers: [LayerSpec], inputShape: TensorShape) throws {
+        var shape = inputShape
+        var parameterCount = 0, stateCount = 0
+        var entries: [Entry] = []
+        guard inputShape.count > 0 else { throw NetworkError(layer: 0, description: "the input shape \(inputShape) is empty") }
+        for (index, layer) in layers.enumerated() {
+            func fail(_ reason: String) -> NetworkError {
+                NetworkError(layer: index + 1, description: "layer \(index + 1) (\(ModelSpec.describe(layer))) on input \(shape): \(reason)")
+            }
+            var output = shape, parameters = 0, state = 0, scratch = 0, batchScratch = 0, indices = 0
+            switch layer {
+            case let .dense(units, bias):
+                guard shape.isVector else { throw fail("dense needs a vector; put flatten before it") }
+                output = .vector(units)
+                parameters = units * shape.count + (bias ? units : 0)
+            case .relu, .leakyReLU, .sigmoid, .tanh, .gelu, .flatten:
+                if case .flatten = layer { output = .vector(shape.count) }
+            case .dropout:
+                scratch = shape.count
+            case .batchNorm:
+                parameters = 2 * shape.channels
+                state = 2 * shape.channels + 1
+                batchScratch = 2 * shape.channels
+            case let .maxPool(kernel, stride, padding):
+                guard !shape.isVector else { throw fail("max pooling needs an image (channels x height x width); give the data's image shape") }
+                let height = (shape.height + 2 * padding - kernel) / stride + 1
+                let width = (shape.width + 2 * padding - kernel) / stride + 1
+                guard shape.height + 2 * padding >= kernel, shape.width + 2 * padding >= kernel, height > 0, width > 0 else {
+                    throw fail("the \(kernel)x\(kernel) window does not fit a \(shape.height)x\(shape.width) plane with padding \(padding)")
+                }
+                output = TensorShape(channels: shape.channels, height: height, width: width)
+                indices = output.count
+            }
+            entries.append(Entry(layer: layer, input: shape, output: output,
+                                 parameters: parameterCount..<(parameterCount + parameters),
+                                 state: stateCount..<(stateCount + state),
+                                 scratchPerSample: scratch, scratchPerBatch: batchScratch, indicesPerSample: indices))
+            parameterCount += parameters
+            stateCount += state
+            shape = output
+        }
+        self.inputShape = inputShape
+        self.entries = entries
+        self.parameterCount = parameterCount
+        self.stateCount = stateCount
+    }
+
+    /// The shape of one output sample.
+    public var outputShape: TensorShape { entries.last?.output ?? inputShape }
+
+    /// The layers as described.
+    public var layers: [LayerSpec] { entries.map(\.layer) }
+}
+
+/// A layer list that does not fit its input: names the layer, its input shape and the reason.
+public struct NetworkError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// 1-based position of the layer (0 for the input itself).
+    public var layer: Int
+    /// One line.
+    public var description: String
+}

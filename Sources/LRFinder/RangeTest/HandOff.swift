@@ -1,0 +1,43 @@
+/// The schedules a range test's bounds are handed to for training.
+public enum HandOffSchedule: String, Codable, CaseIterable, Sendable {
+    /// CLR triangular between the base and max bounds (Smith 2017, arXiv:1506.01186).
+    case cyclic
+    /// One-cycle up to the max bound over the whole run (Smith 2018, arXiv:1803.09820).
+    case onecycle
+
+    /// The schedule with `bounds`. For a run of `totalIterations` batches the CLR step size is
+    /// adjusted so that the run ends at the end of a cycle, at the base rate (Smith 2017, section
+    /// 3.1): the number of cycles is the one nearest to the recommended step size (at least one),
+    /// and the step size `totalIterations / (2 * cycles)`.
+    public func schedule(_ bounds: LearningRateBounds, totalIterations: Int? = nil) -> ScheduleSpec {
+        switch self {
+        case .cyclic:
+            var settings = CyclicSettings(base: bounds.baseLearningRate, max: bounds.maximumLearningRate)
+            if let step = bounds.stepSize { settings.stepSizeUp = Double(step) }
+            if let total = totalIterations, let step = bounds.stepSize {
+                let cycles = Swift.max(1, (Double(total) / Double(2 * step)).rounded())
+                settings.stepSizeUp = Double(total) / (2 * cycles)
+            }
+            return ScheduleSpec(.cyclic(settings))
+        case .onecycle:
+            return ScheduleSpec(.oneCycle(OneCycleSettings(max: bounds.oneCycleMaximumLearningRate)))
+        }
+    }
+}
+
+/// One training run after a range test: the schedule it used and what it reached.
+public struct HandOffRun: Equatable, Codable, Sendable {
+    /// `cyclic`, `onecycle`, or `constant` for the baseline.
+    public var name: String
+    /// The schedule in spec form (`constant:lr=...` for the baseline).
+    public var schedule: String
+    /// The training run.
+    public var result: TrainingResult
+
+    /// A run from its parts.
+    public init(name: String, schedule: String, result: TrainingResult) {
+        self.name = name
+        self.schedule = schedule
+        self.result = result
+    }
+}

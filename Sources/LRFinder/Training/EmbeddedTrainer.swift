@@ -1,0 +1,99 @@
+import Foundation
+
+/// Trains a ``Network`` in this process with an optimizer on a prepared data set.
+///
+/// Everything the run depends on is a value held here (weights, batch-norm statistics, optimizer
+/// state, the random streams of batch order and dropout), so a copy is an independent experiment
+/// and the same seed, machine and BLAS thread count give the same run bit for bit.
+public struct EmbeddedTrainer: Trainer, Sendable {
+    /// The model being trained.
+    public var network: Network
+    /// The update rule and its state.
+    public var optimizer: any Optimizer
+    /// The splits.
+    public let data: PreparedData
+    /// The loss minimised (cross-entropy for classes, squared error for values).
+    public let loss: LossFunction
+    /// Gradient clipping applied before every update.
+    public var clipping: GradientClipping
+    /// Dropout's random stream.
+    public var random: RandomSource
+    private var sampler: BatchSampler
+    private var pending: [ArraySlice<Int>] = []
+    private var workspace: Workspace
+    private var evaluationWorkspace: Workspace?
+    private var best: (parameters: [Float], state: [Float])?
+
+    /// A trainer for `network` on `data`, batches of `batchSize` in an order seeded by `seed`
+    /// (which also seeds dropout); `dropsLastBatch` leaves out each epoch's smaller last batch.
+    public init(network: Network, optimizer: any Optimizer, data: PreparedData, batchSize: Int, seed: UInt64,
+                clipping: GradientClipping = .none, dropsLastBatch: Bool = false) {
+        precondition(data.train.count > 0, "empty training split")
+        precondition(network.inputWidth == data.train.featureCount,
+                     "network input of \(network.inputWidth) values for samples of \(data.train.featureCount)")
+        self.network = network
+        self.optimizer = optimizer
+        self.data = data
+        self.loss = data.train.targets.task.loss
+        self.clipping = clipping
+        self.random = RandomSource(seed: seed ^ 0xD50F_0D5E_ED00_0001)
+        self.sampler = BatchSampler(sampleCount: data.train.count, batchSize: batchSize, seed: seed, dropLast: dropsLastBatch)
+        self.workspace = network.makeWorkspace(batchSize: Swift.min(batchSize, data.train.count))
+    }
+
+    /// Samples per batch.
+    public var batchSize: Int { sampler.batchSize }
+
+    /// Batches in one epoch.
+    public var batchesPerEpoch: Int { sampler.batchesPerEpoch }
+
+    /// The optimizer's momentum or beta1.
+    public var defaultMomentum: Double? { optimizer.defaultMomentum.map(Double.init) }
+
+    /// One update on the next batch of the shuffled training split.
+    public mutating func trainNextBatch(learningRate: Double, momentum: Double?) -> BatchOutcome {
+        if pending.isEmpty { pending = sampler.nextEpoch().reversed() }
+        return step(indices: pending.removeLast(), learningRate: Float(learningRate), momentum: momentum.map(Float.init))
+    }
+
+    /// One update on the rows `indices` of the training split: forward, loss, backward,
+    /// clipping, optimizer step.
+    /// - Returns: the batch's loss (before the update) and correct count.
+    @discardableResult
+    public mutating func step(indices: some Collection<Int>, learningRate: Float, momentum: Float? = nil) -> BatchOutcome {
+        let outcome = network.computeGradient(features: data.train.features, targets: data.train.targets, indices: indices,
+                                              loss: loss, workspace: &workspace, random: &random)
+        if clipping != .none { _ = clipping.apply(to: &workspace.parameterGradient) }
+        optimizer.update(parameters: &network.parameters, gradients: workspace.parameterGradient,
+                         learningRate: learningRate, momentum: momentum)
+        return outcome
+    }
+
+    /// The gradient of the loss on the rows `indices` of the training split, without an update.
+    public mutating func gradient(indices: some Collection<Int>) -> [Float] {
+        network.computeGradient(features: data.train.features, targets: data.train.targets, indices: indices,
+                                loss: loss, workspace: &workspace, random: &random)
+        return workspace.parameterGradient
+    }
+
+    /// Loss and accuracy of a split in evaluation mode.
+    public mutating func evaluate(_ split: DataPart) -> Evaluation? {
+        let dataset = data[split]
+        guard dataset.count > 0 else { return nil }
+        if evaluationWorkspace == nil { evaluationWorkspace = network.makeWorkspace(batchSize: Swift.min(1000, dataset.count)) }
+        if evaluationWorkspace!.capacity < Swift.min(1000, dataset.count) {
+            evaluationWorkspace = network.makeWorkspace(batchSize: Swift.min(1000, dataset.count))
+        }
+        return network.evaluate(dataset, loss: loss, workspace: &evaluationWorkspace!)
+    }
+
+    /// Keeps a copy of the weights and batch-norm statistics.
+    public mutating func keepBestWeights() { best = (network.parameters, network.state) }
+
+    /// Puts back the kept weights and statistics, if any.
+    public mutating func restoreBestWeights() {
+        guard let best else { return }
+        network.parameters = best.parameters
+        network.state = best.state
+    }
+}

@@ -1,0 +1,58 @@
+/// A trainer that trains nothing: it replays given losses and records the rates it was asked to
+/// train at, so the range test and the epoch loop can be tested on exact, hand-made curves.
+public struct ScriptedTrainer: Trainer, Sendable {
+    /// The training losses returned by successive batches.
+    public var losses: [Double]
+    /// The validation losses returned by successive validation evaluations (none: no validation split).
+    public var validationLosses: [Double]
+    /// Batches in one epoch.
+    public var batchesPerEpoch: Int
+    /// The momentum reported when none is passed.
+    public var defaultMomentum: Double?
+    /// Every rate asked for, in order.
+    public private(set) var learningRates: [Double] = []
+    /// Every momentum passed, in order.
+    public private(set) var momenta: [Double?] = []
+    /// How often the best weights were kept, and restored.
+    public private(set) var keptCount = 0, restoredCount = 0
+    private var validationIndex = 0
+
+    /// A trainer replaying `losses` (and `validationLosses`) with `batchesPerEpoch` batches per epoch.
+    public init(losses: [Double], validationLosses: [Double] = [], batchesPerEpoch: Int, defaultMomentum: Double? = nil) {
+        self.losses = losses
+        self.validationLosses = validationLosses
+        self.batchesPerEpoch = batchesPerEpoch
+        self.defaultMomentum = defaultMomentum
+    }
+
+    /// The next scripted loss (the batch "trained" at `learningRate`).
+    /// - Throws: ``ScriptedTrainerError`` when the script is used up.
+    public mutating func trainNextBatch(learningRate: Double, momentum: Double?) throws -> BatchOutcome {
+        guard learningRates.count < losses.count else { throw ScriptedTrainerError(description: "scripted trainer: all \(losses.count) losses used") }
+        learningRates.append(learningRate)
+        momenta.append(momentum)
+        return BatchOutcome(loss: Float(losses[learningRates.count - 1]), correct: nil, count: 1)
+    }
+
+    /// The next scripted validation loss; nil for other splits or without a script.
+    public mutating func evaluate(_ split: DataPart) throws -> Evaluation? {
+        guard split == .validation, !validationLosses.isEmpty else { return nil }
+        guard validationIndex < validationLosses.count else {
+            throw ScriptedTrainerError(description: "scripted trainer: all \(validationLosses.count) validation losses used")
+        }
+        validationIndex += 1
+        return Evaluation(loss: validationLosses[validationIndex - 1], accuracy: nil, count: 1)
+    }
+
+    /// Counts the call.
+    public mutating func keepBestWeights() { keptCount += 1 }
+
+    /// Counts the call.
+    public mutating func restoreBestWeights() { restoredCount += 1 }
+}
+
+/// A scripted trainer asked for more than its script holds.
+public struct ScriptedTrainerError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// One line.
+    public var description: String
+}

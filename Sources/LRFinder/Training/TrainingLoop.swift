@@ -1,0 +1,107 @@
+import Foundation
+
+/// The epoch loop: trains any ``Trainer`` for a number of epochs at a constant or scheduled rate,
+/// evaluating the validation split after every epoch, with optional early stopping.
+public struct TrainingLoop: Sendable {
+    /// Epochs, rate and early stopping (batch size, clipping and seed belong to the trainer).
+    public var configuration: TrainingConfiguration
+    /// Moves the learning rate (and momentum) instead of `configuration.learningRate`: stepped
+    /// after every batch or after every epoch, as its unit says. ReduceLROnPlateau watches the
+    /// validation loss in `min` mode and the validation accuracy in `max` mode (the training
+    /// loss without a validation split).
+    public var schedule: Scheduler?
+
+    /// A loop with `configuration` and an optional schedule.
+    public init(configuration: TrainingConfiguration, schedule: Scheduler? = nil) {
+        self.configuration = configuration
+        self.schedule = schedule
+    }
+
+    /// Runs `configuration.epochs` epochs (fewer with early stopping, a non-finite loss, or when
+    /// `shouldStop` turns true), then scores the test split with the final (or restored best) weights.
+    /// - Parameters:
+    ///   - progress: called after every batch.
+    ///   - epochEnded: called with each finished epoch's record.
+    ///   - shouldStop: polled before every batch (Ctrl-C); a stop keeps what was recorded.
+    public func run<T: Trainer>(
+        _ trainer: inout T,
+        progress: (TrainingProgress) -> Void = { _ in },
+        epochEnded: (EpochRecord) -> Void = { _ in },
+        shouldStop: () -> Bool = { false }
+    ) throws -> TrainingResult {
+        var records: [EpochRecord] = []
+        var stopReason = StopReason.completed
+        var best: (epoch: Int, value: Double)?
+        var stalled = 0
+        var samples = 0
+        var trainingSeconds = 0.0
+        let batchesPerEpoch = trainer.batchesPerEpoch
+        let totalSteps = configuration.epochs * batchesPerEpoch
+        var step = 0
+        var schedule = self.schedule
+        var early = configuration.earlyStopping
+
+        epochs: for epoch in 1...max(1, configuration.epochs) where configuration.epochs > 0 {
+            let started = DispatchTime.now().uptimeNanoseconds
+            var lossSum = 0.0, correct: Int?, seen = 0, batches = 0
+            var rate = Double(configuration.learningRate), momentum = trainer.defaultMomentum
+            for _ in 0..<batchesPerEpoch {
+                if shouldStop() { stopReason = .interrupted; break }
+                if let schedule {
+                    rate = schedule.learningRate
+                    momentum = schedule.momentum ?? momentum
+                }
+                let outcome = try trainer.trainNextBatch(learningRate: rate, momentum: schedule?.momentum)
+                if schedule?.unit == .batch { schedule?.step(metric: Double(outcome.loss)) }
+                guard outcome.loss.isFinite else { stopReason = .nonFiniteLoss; break }
+                lossSum += Double(outcome.loss) * Double(outcome.count)
+                if let right = outcome.correct { correct = (correct ?? 0) + right }
+                seen += outcome.count
+                batches += 1
+                step += 1
+                progress(TrainingProgress(epoch: epoch, step: step, totalSteps: totalSteps, loss: outcome.loss))
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            trainingSeconds += seconds
+            samples += seen
+            guard seen > 0 else { break }
+            let validation = try trainer.evaluate(.validation)
+            if validation == nil { early = nil }
+            let record = EpochRecord(
+                epoch: epoch, trainLoss: lossSum / Double(seen), trainAccuracy: correct.map { Double($0) / Double(seen) },
+                validationLoss: validation?.loss, validationAccuracy: validation?.accuracy,
+                learningRate: rate, momentum: momentum,
+                seconds: seconds, complete: batches == batchesPerEpoch)
+            records.append(record)
+            epochEnded(record)
+            if schedule?.unit == .epoch {
+                var watched = lossSum / Double(seen)
+                if let mode = schedule?.spec.kind.plateauMode, let validation {
+                    watched = mode == .max ? (validation.accuracy ?? -validation.loss) : validation.loss
+                }
+                schedule?.step(metric: watched)
+            }
+            if stopReason != .completed { break }
+            if let early, let validation {
+                let value = early.metric == .loss ? validation.loss : (validation.accuracy ?? -validation.loss)
+                if let current = best, !early.metric.improves(value, on: current.value, minimumDelta: early.minimumDelta) {
+                    stalled += 1
+                    if stalled >= early.patience { stopReason = .earlyStopped; break epochs }
+                } else {
+                    best = (epoch, value)
+                    if early.restoresBestWeights { try trainer.keepBestWeights() }
+                    stalled = 0
+                }
+            }
+        }
+        var restored: Int?
+        if let early, early.restoresBestWeights, let best, best.epoch != records.last?.epoch {
+            try trainer.restoreBestWeights()
+            restored = best.epoch
+        }
+        let test = try trainer.evaluate(.test)
+        return TrainingResult(epochs: records, stopReason: stopReason, bestEpoch: best?.epoch, restoredEpoch: restored,
+                              test: test, trainingSeconds: trainingSeconds,
+                              samplesPerSecond: trainingSeconds > 0 ? Double(samples) / trainingSeconds : 0)
+    }
+}

@@ -1,0 +1,63 @@
+/// Where a training run is, reported after every batch.
+public struct TrainingProgress: Sendable {
+    /// Current epoch, from 1.
+    public var epoch: Int
+    /// Updates done so far, over all epochs.
+    public var step: Int
+    /// Updates planned in all.
+    public var totalSteps: Int
+    /// The last batch's loss.
+    public var loss: Float
+}
+
+/// Why a training run ended.
+public enum StopReason: String, Sendable, Codable {
+    /// Every planned epoch ran.
+    case completed
+    /// Early stopping fired.
+    case earlyStopped = "early-stopped"
+    /// A batch loss was NaN or infinite.
+    case nonFiniteLoss = "non-finite-loss"
+    /// The caller asked to stop (Ctrl-C).
+    case interrupted
+}
+
+/// What one epoch did.
+public struct EpochRecord: Equatable, Sendable, Codable {
+    /// Epoch number, from 1.
+    public var epoch: Int
+    /// Mean training loss over the epoch's batches (weighted by batch size).
+    public var trainLoss: Double
+    /// Training accuracy over the epoch's batches (as the weights moved); nil for regression.
+    public var trainAccuracy: Double?
+    /// Validation loss after the epoch; nil without a validation split.
+    public var validationLoss: Double?
+    /// Validation accuracy after the epoch; nil without a validation split or for regression.
+    public var validationAccuracy: Double?
+    /// Learning rate in use (the last update's, when a schedule moves it).
+    public var learningRate: Double
+    /// Momentum or beta1 in use, when the optimizer has one.
+    public var momentum: Double?
+    /// Wall time of the epoch's updates (without evaluation).
+    public var seconds: Double
+    /// False when the epoch was cut short (interrupt or non-finite loss).
+    public var complete: Bool
+}
+
+/// The outcome of a training run.
+public struct TrainingResult: Equatable, Sendable, Codable {
+    /// One record per epoch run.
+    public var epochs: [EpochRecord]
+    /// Why it ended.
+    public var stopReason: StopReason
+    /// The epoch with the best monitored metric (with early stopping).
+    public var bestEpoch: Int?
+    /// The epoch whose weights were restored at the end, if not the last.
+    public var restoredEpoch: Int?
+    /// Test loss and accuracy with the final weights.
+    public var test: Evaluation?
+    /// Wall time of all updates.
+    public var trainingSeconds: Double
+    /// Training throughput: samples per second of forward, loss, backward and update.
+    public var samplesPerSecond: Double
+}
