@@ -209,7 +209,7 @@ struct Find: ParsableCommand {
                                        progress: { bar.update($0.step, detail: "epoch \($0.epoch)") },
                                        epochEnded: { _ in }, shouldStop: { Interrupt.requested })
             bar.finish()
-            return HandOffRun(name: name, schedule: spec.map(describe) ?? "constant:lr=\(format(rate))", result: result)
+            return HandOffRun(name: name, schedule: spec.map { $0.description(significantDigits: 4) } ?? "constant:lr=\(format(rate))", result: result)
         }
     }
 
@@ -245,19 +245,6 @@ enum HandOff: String, ExpressibleByArgument, CaseIterable {
         case .onecycle:
             return ScheduleSpec(.oneCycle(OneCycleSettings(max: bounds.oneCycleMaximumLearningRate)))
         }
-    }
-}
-
-/// `cyclic:base=..,max=..,step-up=..`: a schedule in the command line's words, ready to paste.
-func describe(_ spec: ScheduleSpec) -> String {
-    switch spec.kind {
-    case let .cyclic(s):
-        return "cyclic:base=\(format(s.baseLearningRate)),max=\(format(s.maxLearningRate)),step-up=\(format(s.stepSizeUp))"
-            + (s.stepSizeDown.map { ",step-down=\(format($0))" } ?? "")
-    case let .oneCycle(s):
-        return "onecycle:max=\(format(s.maxLearningRate))"
-    default:
-        return "\(spec.kind)"
     }
 }
 
