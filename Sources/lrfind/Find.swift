@@ -200,7 +200,7 @@ struct Find: ParsableCommand {
             let result = try TrainingLoop(configuration: configuration, schedule: scheduler).run(
                 &trainer, progress: { bar.update($0.step, detail: "epoch \($0.epoch)") }, shouldStop: { Interrupt.requested })
             bar.finish()
-            return HandOffRun(name: name, schedule: spec.map(describe) ?? "constant:lr=\(format(rate))", result: result)
+            return HandOffRun(name: name, schedule: spec.map { $0.description(significantDigits: 4) } ?? "constant:lr=\(format(rate))", result: result)
         }
     }
 
@@ -211,19 +211,6 @@ struct Find: ParsableCommand {
             text += "\(index),\(step.learningRate),\(step.loss),\(step.smoothedLoss),\(analysis.lagFreeLosses[index])\n"
         }
         try writeAtomically(Data(text.utf8), to: path)
-    }
-}
-
-/// `cyclic:base=..,max=..,step-up=..`: a schedule in the command line's words, ready to paste.
-func describe(_ spec: ScheduleSpec) -> String {
-    switch spec.kind {
-    case let .cyclic(s):
-        return "cyclic:base=\(format(s.baseLearningRate)),max=\(format(s.maxLearningRate)),step-up=\(format(s.stepSizeUp))"
-            + (s.stepSizeDown.map { ",step-down=\(format($0))" } ?? "")
-    case let .oneCycle(s):
-        return "onecycle:max=\(format(s.maxLearningRate))"
-    default:
-        return "\(spec.kind)"
     }
 }
 

@@ -85,9 +85,9 @@ enum FindTable {
                 row("CLR step size", "\(step)", batchesPerEpoch.map { "iterations (\(step / Swift.max($0, 1)) epochs of \($0) batches)" } ?? "iterations")
             }
             row("one-cycle max_lr", format(bounds.oneCycleMaximumLearningRate), "starts at \(format(bounds.oneCycleInitialLearningRate))")
-            out("  --schedule \(describe(HandOffSchedule.cyclic.schedule(bounds)))"
+            out("  --schedule \(HandOffSchedule.cyclic.schedule(bounds).description(significantDigits: 4))"
                 + (bounds.stepSize == nil ? "   (PyTorch's default step size; --iterations-per-epoch sets it)" : ""))
-            out("  --schedule \(describe(HandOffSchedule.onecycle.schedule(bounds)))")
+            out("  --schedule \(HandOffSchedule.onecycle.schedule(bounds).description(significantDigits: 4))")
             for note in bounds.notes { out("  note: \(note)") }
         } else {
             out("no recommendation: \(analysis.noRecommendationReason ?? "")")

@@ -17,7 +17,8 @@ import Foundation
 ///
 /// Functions: `exp log sqrt cos sin floor` (one argument), `min max` (two or more).
 public struct Formula: Equatable, Sendable, CustomStringConvertible {
-    /// The text the formula was parsed from.
+    /// The text the formula was parsed from, without the white space around it (which the
+    /// compact schedule syntax would drop, so that a printed schedule parses back to itself).
     public let text: String
     private let root: Node
 
@@ -26,7 +27,7 @@ public struct Formula: Equatable, Sendable, CustomStringConvertible {
     public init(_ text: String) throws {
         var parser = Parser(text: text)
         self.root = try parser.parseAll()
-        self.text = text
+        self.text = text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// The value at `epoch`.

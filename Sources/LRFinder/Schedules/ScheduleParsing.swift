@@ -21,8 +21,8 @@ import Foundation
 /// | `linear` | LinearLR | `start-factor` 1/3, in (0, 1]; `end-factor` 1, in [0, 1]; `total` 5, >= 1 |
 /// | `constant` | ConstantLR | `factor` 1/3, in (0, 1]; `total` 5, >= 0 |
 /// | `plateau` | ReduceLROnPlateau | `mode` min or max; `factor` 0.1, in (0, 1); `patience` 10, >= 0; `threshold` 1e-4, >= 0; `threshold-mode` rel or abs; `cooldown` 0, >= 0; `min-lr` 0, >= 0; `eps` 1e-8, >= 0 |
-/// | `sequential` | SequentialLR | `sequential:A(k=v,...)|B(...)@m1/m2`: n schedules, n - 1 increasing milestones |
-/// | `chain` | ChainedScheduler | `chain:A(k=v,...)|B(...)`: one or more schedules |
+/// | `sequential` | SequentialLR | `sequential:A(k=v,...)|B(...)@m1/m2`: n schedules, n - 1 increasing milestones; `,unit=...` after them |
+/// | `chain` | ChainedScheduler | `chain:A(k=v,...)|B(...)`: one or more schedules; `,unit=...` after them |
 /// | `keras-decay` | Keras 2 optimizer `decay` | `decay` required, >= 0 |
 /// | `keras-inverse-time` | InverseTimeDecay | `steps` required, > 0; `rate` required, >= 0; `staircase` false |
 /// | `keras-polynomial` | PolynomialDecay | `steps` required, > 0; `end` 1e-4, >= 0; `power` 1, > 0; `cycle` false |
@@ -31,7 +31,9 @@ import Foundation
 ///
 /// Flags take `true`/`false` (also `yes`/`no`, `1`/`0`). Inside `sequential` and `chain`, a
 /// schedule without keys may drop its parentheses (`constant|exponential(gamma=0.9)`); they
-/// cannot nest.
+/// cannot nest. A composite steps in its first schedule's unit unless it gives its own after
+/// a comma: `chain:constant(factor=0.5)|exponential(gamma=0.9),unit=batch`.
+/// `ScheduleSpec.description` prints any spec back in this syntax.
 extension ScheduleSpec {
     /// The keys each schedule accepts (besides `unit`), in the order the documentation gives them.
     public static let keys: [(name: String, keys: [String])] = [
@@ -171,17 +173,21 @@ extension ScheduleSpec {
         }
     }
 
-    /// `a(...)|b(...)@m1/m2` for sequential, `a(...)|b(...)` for chain.
+    /// `a(...)|b(...)@m1/m2` for sequential, `a(...)|b(...)` for chain, each optionally followed
+    /// by `,unit=batch|epoch`, the composite's own unit.
     private static func parseComposite(name: String, text: String) throws -> ScheduleSpec {
-        var body = text, milestones: [Int] = []
         let depth = text.reduce(0) { $0 + ($1 == "(" ? 1 : $1 == ")" ? -1 : 0) }
         guard depth == 0 else { throw ScheduleError("\(name): unbalanced parentheses in '\(text)'") }
+        let items = KeyValues.split(text, on: ",")
+        var body = items[0], milestones: [Int] = []
+        let options = try KeyValues(schedule: name, text: items.dropFirst().joined(separator: ","), allowed: ["unit"])
+        let unit = try options.choice("unit", ScheduleUnit.allCases.map(\.rawValue)).flatMap(ScheduleUnit.init(rawValue:))
         if name == "sequential" {
-            guard let at = KeyValues.split(text, on: "@").count == 2 ? text.lastIndex(of: "@") : nil else {
+            guard let at = KeyValues.split(body, on: "@").count == 2 ? body.lastIndex(of: "@") : nil else {
                 throw ScheduleError("sequential: write schedules separated by '|' then '@' and the milestones, e.g. sequential:linear(start-factor=0.1,total=5)|cosine(t-max=45)@5")
             }
-            body = String(text[..<at])
-            milestones = try KeyValues.milestoneList(String(text[text.index(after: at)...]), schedule: name, key: "@")
+            milestones = try KeyValues.milestoneList(String(body[body.index(after: at)...]), schedule: name, key: "@")
+            body = String(body[..<at])
         }
         let parts = KeyValues.split(body, on: "|")
         guard parts.count >= (name == "sequential" ? 2 : 1), parts.allSatisfy({ !$0.isEmpty }) else {
@@ -199,8 +205,8 @@ extension ScheduleSpec {
         if name == "sequential", milestones.count != children.count - 1 {
             throw ScheduleError("sequential: \(children.count) schedules need \(children.count - 1) milestone(s), got \(milestones.count)")
         }
-        if name == "sequential" { return ScheduleSpec(.sequential(children, milestones: milestones)) }
-        return ScheduleSpec(.chain(children))
+        if name == "sequential" { return ScheduleSpec(.sequential(children, milestones: milestones), unit: unit) }
+        return ScheduleSpec(.chain(children), unit: unit)
     }
 }
 

@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+@testable import LRFinder
+
+/// Finite-difference checks of the layers the redesign added (batch norm, max pooling, GELU,
+/// flatten) and of the squared-error loss: input gradients of each kernel under the loss
+/// `L = Σ r_i y_i` for a fixed random `r`, and parameter gradients of whole networks.
+@Suite struct LayerGradientTests {
+    static func values(_ count: Int, seed: UInt64, scale: Float = 1) -> [Float] {
+        var random = RandomSource(seed: seed)
+        return (0..<count).map { _ in scale * random.nextFloat(in: -1, 1) }
+    }
+
+    /// Compares `analytic` with central differences of `loss` at `point` (step 1e-2).
+    static func check(_ what: String, point: [Float], analytic: [Float], loss: ([Float]) -> Double,
+                      sourceLocation: SourceLocation = #_sourceLocation) {
+        let step: Float = 1e-2
+        for i in point.indices {
+            var plus = point, minus = point
+            plus[i] += step
+            minus[i] -= step
+            let numeric = (loss(plus) - loss(minus)) / Double(2 * step)
+            #expect(abs(numeric - Double(analytic[i])) <= 2e-3 + 1e-2 * abs(numeric),
+                    "\(what) \(i): numeric \(numeric), analytic \(analytic[i])", sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test(arguments: [(4, 3, 1), (3, 2, 5)])
+    func batchNormInputAndParameterGradients(batch: Int, channels: Int, spatial: Int) {
+        let count = batch * channels * spatial
+        let input = Self.values(count, seed: 1, scale: 2), weights = Self.values(count, seed: 2)
+        let parameters = Self.values(2 * channels, seed: 3)
+        func run(_ x: [Float], _ p: [Float]) -> (loss: Double, dx: [Float], dp: [Float]) {
+            var y = [Float](repeating: 0, count: count), state = [Float](repeating: 0, count: 2 * channels + 1)
+            var saved = [Float](repeating: 0, count: 2 * channels)
+            BatchNormKernel.forward(x: x, y: &y, batch: batch, channels: channels, spatial: spatial, parameters: p, state: &state,
+                                    saved: &saved, momentum: 0.1, epsilon: 1e-5, training: true)
+            var dx = [Float](repeating: 0, count: count), dp = [Float](repeating: 0, count: 2 * channels)
+            BatchNormKernel.backward(x: x, dy: weights, dx: &dx, batch: batch, channels: channels, spatial: spatial,
+                                     parameters: p, saved: saved, parameterGradient: &dp)
+            return (zip(y, weights).reduce(0) { $0 + Double($1.0) * Double($1.1) }, dx, dp)
+        }
+        let reference = run(input, parameters)
+        Self.check("batch norm input", point: input, analytic: reference.dx) { run($0, parameters).loss }
+        Self.check("batch norm parameter", point: parameters, analytic: reference.dp) { run(input, $0).loss }
+    }
+
+    @Test func maxPoolingInputGradient() throws {
+        // Distinct values (a permutation) so no window has a tie within the difference step.
+        let geometry = try NetworkLayout(layers: [.maxPool(kernel: 3, stride: 2, padding: 1)],
+                                         inputShape: TensorShape(channels: 2, height: 5, width: 5)).entries[0].poolGeometry
+        let batch = 2, count = batch * 2 * 25, outputs = batch * 2 * 9
+        var random = RandomSource(seed: 4)
+        var order = Array(0..<count)
+        random.shuffle(&order)
+        let input = order.map { Float($0) * 0.1 }
+        let weights = Self.values(outputs, seed: 5)
+        func run(_ x: [Float]) -> (loss: Double, dx: [Float]) {
+            var y = [Float](repeating: 0, count: outputs), winners = [Int32](repeating: 0, count: outputs)
+            MaxPoolKernel.forward(x: x, y: &y, winners: &winners, batch: batch, geometry: geometry)
+            var dx = [Float](repeating: .nan, count: count)
+            MaxPoolKernel.backward(dy: weights, dx: &dx, winners: winners, batch: batch, geometry: geometry)
+            return (zip(y, weights).reduce(0) { $0 + Double($1.0) * Double($1.1) }, dx)
+        }
+        Self.check("max pooling input", point: input, analytic: run(input).dx) { run($0).loss }
+    }
+
+    @Test func geluMatchesTheExactFormAndItsDerivative() {
+        let input = Self.values(40, seed: 6, scale: 3), weights = Self.values(40, seed: 7)
+        func run(_ x: [Float]) -> (loss: Double, y: [Float], dx: [Float]) {
+            var y = [Float](repeating: 0, count: x.count), dx = [Float](repeating: 0, count: x.count)
+            ActivationKernel.forward(.gelu, x: x, y: &y, count: x.count)
+            ActivationKernel.backward(.gelu, x: x, y: y, dy: weights, dx: &dx, count: x.count)
+            return (zip(y, weights).reduce(0) { $0 + Double($1.0) * Double($1.1) }, y, dx)
+        }
+        let reference = run(input)
+        // x Φ(x) with Φ from erf in Double: 1.0 -> 0.8413447460685429.
+        for (x, y) in zip(input, reference.y) {
+            let exact = Double(x) * 0.5 * (1 + erf(Double(x) / 2.0.squareRoot()))
+            #expect(abs(Double(y) - exact) <= 1e-6 + 1e-6 * abs(exact))
+        }
+        Self.check("gelu input", point: input, analytic: reference.dx) { run($0).loss }
+    }
+
+    /// dLoss/dParameters of whole networks with the new layers, by finite differences.
+    @Test(arguments: [0, 1, 2])
+    func networkParameterGradients(variant: Int) throws {
+        let layers: [LayerSpec], shape: TensorShape, targets: Targets
+        let batch = 6
+        switch variant {
+        case 0:
+            layers = [.dense(units: 5, bias: true), .batchNorm(momentum: 0.1, epsilon: 1e-5), .gelu, .dense(units: 3, bias: false)]
+            shape = .vector(4)
+            targets = .classes((0..<batch).map { Int32($0 % 3) }, count: 3)
+        case 1:
+            layers = [.batchNorm(momentum: 0.1, epsilon: 1e-5), .maxPool(kernel: 2, stride: 2, padding: 0), .flatten, .dense(units: 3, bias: true)]
+            shape = TensorShape(channels: 2, height: 4, width: 4)
+            targets = .classes((0..<batch).map { Int32($0 % 3) }, count: 3)
+        default:
+            layers = [.dense(units: 4, bias: true), .tanh, .dense(units: 2, bias: true)]
+            shape = .vector(3)
+            targets = .values(Matrix(rows: batch, columns: 2, storage: Self.values(2 * batch, seed: 8)))
+        }
+        var random = RandomSource(seed: 9)
+        let network = try Network(layers: layers, inputShape: shape, random: &random)
+        let features = Matrix(rows: batch, columns: shape.count, storage: Self.values(batch * shape.count, seed: 10, scale: 2))
+        let loss = targets.task.loss
+        func evaluate(_ parameters: [Float]) -> (Double, [Float]) {
+            var copy = network
+            copy.parameters = parameters
+            var workspace = copy.makeWorkspace(batchSize: batch)
+            var stream = RandomSource(seed: 0)
+            let outcome = copy.computeGradient(features: features, targets: targets, indices: 0..<batch, loss: loss,
+                                               workspace: &workspace, random: &stream)
+            return (Double(outcome.loss), workspace.parameterGradient)
+        }
+        let analytic = evaluate(network.parameters).1
+        Self.check("network \(variant) parameter", point: network.parameters, analytic: analytic) { evaluate($0).0 }
+    }
+
+    @Test func squaredErrorLossAndGradient() {
+        // (1 - 0.5)² + (-2 - 1)² + (0.25 - 0.25)² + (3 - 1)² = 0.25 + 9 + 0 + 4, mean over 4 values.
+        let output = Matrix([[1, -2], [0.25, 3]]), targets = Matrix([[0.5, 1], [0.25, 1]])
+        let outcome = LossFunction.meanSquaredError.evaluate(output: output, targets: .values(targets))
+        #expect(abs(Double(outcome.loss) - 13.25 / 4) < 1e-6)
+        #expect(outcome.correct == nil && outcome.count == 2)
+        var gradient = [Float](repeating: 0, count: 4)
+        _ = LossFunction.meanSquaredError.evaluate(output: output.storage, batch: 2, width: 2, labels: [0], values: targets.storage,
+                                                   gradient: &gradient)
+        Self.check("squared error", point: output.storage, analytic: gradient) {
+            Double(LossFunction.meanSquaredError.evaluate(output: Matrix(rows: 2, columns: 2, storage: $0), targets: .values(targets)).loss)
+        }
+    }
+}
