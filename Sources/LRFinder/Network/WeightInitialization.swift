@@ -1,7 +1,7 @@
 import Foundation
 
 /// How a dense layer's weights and bias are drawn.
-public enum WeightInitialization: String, CaseIterable, Sendable {
+public enum WeightInitialization: String, CaseIterable, Codable, Sendable {
     /// PyTorch's `nn.Linear` default: weights by Kaiming-uniform with `a = sqrt(5)`, which
     /// reduces to U(-1/sqrt(fan_in), 1/sqrt(fan_in)); bias U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
     case pytorch
