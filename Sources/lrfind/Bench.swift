@@ -80,7 +80,7 @@ struct Bench: ParsableCommand {
 
     /// Median samples/s over `repeats` runs of `steps` AdamW updates on consecutive batches.
     func measure(network: Network, data: Dataset, batchSize: Int, threads: Int) -> BenchRow {
-        var trainer = Trainer(network: network, optimizer: AdamW(), seed: 0)
+        var trainer = Trainer(network: network, optimizer: Adam.adamW(), seed: 0)
         var workspace = network.makeWorkspace(batchSize: batchSize)
         var sampler = BatchSampler(sampleCount: data.count, batchSize: batchSize, seed: 0, dropLast: true)
         var batches = sampler.nextEpoch()
