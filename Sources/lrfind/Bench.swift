@@ -79,7 +79,7 @@ struct Bench: ParsableCommand {
 
     /// Median samples/s over `repeats` runs of `steps` AdamW updates on consecutive full batches.
     func measure(network: Network, data: PreparedData, batchSize: Int, threads: Int) -> BenchRow {
-        var trainer = EmbeddedTrainer(network: network, optimizer: AdamW(), data: data, batchSize: batchSize, seed: 0,
+        var trainer = EmbeddedTrainer(network: network, optimizer: Adam.adamW(), data: data, batchSize: batchSize, seed: 0,
                                       dropsLastBatch: true)
         func step() { _ = trainer.trainNextBatch(learningRate: 1e-3, momentum: nil) }
         for _ in 0..<warmup { step() }

@@ -52,7 +52,7 @@ func scratchDirectory() -> URL {
         (["train", "--model", "dense:abc"], "lrfind: error: --model: model spec 'dense:abc': item 'dense:abc': unit count must be a positive integer"),
         (["train", "--optimizer", "adagrad"], "lrfind: error: The value 'adagrad' is invalid for '--optimizer <optimizer>'"),
         (["train", "--epochs", "0"], "lrfind: error: --epochs must be >= 1, got 0"),
-        (["train", "--momentum", "2"], "lrfind: error: --momentum must be in [0, 1), got 2.0"),
+        (["train", "--momentum", "2"], "lrfind: error: momentum must be in [0, 1), got 2.0"),
         (["train", "--split", "1,2"], "lrfind: error: --split: expected three sizes"),
         (["train", "--clip", "norm:-1"], "lrfind: error: --clip must be value:C or norm:C with C > 0, got 'norm:-1'"),
         (["train", "--no-such-option"], "lrfind: error: Unknown option '--no-such-option'"),

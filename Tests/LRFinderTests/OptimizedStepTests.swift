@@ -42,7 +42,7 @@ import Testing
         var m = [Float](repeating: 0, count: count), v = m, vMax = m
         var optimizer: any Optimizer = l2
             ? Adam(beta1: beta1, weightDecay: decay, amsgrad: amsgrad)
-            : AdamW(beta1: beta1, weightDecay: decay, amsgrad: amsgrad)
+            : Adam.adamW(beta1: beta1, weightDecay: decay, amsgrad: amsgrad)
         for step in 1...5 {
             let gradients = (0..<count).map { i in i % 97 == 0 ? 0 : (random.nextUnitFloat() - 0.5) * Float(step) }
             let rate: Float = [1e-3, 3e-2, 1e-4, 0.5, 2e-3][step - 1]

@@ -181,11 +181,11 @@ extension OptimizerTests {
         }
 
         @Test func adamW() {
-            expectMatchesReference(AdamW(), reference: adamReference(weightDecay: 0.01, decoupled: true))
+            expectMatchesReference(Adam.adamW(), reference: adamReference(weightDecay: 0.01, decoupled: true))
         }
 
         @Test func adamWWithAmsgrad() {
-            expectMatchesReference(AdamW(weightDecay: 0.2, amsgrad: true),
+            expectMatchesReference(Adam.adamW(weightDecay: 0.2, amsgrad: true),
                                    reference: adamReference(weightDecay: 0.2, decoupled: true, amsgrad: true))
         }
 
@@ -193,7 +193,7 @@ extension OptimizerTests {
         @Test func momentumArgumentReplacesBeta1() {
             let momenta: [Float?] = [0.95, 0.9, 0.85, 0.8]
             expectMatchesReference(Adam(), momenta: momenta, reference: adamReference())
-            expectMatchesReference(AdamW(), momenta: momenta, reference: adamReference(weightDecay: 0.01, decoupled: true))
+            expectMatchesReference(Adam.adamW(), momenta: momenta, reference: adamReference(weightDecay: 0.01, decoupled: true))
         }
 
         /// With bias correction, step 1 has m̂ = g and v̂ = g², so every coordinate moves by
@@ -213,7 +213,7 @@ extension OptimizerTests {
         /// Decoupled decay shrinks the weights directly; L2 decay goes through Adam's normalization.
         @Test func decoupledDecayDiffersFromL2() {
             var adam = Adam(weightDecay: 0.1)
-            var adamW = AdamW(weightDecay: 0.1)
+            var adamW = Adam.adamW(weightDecay: 0.1)
             var coupled: [Float] = [2, -1]
             var decoupled = coupled
             adam.update(parameters: &coupled, gradients: [0, 0], learningRate: 0.1, momentum: nil)
@@ -225,14 +225,27 @@ extension OptimizerTests {
         }
 
         @Test func defaultsMomentumAndSummary() {
-            #expect(Adam().weightDecay == 0 && AdamW().weightDecay == 0.01)
-            #expect(Adam().defaultMomentum == 0.9 && AdamW(beta1: 0.8).defaultMomentum == 0.8)
+            #expect(Adam().weightDecay == 0 && Adam.adamW().weightDecay == 0.01)
+            #expect(Adam().defaultMomentum == 0.9 && Adam.adamW(beta1: 0.8).defaultMomentum == 0.8)
             #expect(Adam().summary == "Adam(betas: 0.9, 0.999, eps: 1e-08, weight decay: 0.0)")
-            #expect(AdamW(amsgrad: true).summary == "AdamW(betas: 0.9, 0.999, eps: 1e-08, weight decay: 0.01, amsgrad)")
-            var adamW = AdamW()
+            #expect(Adam.adamW(amsgrad: true).summary == "AdamW(betas: 0.9, 0.999, eps: 1e-08, weight decay: 0.01, amsgrad)")
+            var adamW = Adam.adamW()
             var parameters: [Float] = [1]
             adamW.update(parameters: &parameters, gradients: [1], learningRate: 0.1, momentum: nil)
             #expect(adamW.stepCount == 1)
+        }
+
+        /// `adamW` is `Adam` in decoupled mode with `torch.optim.AdamW`'s weight decay of 0.01.
+        @Test func adamWIsTheDecoupledMode() {
+            let adamW = Adam.adamW()
+            #expect(adamW.weightDecayMode == .decoupled && Adam().weightDecayMode == .l2)
+            #expect(adamW.summary == Adam(weightDecay: 0.01, weightDecayMode: .decoupled).summary)
+            #expect(Adam(weightDecay: 0.01).summary == "Adam(betas: 0.9, 0.999, eps: 1e-08, weight decay: 0.01)")
+            var viaFactory = adamW, viaMode = Adam(weightDecay: 0.01, weightDecayMode: .decoupled)
+            var p: [Float] = [1, -2, 0.5], q = p
+            viaFactory.update(parameters: &p, gradients: [0.3, 0.1, -0.2], learningRate: 0.1, momentum: nil)
+            viaMode.update(parameters: &q, gradients: [0.3, 0.1, -0.2], learningRate: 0.1, momentum: nil)
+            #expect(p.map(\.bitPattern) == q.map(\.bitPattern))
         }
     }
 }
@@ -298,7 +311,7 @@ extension OptimizerTests {
             }
             var adam = Adam()
             #expect(abs(step(&adam, 1, 0.5, 0.1) - 0.9) < 1e-6)
-            var adamW = AdamW()
+            var adamW = Adam.adamW()
             #expect(abs(step(&adamW, 1, 0.5, 0.1) - 0.899) < 1e-6)
             var sgd = SGD(momentum: 0.9)
             let afterOne = step(&sgd, 1, 0.5, 0.1)
@@ -319,7 +332,7 @@ extension OptimizerTests {
                 case "sgd": SGD(momentum: 0.9)
                 case "nesterov": try SGD(momentum: 0.9, nesterov: true)
                 case "adam": Adam()
-                case "adamw-amsgrad": AdamW(amsgrad: true)
+                case "adamw-amsgrad": Adam.adamW(amsgrad: true)
                 default: RMSprop(momentum: 0.9, centered: true)
                 }
             }
@@ -424,20 +437,35 @@ extension OptimizerTests {
             #expect(rmsprop.defaultMomentum == 0.5)
         }
 
-        @Test func invalidSettingsNameTheOption() {
-            #expect(message(OptimizerSettings(kind: .sgd, momentum: 1.5)) == "--momentum must be in [0, 1), got 1.5")
-            #expect(message(OptimizerSettings(kind: .sgd, nesterov: true)) == "--nesterov needs --momentum > 0 and --dampening 0")
+        /// A recipe holds the settings as JSON keyed by property name; nil values are left out and
+        /// missing flags decode as false.
+        @Test func codableRoundTrip() throws {
+            let settings = OptimizerSettings(kind: .sgd, momentum: 0.9, weightDecay: 0.1, dampening: 0, nesterov: true)
+            let data = try JSONEncoder().encode(settings)
+            let keys = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any]).keys.sorted()
+            #expect(keys == ["amsgrad", "centered", "dampening", "kind", "momentum", "nesterov", "weightDecay"])
+            #expect(try JSONDecoder().decode(OptimizerSettings.self, from: data) == settings)
+            let minimal = try JSONDecoder().decode(OptimizerSettings.self, from: Data(#"{"kind": "adamw", "beta2": 0.99}"#.utf8))
+            #expect(minimal == OptimizerSettings(kind: .adamw, beta2: 0.99))
+            #expect(throws: DecodingError.self) {
+                try JSONDecoder().decode(OptimizerSettings.self, from: Data(#"{"kind": "adagrad"}"#.utf8))
+            }
+        }
+
+        @Test func invalidSettingsNameTheSetting() {
+            #expect(message(OptimizerSettings(kind: .sgd, momentum: 1.5)) == "momentum must be in [0, 1), got 1.5")
+            #expect(message(OptimizerSettings(kind: .sgd, nesterov: true)) == "nesterov needs momentum > 0 and dampening 0")
             #expect(message(OptimizerSettings(kind: .sgd, momentum: 0.9, dampening: 0.5, nesterov: true))
-                        == "--nesterov needs --momentum > 0 and --dampening 0")
-            #expect(message(OptimizerSettings(kind: .adam, weightDecay: -1)) == "--weight-decay must be >= 0, got -1.0")
-            #expect(message(OptimizerSettings(kind: .adamw, beta1: 1)) == "--beta1 must be in [0, 1), got 1.0")
-            #expect(message(OptimizerSettings(kind: .adam, beta2: -0.1)) == "--beta2 must be in [0, 1), got -0.1")
-            #expect(message(OptimizerSettings(kind: .rmsprop, epsilon: 0)) == "--eps must be > 0, got 0.0")
-            #expect(message(OptimizerSettings(kind: .rmsprop, alpha: .nan)) == "--alpha must be in [0, 1), got nan")
-            #expect(message(OptimizerSettings(kind: .sgd, dampening: 2)) == "--dampening must be in [0, 1], got 2.0")
-            #expect(message(OptimizerSettings(kind: .sgd, beta1: 0.9)) == "--beta1 does not apply to sgd")
-            #expect(message(OptimizerSettings(kind: .adam, momentum: 0.9)) == "--momentum does not apply to adam")
-            #expect(message(OptimizerSettings(kind: .rmsprop, amsgrad: true)) == "--amsgrad does not apply to rmsprop")
+                        == "nesterov needs momentum > 0 and dampening 0")
+            #expect(message(OptimizerSettings(kind: .adam, weightDecay: -1)) == "weightDecay must be >= 0, got -1.0")
+            #expect(message(OptimizerSettings(kind: .adamw, beta1: 1)) == "beta1 must be in [0, 1), got 1.0")
+            #expect(message(OptimizerSettings(kind: .adam, beta2: -0.1)) == "beta2 must be in [0, 1), got -0.1")
+            #expect(message(OptimizerSettings(kind: .rmsprop, epsilon: 0)) == "epsilon must be > 0, got 0.0")
+            #expect(message(OptimizerSettings(kind: .rmsprop, alpha: .nan)) == "alpha must be in [0, 1), got nan")
+            #expect(message(OptimizerSettings(kind: .sgd, dampening: 2)) == "dampening must be in [0, 1], got 2.0")
+            #expect(message(OptimizerSettings(kind: .sgd, beta1: 0.9)) == "beta1 does not apply to sgd")
+            #expect(message(OptimizerSettings(kind: .adam, momentum: 0.9)) == "momentum does not apply to adam")
+            #expect(message(OptimizerSettings(kind: .rmsprop, amsgrad: true)) == "amsgrad does not apply to rmsprop")
         }
     }
 }

@@ -5,7 +5,7 @@ import Testing
 @Suite struct RangeTestTests {
     static var digits: PreparedData { TrainerTests.digits }
 
-    static func makeTrainer(seed: UInt64 = 3, optimizer: any Optimizer = AdamW()) -> Trainer {
+    static func makeTrainer(seed: UInt64 = 3, optimizer: any Optimizer = Adam.adamW()) -> Trainer {
         let data = digits
         let network = Network(spec: try! ModelSpec(parsing: "dense:32,relu"), inputWidth: data.featureCount,
                               classCount: data.classCount, seed: seed)

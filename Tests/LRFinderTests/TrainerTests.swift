@@ -9,7 +9,7 @@ import Testing
         return try! request.prepare()
     }()
 
-    func makeTrainer(seed: UInt64, spec: String = "dense:64,relu", optimizer: any Optimizer = AdamW()) -> Trainer {
+    func makeTrainer(seed: UInt64, spec: String = "dense:64,relu", optimizer: any Optimizer = Adam.adamW()) -> Trainer {
         let data = Self.digits
         let network = Network(spec: try! ModelSpec(parsing: spec), inputWidth: data.featureCount, classCount: data.classCount, seed: seed)
         return Trainer(network: network, optimizer: optimizer, seed: seed)

@@ -1,18 +1,18 @@
 import Foundation
 
-/// Adam (Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization") with L2 weight decay
-/// added to the gradient, following the single-tensor update of PyTorch's `torch.optim.Adam`.
+/// Adam (Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization") following the
+/// single-tensor update of PyTorch's `torch.optim.Adam`, or, with decoupled weight decay, of
+/// `torch.optim.AdamW` (Loshchilov & Hutter 2019, "Decoupled Weight Decay Regularization").
 ///
 /// One step `t` (counted from 1), with `b1` the configured beta1 or the `momentum` passed to
 /// `update`:
 ///
-///     g = grad + weightDecay * p
+///     p = p * (1 - lr * weightDecay)                        decoupled decay (AdamW)
+///     g = grad + weightDecay * p                            L2 decay (Adam); g = grad otherwise
 ///     m = lerp(m, g, 1 - b1)
 ///     v = beta2 * v + (1 - beta2) * g * g
 ///     vMax = max(vMax, v)                                   with AMSGrad; then v = vMax below
 ///     p = p - lr / (1 - b1^t) * (m / (sqrt(v) / sqrt(1 - beta2^t) + epsilon))
-///
-/// `AdamW` is the same step with decoupled weight decay.
 public struct Adam: Optimizer {
     /// Decay rate of the first-moment average; one-cycle schedules replace it per step through
     /// `update`'s `momentum`.
@@ -21,98 +21,55 @@ public struct Adam: Optimizer {
     public var beta2: Float
     /// Added to the denominator, after its bias correction.
     public var epsilon: Float
-    /// L2 penalty coefficient added to the gradient.
+    /// Weight decay coefficient, applied as `weightDecayMode` says.
     public var weightDecay: Float
+    /// Whether `weightDecay` is an L2 penalty in the gradient (Adam) or a decoupled shrink of the
+    /// weights (AdamW).
+    public var weightDecayMode: WeightDecayMode
     /// Whether to divide by the running maximum of the second moment (AMSGrad, Reddi et al. 2018).
     public var amsgrad: Bool
-    private var moments = AdamMoments()
-
-    /// Adam with PyTorch's defaults: betas (0.9, 0.999), epsilon 1e-8, no weight decay, no AMSGrad.
-    public init(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0, amsgrad: Bool = false) {
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        self.weightDecay = weightDecay
-        self.amsgrad = amsgrad
-    }
-
     /// The number of steps taken so far.
-    public var stepCount: Int { moments.stepCount }
-
-    /// Applies one Adam step in place; `momentum`, when given, replaces beta1 for this step.
-    public mutating func update(parameters: inout [Float], gradients: [Float], learningRate: Float, momentum: Float?) {
-        moments.step(parameters: &parameters, gradients: gradients, learningRate: learningRate,
-                     beta1: momentum ?? beta1, beta2: beta2, epsilon: epsilon, amsgrad: amsgrad,
-                     l2Penalty: weightDecay, decoupledDecay: 0)
-    }
-
-    /// beta1.
-    public var defaultMomentum: Float? { beta1 }
-
-    /// The settings in one line, e.g. `Adam(betas: 0.9, 0.999, eps: 1e-08, weight decay: 0.0)`.
-    public var summary: String {
-        "Adam(\(AdamMoments.describe(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, amsgrad: amsgrad)))"
-    }
-}
-
-/// AdamW (Loshchilov & Hutter 2019, "Decoupled Weight Decay Regularization"), following PyTorch's
-/// `torch.optim.AdamW`: each step first shrinks the weights, `p = p * (1 - lr * weightDecay)`,
-/// then takes the `Adam` step without any penalty in the gradient.
-public struct AdamW: Optimizer {
-    /// Decay rate of the first-moment average; one-cycle schedules replace it per step through
-    /// `update`'s `momentum`.
-    public var beta1: Float
-    /// Decay rate of the second-moment average.
-    public var beta2: Float
-    /// Added to the denominator, after its bias correction.
-    public var epsilon: Float
-    /// Decoupled decay coefficient: the weights shrink by `learningRate * weightDecay` per step.
-    public var weightDecay: Float
-    /// Whether to divide by the running maximum of the second moment (AMSGrad, Reddi et al. 2018).
-    public var amsgrad: Bool
-    private var moments = AdamMoments()
-
-    /// AdamW with PyTorch's defaults: betas (0.9, 0.999), epsilon 1e-8, weight decay 0.01, no AMSGrad.
-    public init(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01, amsgrad: Bool = false) {
-        self.beta1 = beta1
-        self.beta2 = beta2
-        self.epsilon = epsilon
-        self.weightDecay = weightDecay
-        self.amsgrad = amsgrad
-    }
-
-    /// The number of steps taken so far.
-    public var stepCount: Int { moments.stepCount }
-
-    /// Applies one AdamW step in place; `momentum`, when given, replaces beta1 for this step.
-    public mutating func update(parameters: inout [Float], gradients: [Float], learningRate: Float, momentum: Float?) {
-        moments.step(parameters: &parameters, gradients: gradients, learningRate: learningRate,
-                     beta1: momentum ?? beta1, beta2: beta2, epsilon: epsilon, amsgrad: amsgrad,
-                     l2Penalty: 0, decoupledDecay: weightDecay)
-    }
-
-    /// beta1.
-    public var defaultMomentum: Float? { beta1 }
-
-    /// The settings in one line, e.g. `AdamW(betas: 0.9, 0.999, eps: 1e-08, weight decay: 0.01)`.
-    public var summary: String {
-        "AdamW(\(AdamMoments.describe(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, amsgrad: amsgrad)))"
-    }
-}
-
-/// The step count and moment buffers of `Adam` and `AdamW`, and the step they share
-/// (PyTorch's `_single_tensor_adam`).
-struct AdamMoments: Sendable {
-    private(set) var stepCount = 0
+    public private(set) var stepCount = 0
     private var first: [Float] = []
     private var second: [Float] = []
     private var secondMaximum: [Float] = []
 
-    /// One Adam step. `l2Penalty` is added to the gradient (Adam); `decoupledDecay` shrinks the
-    /// weights before the step (AdamW). Buffers are allocated on the first step only.
-    mutating func step(parameters: inout [Float], gradients: [Float], learningRate: Float,
-                       beta1: Float, beta2: Float, epsilon: Float, amsgrad: Bool,
-                       l2Penalty: Float, decoupledDecay: Float) {
+    /// Adam with PyTorch's defaults: betas (0.9, 0.999), epsilon 1e-8, no weight decay (L2 when
+    /// given), no AMSGrad.
+    public init(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0,
+                weightDecayMode: WeightDecayMode = .l2, amsgrad: Bool = false) {
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.weightDecayMode = weightDecayMode
+        self.amsgrad = amsgrad
+    }
+
+    /// AdamW, Adam with decoupled weight decay, with `torch.optim.AdamW`'s defaults: betas
+    /// (0.9, 0.999), epsilon 1e-8, weight decay 0.01, no AMSGrad.
+    public static func adamW(beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0.01,
+                             amsgrad: Bool = false) -> Adam {
+        Adam(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay, weightDecayMode: .decoupled, amsgrad: amsgrad)
+    }
+
+    /// beta1.
+    public var defaultMomentum: Float? { beta1 }
+
+    /// The settings in one line, named after the PyTorch class: `Adam(betas: 0.9, 0.999, eps: 1e-08,
+    /// weight decay: 0.0)` with L2 decay, `AdamW(betas: 0.9, 0.999, eps: 1e-08, weight decay: 0.01)`
+    /// with decoupled decay, plus `, amsgrad` when on.
+    public var summary: String {
+        let name = weightDecayMode == .decoupled ? "AdamW" : "Adam"
+        return "\(name)(betas: \(beta1), \(beta2), eps: \(epsilon), weight decay: \(weightDecay)\(amsgrad ? ", amsgrad" : ""))"
+    }
+
+    /// Applies one Adam step in place (PyTorch's `_single_tensor_adam`); `momentum`, when given,
+    /// replaces beta1 for this step. Buffers are allocated on the first step only.
+    public mutating func update(parameters: inout [Float], gradients: [Float], learningRate: Float, momentum: Float?) {
+        let beta1 = momentum ?? self.beta1, beta2 = self.beta2, epsilon = self.epsilon, amsgrad = self.amsgrad
+        let l2Penalty = weightDecayMode == .l2 ? weightDecay : 0
+        let decoupledDecay = weightDecayMode == .decoupled ? weightDecay : 0
         let count = parameters.count
         precondition(gradients.count == count, "Adam: \(gradients.count) gradients for \(count) parameters")
         if first.isEmpty {
@@ -174,10 +131,5 @@ struct AdamMoments: Sendable {
                 }
             }
         }
-    }
-
-    /// `betas: 0.9, 0.999, eps: 1e-08, weight decay: 0.01` plus `, amsgrad` when on.
-    static func describe(beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float, amsgrad: Bool) -> String {
-        "betas: \(beta1), \(beta2), eps: \(epsilon), weight decay: \(weightDecay)\(amsgrad ? ", amsgrad" : "")"
     }
 }

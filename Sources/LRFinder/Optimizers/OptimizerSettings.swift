@@ -1,10 +1,10 @@
 /// The optimizers lrfind builds by name.
-public enum OptimizerKind: String, CaseIterable, Sendable {
+public enum OptimizerKind: String, CaseIterable, Codable, Sendable {
     /// `SGD`.
     case sgd
-    /// `Adam`, with L2 weight decay.
+    /// `Adam`, with L2 weight decay (`torch.optim.Adam`).
     case adam
-    /// `AdamW`, with decoupled weight decay.
+    /// `Adam` with decoupled weight decay (`torch.optim.AdamW`), built by `Adam.adamW`.
     case adamw
     /// `RMSprop`.
     case rmsprop
@@ -19,9 +19,12 @@ public enum OptimizerKind: String, CaseIterable, Sendable {
     }
 }
 
-/// An optimizer's name and settings, as given on the command line; nil takes the optimizer's
-/// PyTorch default.
-public struct OptimizerSettings: Equatable, Sendable {
+/// An optimizer's name and settings, as given on the command line or held in a run recipe; nil
+/// takes the optimizer's PyTorch default.
+///
+/// Encoded with its property names as keys; a nil value is left out, and a missing `nesterov`,
+/// `centered` or `amsgrad` decodes as false.
+public struct OptimizerSettings: Codable, Equatable, Sendable {
     /// Which optimizer to build.
     public var kind: OptimizerKind
     /// SGD or RMSprop momentum (default 0).
@@ -62,24 +65,41 @@ public struct OptimizerSettings: Equatable, Sendable {
         self.amsgrad = amsgrad
     }
 
+    /// Decodes settings in which `kind` is required, every other value optional, and the flags
+    /// default to false.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(kind: try container.decode(OptimizerKind.self, forKey: .kind),
+                  momentum: try container.decodeIfPresent(Float.self, forKey: .momentum),
+                  beta1: try container.decodeIfPresent(Float.self, forKey: .beta1),
+                  beta2: try container.decodeIfPresent(Float.self, forKey: .beta2),
+                  epsilon: try container.decodeIfPresent(Float.self, forKey: .epsilon),
+                  weightDecay: try container.decodeIfPresent(Float.self, forKey: .weightDecay),
+                  dampening: try container.decodeIfPresent(Float.self, forKey: .dampening),
+                  nesterov: try container.decodeIfPresent(Bool.self, forKey: .nesterov) ?? false,
+                  alpha: try container.decodeIfPresent(Float.self, forKey: .alpha),
+                  centered: try container.decodeIfPresent(Bool.self, forKey: .centered) ?? false,
+                  amsgrad: try container.decodeIfPresent(Bool.self, forKey: .amsgrad) ?? false)
+    }
+
     /// The configured optimizer.
-    /// - Throws: `OptimizerSettingsError`, one line naming the option: a value out of range, an
-    ///   option the optimizer does not have, or Nesterov without momentum.
+    /// - Throws: `OptimizerSettingsError`, one line naming the setting: a value out of range, a
+    ///   setting the optimizer does not have, or Nesterov without momentum.
     public func makeOptimizer() throws -> any Optimizer {
         try checkRanges()
         try checkApplicability()
         switch kind {
         case .sgd:
             if nesterov && ((momentum ?? 0) <= 0 || (dampening ?? 0) != 0) {
-                throw OptimizerSettingsError(description: "--nesterov needs --momentum > 0 and --dampening 0")
+                throw OptimizerSettingsError(description: "nesterov needs momentum > 0 and dampening 0")
             }
             return try SGD(momentum: momentum ?? 0, dampening: dampening ?? 0, nesterov: nesterov, weightDecay: weightDecay ?? 0)
         case .adam:
             return Adam(beta1: beta1 ?? 0.9, beta2: beta2 ?? 0.999, epsilon: epsilon ?? 1e-8, weightDecay: weightDecay ?? 0,
                         amsgrad: amsgrad)
         case .adamw:
-            return AdamW(beta1: beta1 ?? 0.9, beta2: beta2 ?? 0.999, epsilon: epsilon ?? 1e-8, weightDecay: weightDecay ?? 0.01,
-                         amsgrad: amsgrad)
+            return Adam.adamW(beta1: beta1 ?? 0.9, beta2: beta2 ?? 0.999, epsilon: epsilon ?? 1e-8, weightDecay: weightDecay ?? 0.01,
+                              amsgrad: amsgrad)
         case .rmsprop:
             return RMSprop(alpha: alpha ?? 0.99, epsilon: epsilon ?? 1e-8, weightDecay: weightDecay ?? 0, momentum: momentum ?? 0,
                            centered: centered)
@@ -87,13 +107,13 @@ public struct OptimizerSettings: Equatable, Sendable {
     }
 
     private func checkRanges() throws {
-        func check(_ value: Float?, _ option: String, _ range: String, _ isValid: (Float) -> Bool) throws {
+        func check(_ value: Float?, _ setting: String, _ range: String, _ isValid: (Float) -> Bool) throws {
             if let value, !(value.isFinite && isValid(value)) {
-                throw OptimizerSettingsError(description: "--\(option) must be \(range), got \(value)")
+                throw OptimizerSettingsError(description: "\(setting) must be \(range), got \(value)")
             }
         }
-        try check(weightDecay, "weight-decay", ">= 0") { $0 >= 0 }
-        try check(epsilon, "eps", "> 0") { $0 > 0 }
+        try check(weightDecay, "weightDecay", ">= 0") { $0 >= 0 }
+        try check(epsilon, "epsilon", "> 0") { $0 > 0 }
         try check(beta1, "beta1", "in [0, 1)") { $0 >= 0 && $0 < 1 }
         try check(beta2, "beta2", "in [0, 1)") { $0 >= 0 && $0 < 1 }
         try check(alpha, "alpha", "in [0, 1)") { $0 >= 0 && $0 < 1 }
@@ -102,8 +122,8 @@ public struct OptimizerSettings: Equatable, Sendable {
     }
 
     private func checkApplicability() throws {
-        func reject(_ option: String, when isSet: Bool) throws {
-            if isSet { throw OptimizerSettingsError(description: "--\(option) does not apply to \(kind.rawValue)") }
+        func reject(_ setting: String, when isSet: Bool) throws {
+            if isSet { throw OptimizerSettingsError(description: "\(setting) does not apply to \(kind.rawValue)") }
         }
         let isAdam = kind == .adam || kind == .adamw
         try reject("beta1", when: beta1 != nil && !isAdam)
@@ -114,13 +134,14 @@ public struct OptimizerSettings: Equatable, Sendable {
         try reject("nesterov", when: nesterov && kind != .sgd)
         try reject("alpha", when: alpha != nil && kind != .rmsprop)
         try reject("centered", when: centered && kind != .rmsprop)
-        try reject("eps", when: epsilon != nil && kind == .sgd)
+        try reject("epsilon", when: epsilon != nil && kind == .sgd)
     }
 }
 
 /// An invalid optimizer setting, described in one line that names the setting.
 public struct OptimizerSettingsError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// The message, e.g. `--momentum must be in [0, 1), got 1.5`.
+    /// The message, e.g. `momentum must be in [0, 1), got 1.5`, with the setting named as
+    /// `OptimizerSettings` spells it.
     public var description: String
 
     /// An error with `description` as its message.
