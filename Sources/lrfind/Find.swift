@@ -174,6 +174,19 @@ struct Find: ParsableCommand {
                             plannedSteps: curve.plannedSteps, analysis: analysis, ensemble: ensemble,
                             batchesPerEpoch: batchesPerEpoch, training: training, plot: plotPath, csv: csv, seconds: seconds)
         }
+        if runtime.record != nil {
+            var base = TrainingConfiguration()
+            base.epochs = trainEpochs
+            base.batchSize = batchSize
+            base.clipping = clipping
+            base.seed = seed
+            let rangeRecipe = RangeTestRecipe(base: TrainingRecipe(data: recipe, model: ModelRecipe(spec: spec, initialization: model.initialization),
+                                                              optimizer: optimizer.settings, training: base),
+                                         rangeTest: settings, analysis: analysisSettings, runs: runs, handOff: then)
+            try runtime.writeRecord(RangeTestRecord(recipe: rangeRecipe, identifier: try RecipeIdentity.identifier(of: rangeRecipe, dataDigest: recipe.contentDigest()),
+                                                    data: DataSummary(prepared), runs: results, analysis: analysis, ensemble: ensemble,
+                                                    training: training))
+        }
         if Interrupt.requested { throw ExitCode(130) }
     }
 

@@ -157,6 +157,15 @@ struct RuntimeOptions: ParsableArguments {
     @Flag(name: .long, help: "No progress bar.")
     var quiet = false
 
+    @Option(name: .long, help: ArgumentHelp("Write the run's record (recipe, identifier, lrfind version, data, results) as JSON to this file; it decodes back into the library's record type.", valueName: "file"))
+    var record: String?
+
+    /// Writes `value` as sorted-key JSON to `--record`, when given.
+    func writeRecord(_ value: some Encodable) throws {
+        guard let record else { return }
+        try writeAtomically(Data(try jsonText(value).utf8), to: record)
+    }
+
     func apply() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be >= 1, got \(threads)") }
         BLASRuntime.setThreadCount(threads)

@@ -114,6 +114,12 @@ struct Train: ParsableCommand {
                 print("test: loss \(format(test.loss))" + (test.accuracy.map { ", accuracy \(String(format: "%.4f", $0))" } ?? "") + " (\(test.count) samples)")
             }
         }
+        if runtime.record != nil {
+            let recipe = TrainingRecipe(data: request, model: ModelRecipe(spec: spec, initialization: model.initialization),
+                                        optimizer: self.optimizer.settings, training: configuration, schedule: scheduleSpec)
+            try runtime.writeRecord(TrainingRecord(recipe: recipe, identifier: try RecipeIdentity.identifier(of: recipe, dataDigest: request.contentDigest()),
+                                                   data: DataSummary(prepared), result: result))
+        }
         if result.stopReason == .nonFiniteLoss {
             throw RunError("the training loss became NaN or infinite (learning rate \(format(Double(configuration.learningRate))) too high?)")
         }

@@ -229,6 +229,23 @@ private struct Arguments {
     }
 }
 
+extension ModelSpec {
+    /// Decodes the spec text (``description``), which parses back to the same spec.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        do { self = try ModelSpec(parsing: text.isEmpty ? "logreg" : text) } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(error)")
+        }
+    }
+
+    /// Encodes the spec as its text (``description``; `logreg` for no hidden layer).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(hidden.isEmpty ? "logreg" : description)
+    }
+}
+
 /// A model spec that does not parse: names the spec, the item and what is allowed.
 public struct ModelSpecError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The whole spec as given.
