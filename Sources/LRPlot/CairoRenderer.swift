@@ -1,7 +1,7 @@
 import CCairo
 import Foundation
 
-/// The file formats a chart is written in, chosen by the file's extension.
+/// The file formats a chart is drawn in, chosen by the file's extension.
 public enum ImageFormat: String, CaseIterable, Sendable {
     /// A PNG image (pixels).
     case png
@@ -19,75 +19,73 @@ public enum ImageFormat: String, CaseIterable, Sendable {
     }
 }
 
-/// Why a chart could not be written.
+/// Why a chart could not be drawn.
 public enum PlotError: Error, Equatable, CustomStringConvertible {
     /// The file's extension names no supported format.
     case unknownFormat(path: String, extension: String)
-    /// The file could not be written.
-    case cannotWrite(path: String, reason: String)
+    /// Cairo could not draw it (its status, e.g. `out of memory`).
+    case cannotRender(format: ImageFormat, reason: String)
 
-    /// One line naming the file and the problem.
+    /// One line naming the file or format and the problem.
     public var description: String {
         switch self {
         case let .unknownFormat(path, ext):
             return "\(path): unknown image format '\(ext.isEmpty ? "(no extension)" : "." + ext)'; use .png, .svg or .pdf"
-        case let .cannotWrite(path, reason):
-            return "cannot write \(path): \(reason)"
+        case let .cannotRender(format, reason):
+            return "cannot draw the chart as \(format.rawValue.uppercased()): \(reason)"
         }
     }
 }
 
 extension Chart {
-    /// Draws the chart into `path` (PNG, SVG or PDF by its extension), through a temporary file
-    /// in the same folder renamed over `path`, so no reader ever sees half a file.
-    /// - Throws: `PlotError`.
-    public func write(to path: String) throws {
-        let format = try ImageFormat(path: path)
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-            throw PlotError.cannotWrite(path: path, reason: "no such folder \(folder)")
-        }
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp").path
-        do {
-            try draw(format: format, temporaryPath: temporary)
-            guard rename(temporary, path) == 0 else { throw PlotError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-        } catch let PlotError.cannotWrite(_, reason) {
-            // Name the file the caller asked for, not the temporary one.
-            unlink(temporary)
-            throw PlotError.cannotWrite(path: path, reason: reason)
-        }
-    }
-
-    private func draw(format: ImageFormat, temporaryPath: String) throws {
-        let surface: OpaquePointer
-        switch format {
-        case .png: surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width.rounded()), Int32(height.rounded()))
-        case .svg: surface = cairo_svg_surface_create(temporaryPath, width, height)
-        case .pdf: surface = cairo_pdf_surface_create(temporaryPath, width, height)
-        }
-        defer { cairo_surface_destroy(surface) }
-        if let failure = Self.failure(cairo_surface_status(surface)) { throw PlotError.cannotWrite(path: temporaryPath, reason: failure) }
-        let context = cairo_create(surface)!
-        CairoPainter(chart: self, context: context).paint()
-        let drawn = cairo_status(context)
-        cairo_destroy(context)
-        if let failure = Self.failure(drawn) { throw PlotError.cannotWrite(path: temporaryPath, reason: failure) }
-        if format == .png {
-            if let failure = Self.failure(cairo_surface_write_to_png(surface, temporaryPath)) {
-                throw PlotError.cannotWrite(path: temporaryPath, reason: failure)
+    /// The chart drawn in `format`, in memory: a PNG image, or an SVG or PDF document. Writing
+    /// it to a file is the caller's (the command writes it atomically).
+    /// - Throws: `PlotError.cannotRender` with Cairo's reason.
+    public func rendered(as format: ImageFormat) throws -> [UInt8] {
+        let sink = ByteSink()
+        try withExtendedLifetime(sink) {
+            // Cairo calls `appendToSink` with this pointer until the surface is finished.
+            let closure = Unmanaged.passUnretained(sink).toOpaque()
+            let surface: OpaquePointer
+            switch format {
+            case .png: surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, Int32(width.rounded()), Int32(height.rounded()))
+            case .svg: surface = cairo_svg_surface_create_for_stream(appendToSink, closure, width, height)
+            case .pdf: surface = cairo_pdf_surface_create_for_stream(appendToSink, closure, width, height)
             }
-        } else {
-            cairo_surface_finish(surface)
-            if let failure = Self.failure(cairo_surface_status(surface)) { throw PlotError.cannotWrite(path: temporaryPath, reason: failure) }
+            defer { cairo_surface_destroy(surface) }
+            func check(_ status: cairo_status_t) throws {
+                guard status == CAIRO_STATUS_SUCCESS else {
+                    throw PlotError.cannotRender(format: format, reason: String(cString: cairo_status_to_string(status)))
+                }
+            }
+            try check(cairo_surface_status(surface))
+            let context = cairo_create(surface)!
+            CairoPainter(chart: self, context: context).paint()
+            let drawn = cairo_status(context)
+            cairo_destroy(context)
+            try check(drawn)
+            if format == .png {
+                try check(cairo_surface_write_to_png_stream(surface, appendToSink, closure))
+            } else {
+                cairo_surface_finish(surface)
+                try check(cairo_surface_status(surface))
+            }
         }
+        return sink.bytes
     }
+}
 
-    private static func failure(_ status: cairo_status_t) -> String? {
-        status == CAIRO_STATUS_SUCCESS ? nil : String(cString: cairo_status_to_string(status))
-    }
+/// The bytes Cairo writes to a stream.
+private final class ByteSink {
+    var bytes: [UInt8] = []
+}
+
+/// Cairo's `cairo_write_func_t`: appends `length` bytes to the `ByteSink` that `closure` points to.
+private func appendToSink(_ closure: UnsafeMutableRawPointer?, _ data: UnsafePointer<UInt8>?, _ length: UInt32) -> cairo_status_t {
+    guard let closure else { return CAIRO_STATUS_WRITE_ERROR }
+    let sink = Unmanaged<ByteSink>.fromOpaque(closure).takeUnretainedValue()
+    if let data, length > 0 { sink.bytes.append(contentsOf: UnsafeBufferPointer(start: data, count: Int(length))) }
+    return CAIRO_STATUS_SUCCESS
 }
 
 /// Draws one chart on a Cairo context, back to front: background, title, bands, grid and axes,

@@ -1,11 +1,13 @@
+import ArgumentParser
 import LRFinder
 import LRPlot
 
 /// The charts the commands draw: a description built from results, handed to LRPlot.
 enum Charts {
-    /// Writes `chart` to `path`; a failure is a failed run (exit code 1) with LRPlot's one-line message.
+    /// Draws `chart` in the format of `path`'s extension and writes it there atomically; a
+    /// failure is a failed run (exit code 1) with LRPlot's or the writer's one-line message.
     static func write(_ chart: Chart, to path: String) throws {
-        do { try chart.write(to: path) } catch { throw RunError("\(error)") }
+        try AtomicFile.write(chart.rendered(as: ImageFormat(path: path)), to: path)
     }
 
     /// Learning rate (left axis, linear or logarithmic) and cycled momentum
@@ -100,5 +102,15 @@ extension Charts {
         accuracy.showsPoints = true
         chart.series = [train, validation, accuracy]
         return chart
+    }
+}
+
+/// Checks a plot path's extension (LRPlot's `ImageFormat(path:)`) before any work is done.
+enum PlotPath {
+    static func check(_ path: String, option: String) throws -> String {
+        do { _ = try ImageFormat(path: path) } catch let PlotError.unknownFormat(_, ext) {
+            throw ValidationError("\(option): unknown image format '\(ext.isEmpty ? "(no extension)" : "." + ext)' in '\(path)'; use .png, .svg or .pdf")
+        }
+        return path
     }
 }

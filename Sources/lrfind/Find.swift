@@ -223,7 +223,7 @@ struct Find: ParsableCommand {
         for (index, step) in curve.steps.enumerated() {
             text += "\(index),\(step.learningRate),\(step.loss),\(step.smoothedLoss),\(analysis.lagFreeLosses[index])\n"
         }
-        try writeAtomically(Data(text.utf8), to: path)
+        try AtomicFile.write(Data(text.utf8), to: path)
     }
 }
 
@@ -244,16 +244,5 @@ enum MetricOption: String, ExpressibleByArgument, CaseIterable {
         case .valLoss: return .validationLoss
         case .valAccuracy: return .validationAccuracy
         }
-    }
-}
-
-/// Checks a plot path's extension before any work is done.
-enum PlotPath {
-    static func check(_ path: String, option: String) throws -> String {
-        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
-        guard ["png", "svg", "pdf"].contains(ext) else {
-            throw ValidationError("\(option): unknown image format '\(ext.isEmpty ? "(no extension)" : "." + ext)' in '\(path)'; use .png, .svg or .pdf")
-        }
-        return path
     }
 }

@@ -163,7 +163,7 @@ struct RuntimeOptions: ParsableArguments {
     /// Writes `value` as sorted-key JSON to `--record`, when given.
     func writeRecord(_ value: some Encodable) throws {
         guard let record else { return }
-        try writeAtomically(Data(try jsonText(value).utf8), to: record)
+        try AtomicFile.write(Data(try jsonText(value).utf8), to: record)
     }
 
     func apply() throws {

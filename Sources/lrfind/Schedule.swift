@@ -65,7 +65,7 @@ struct Schedule: ParsableCommand {
             for (step, value) in values.enumerated() {
                 text += "\(step),\(value.learningRate)" + (hasMomentum ? ",\(value.momentum ?? .nan)" : "") + "\n"
             }
-            try writeAtomically(Data(text.utf8), to: csv)
+            try AtomicFile.write(Data(text.utf8), to: csv)
         }
         if let plot {
             try Charts.write(Charts.schedule(values, title: title ?? spec, stepsPerEpoch: stepsPerEpoch, unit: parsed.unit, logarithmic: log), to: plot)

@@ -69,23 +69,6 @@ enum Interrupt {
     }
 }
 
-/// Writes a file atomically: into a temporary file beside it, then renamed over the target, so
-/// a reader never sees half a file.
-func writeAtomically(_ data: Data, to path: String) throws {
-    let url = URL(fileURLWithPath: path)
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
-    do {
-        try data.write(to: temporary)
-    } catch {
-        throw RunError("cannot write \(path): \(error.localizedDescription)")
-    }
-    guard rename(temporary.path, url.path) == 0 else {
-        let reason = String(cString: strerror(errno))
-        unlink(temporary.path)
-        throw RunError("cannot write \(path): \(reason)")
-    }
-}
-
 /// A failed run (exit code 1) with a one-line message.
 struct RunError: Error, CustomStringConvertible {
     let description: String

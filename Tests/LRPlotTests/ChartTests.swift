@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LRPlot
 
-/// Axis maths (exact values) and the renderer's files and errors (signatures, never pixels).
+/// Axis maths (exact values) and the renderer's bytes and errors (signatures, never pixels).
 @Suite struct LayoutTests {
     @Test func linearRangeIsPaddedByFourPercent() {
         #expect(Layout.range(of: [0, 10, .nan], scale: .linear) == -0.4...10.4)
@@ -60,46 +60,33 @@ import Testing
         return chart
     }
 
-    static func folder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lrplot-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
-    }
-
     @Test func pngHasItsSignatureAndSize() throws {
-        let path = try Self.folder().appendingPathComponent("chart.png").path
-        try Self.sampleChart().write(to: path)
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        #expect(data.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        let data = try Self.sampleChart().rendered(as: .png)
+        #expect(data.prefix(8) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         #expect(String(decoding: data[12..<16], as: UTF8.self) == "IHDR")
         let width = data[16..<20].reduce(0) { $0 << 8 | Int($1) }, height = data[20..<24].reduce(0) { $0 << 8 | Int($1) }
         #expect(width == 900 && height == 560)
         #expect(data.count > 20_000)
+        // The PNG ends with its IEND chunk: Cairo's stream was complete.
+        #expect(String(decoding: data[(data.count - 8)..<(data.count - 4)], as: UTF8.self) == "IEND")
     }
 
     @Test func svgAndPdfAreVectorDocuments() throws {
-        let folder = try Self.folder()
-        try Self.sampleChart().write(to: folder.appendingPathComponent("c.svg").path)
-        try Self.sampleChart().write(to: folder.appendingPathComponent("c.pdf").path)
-        let svg = try String(contentsOf: folder.appendingPathComponent("c.svg"), encoding: .utf8)
-        #expect(svg.contains("<svg") && svg.contains("width=\"900\""))
-        let pdf = try Data(contentsOf: folder.appendingPathComponent("c.pdf"))
-        #expect(pdf.prefix(5) == Data("%PDF-".utf8) && pdf.count > 2_000)
-        // Only the two files: no temporary left behind.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["c.pdf", "c.svg"])
+        let svg = String(decoding: try Self.sampleChart().rendered(as: .svg), as: UTF8.self)
+        #expect(svg.hasPrefix("<?xml") && svg.contains("<svg") && svg.contains("width=\"900\""))
+        #expect(svg.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("</svg>"))
+        let pdf = try Self.sampleChart().rendered(as: .pdf)
+        #expect(Array(pdf.prefix(5)) == Array("%PDF-".utf8) && pdf.count > 2_000)
+        #expect(String(decoding: pdf.suffix(7), as: UTF8.self).contains("%%EOF"))
     }
 
-    @Test func badPathsAreClearErrorsAndLeaveNothing() throws {
-        let folder = try Self.folder()
-        #expect(throws: PlotError.unknownFormat(path: folder.path + "/c.gif", extension: "gif")) {
-            try Self.sampleChart().write(to: folder.path + "/c.gif")
-        }
-        do {
-            try Self.sampleChart().write(to: folder.path + "/missing/c.png")
-            Issue.record("wrote into a missing folder")
-        } catch let error as PlotError {
-            #expect(error.description == "cannot write \(folder.path)/missing/c.png: no such folder \(folder.path)/missing")
-        }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    @Test func renderingTwiceGivesTheSamePixels() throws {
+        let chart = Self.sampleChart()
+        #expect(try chart.rendered(as: .png) == chart.rendered(as: .png))
+    }
+
+    @Test func unknownFormatsAreClearErrors() throws {
+        #expect(throws: PlotError.unknownFormat(path: "/tmp/c.gif", extension: "gif")) { try ImageFormat(path: "/tmp/c.gif") }
+        #expect(PlotError.unknownFormat(path: "c", extension: "").description == "c: unknown image format '(no extension)'; use .png, .svg or .pdf")
     }
 }

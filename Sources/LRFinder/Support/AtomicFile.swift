@@ -1,0 +1,80 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writing a whole file so that no reader ever sees part of it: the bytes go to a new
+/// temporary file in the target's folder, which is flushed and then renamed over the target.
+/// POSIX `rename(2)` replaces the target atomically within one file system, so a reader opens
+/// either the old file or the new one; a failure removes the temporary file and leaves the
+/// target as it was.
+public enum AtomicFile {
+    /// A file that could not be written: one line naming it and the system's reason.
+    public struct WriteError: Error, Equatable, CustomStringConvertible {
+        /// The file that was to be written.
+        public let path: String
+        /// Why not, as the system says it (`strerror`), or `no such folder F`.
+        public let reason: String
+
+        /// `cannot write PATH: REASON`.
+        public var description: String { "cannot write \(path): \(reason)" }
+
+        /// A failure to write `path` for `reason`.
+        public init(path: String, reason: String) {
+            self.path = path
+            self.reason = reason
+        }
+    }
+
+    /// Writes `bytes` to `path`, replacing any file there atomically.
+    ///
+    /// The temporary file is `.NAME.PID.RANDOM.tmp` beside `path`, created exclusively, written
+    /// in full, `fsync`ed (so a crash cannot leave an empty file under the target's name) and
+    /// renamed over `path`. The new file has the default permissions (0666 less the umask).
+    /// - Throws: `WriteError` naming `path` and the reason; no temporary file is left behind.
+    public static func write(_ bytes: some ContiguousBytes, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        var temporary = "", descriptor: Int32 = -1
+        for _ in 0..<8 {
+            let random = String(UInt64.random(in: .min ... .max), radix: 36)
+            temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).\(random).tmp").path
+            descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+            if descriptor >= 0 || errno != EEXIST { break }
+        }
+        guard descriptor >= 0 else {
+            let code = errno
+            throw WriteError(path: path, reason: code == ENOENT ? "no such folder \(folder)" : String(cString: strerror(code)))
+        }
+        var failure: Int32? = bytes.withUnsafeBytes { writeAll($0, to: descriptor) }
+        if failure == nil, fsync(descriptor) != 0 { failure = errno }
+        if close(descriptor) != 0, failure == nil { failure = errno }
+        if failure == nil, rename(temporary, path) != 0 { failure = errno }
+        if let failure {
+            unlink(temporary)
+            throw WriteError(path: path, reason: String(cString: strerror(failure)))
+        }
+    }
+
+    /// Writes all of `buffer` to `descriptor`, resuming after partial writes and interrupts;
+    /// nil on success, else the `errno` of the failure.
+    private static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32? {
+        var offset = 0
+        while offset < buffer.count {
+            let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                return errno
+            }
+            offset += written
+        }
+        return nil
+    }
+}
+
+/// `write(2)`, which `AtomicFile.write` hides inside the type.
+private func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
+}
