@@ -213,7 +213,7 @@ struct Find: ParsableCommand {
             let result = try TrainingLoop(configuration: configuration, schedule: scheduler).run(
                 &trainer, progress: { bar.update($0.step, detail: "epoch \($0.epoch)") }, shouldStop: { Interrupt.requested })
             bar.finish()
-            return HandOffRun(name: name, schedule: spec.map { $0.description(significantDigits: 4) } ?? "constant:lr=\(format(rate))", result: result)
+            return HandOffRun(name: name, schedule: spec, learningRate: rate, result: result)
         }
     }
 

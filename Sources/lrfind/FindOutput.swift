@@ -94,7 +94,7 @@ enum FindTable {
         }
         for run in training {
             out("")
-            out("training with \(run.schedule) for \(run.result.epochs.count) epoch(s)")
+            out("training with \(run.schedule.map { $0.description(significantDigits: 4) } ?? "a constant rate \(format(run.learningRate))") for \(run.result.epochs.count) epoch(s)")
             out(EpochTable.header)
             for record in run.result.epochs { out(EpochTable.row(record)) }
             let validation = run.result.epochs.last?.validationAccuracy.map { String(format: "%.4f", $0) } ?? "-"

@@ -29,15 +29,18 @@ public enum HandOffSchedule: String, Codable, CaseIterable, Sendable {
 public struct HandOffRun: Equatable, Codable, Sendable {
     /// `cyclic`, `onecycle`, or `constant` for the baseline.
     public var name: String
-    /// The schedule in spec form (`constant:lr=...` for the baseline).
-    public var schedule: String
+    /// The schedule in spec form; nil for the constant-rate baseline.
+    public var schedule: ScheduleSpec?
+    /// The rate the run starts from (the schedule's base rate; the baseline's constant rate).
+    public var learningRate: Double
     /// The training run.
     public var result: TrainingResult
 
     /// A run from its parts.
-    public init(name: String, schedule: String, result: TrainingResult) {
+    public init(name: String, schedule: ScheduleSpec?, learningRate: Double, result: TrainingResult) {
         self.name = name
         self.schedule = schedule
+        self.learningRate = learningRate
         self.result = result
     }
 }
