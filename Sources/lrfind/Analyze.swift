@@ -43,7 +43,7 @@ struct Analyze: ParsableCommand {
 
     func run() throws {
         let started = DispatchTime.now().uptimeNanoseconds
-        let steps = try Self.readCurve(file)
+        let steps = try RecordedCurve.read(path: file).steps
         let plannedSteps = numIt ?? steps.count
         let analysis = RangeTestAnalysis(steps: steps, plannedSteps: plannedSteps, settings: AnalysisSettings(divergenceFactor: stopFactor),
                                          iterationsPerEpoch: iterationsPerEpoch)
@@ -62,39 +62,5 @@ struct Analyze: ParsableCommand {
             FindTable.print(context: nil, settings: nil, runSeeds: [], results: [], steps: steps, plannedSteps: plannedSteps, analysis: analysis,
                             ensemble: nil, batchesPerEpoch: iterationsPerEpoch, training: [], plot: plotPath, csv: nil, seconds: seconds)
         }
-    }
-
-    /// Reads `lr` and `loss` (and `smoothed_loss` when present) columns; errors name file, line, column and text.
-    static func readCurve(_ path: String) throws -> [RangeTestStep] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw RunError("\(path): no such file or not readable") }
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\r")) }
-        guard let header = lines.first, !header.isEmpty else { throw RunError("\(path): empty file") }
-        let names = header.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        guard let rateColumn = names.firstIndex(of: "lr"), let lossColumn = names.firstIndex(of: "loss") else {
-            throw RunError("\(path):1: the header needs the columns lr and loss, got '\(header)'")
-        }
-        let smoothedColumn = names.firstIndex(of: "smoothed_loss")
-        var steps: [RangeTestStep] = []
-        for (index, line) in lines.enumerated().dropFirst() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard fields.count == names.count else {
-                throw RunError("\(path):\(index + 1): \(fields.count) fields, the header has \(names.count)")
-            }
-            func number(_ column: Int) throws -> Double {
-                guard let value = Double(fields[column]) else {
-                    throw RunError("\(path):\(index + 1):\(column + 1): not a number: '\(fields[column])'")
-                }
-                return value
-            }
-            let rate = try number(rateColumn), loss = try number(lossColumn)
-            guard rate > 0, rate.isFinite else { throw RunError("\(path):\(index + 1):\(rateColumn + 1): the learning rate must be positive: '\(fields[rateColumn])'") }
-            if let last = steps.last, rate <= last.learningRate {
-                throw RunError("\(path):\(index + 1):\(rateColumn + 1): learning rates must increase: \(fields[rateColumn]) after \(last.learningRate)")
-            }
-            steps.append(RangeTestStep(learningRate: rate, loss: loss, smoothedLoss: try smoothedColumn.map(number) ?? loss))
-        }
-        guard steps.count >= 2 else { throw RunError("\(path): needs at least 2 rows of lr,loss, got \(steps.count)") }
-        return steps
     }
 }

@@ -103,15 +103,7 @@ struct Schedule: ParsableCommand {
 
     /// One number per line (blank lines and `#` comments skipped); a bad line is named.
     static func readMetrics(_ path: String) throws -> [Double] {
-        guard let data = FileManager.default.contents(atPath: path) else { throw RunError("\(path): no such file or not readable") }
-        var values: [Double] = []
-        for (index, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let text = line.trimmingCharacters(in: .whitespaces)
-            if text.isEmpty || text.hasPrefix("#") { continue }
-            guard let value = Double(text), value.isFinite else { throw RunError("\(path):\(index + 1): not a number: '\(text)'") }
-            values.append(value)
-        }
-        return values
+        try MetricsFile.read(path: path)
     }
 }
 

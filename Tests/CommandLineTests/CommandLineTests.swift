@@ -222,7 +222,7 @@ func scratchDirectory() -> URL {
         (["--min", "1", "--max", "0.1"], 2, "lrfind: error: --max must be above --min (1.0), got 0.1"),
         (["--plot", "x.gif"], 2, "lrfind: error: --plot: unknown image format '.gif' in 'x.gif'; use .png, .svg or .pdf"),
         (["--then", "sgdr"], 2, "lrfind: error: The value 'sgdr' is invalid for '--then <then>'"),
-        (["analyze", "/nonexistent.csv"], 1, "lrfind: error: /nonexistent.csv: no such file or not readable"),
+        (["analyze", "/nonexistent.csv"], 1, "lrfind: error: /nonexistent.csv: no such file"),
     ])
     func badInputIsOneLine(arguments: [String], status: Int32, start: String) throws {
         let result = try runLRFind(arguments + ["--no-plot"])

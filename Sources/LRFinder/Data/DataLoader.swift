@@ -38,7 +38,7 @@ public enum DataLoader {
         } else {
             let bytes = try FileBytes.read(path)
             if IDXReader.looksLikeIDX(bytes) {
-                throw DataError(file: path, message: "this is an IDX file; give its labels file with --labels")
+                throw DataError(file: path, message: "this is an IDX file; it needs its IDX labels file beside it")
             }
             dataset = try bytes.withUnsafeBufferPointer {
                 try CSVParser(path: path, bytes: $0, labelColumn: labelColumn, header: header).parse()
@@ -72,7 +72,7 @@ public enum BundledDataset: String, CaseIterable, Codable, Sendable {
     /// Loads the data set.
     public func load() throws -> Dataset {
         guard let url else {
-            throw DataError(file: "\(rawValue).csv.gz", message: "bundled data set not found beside the lrfind binary (resource bundle missing); give --data FILE")
+            throw DataError(file: "\(rawValue).csv.gz", message: "bundled data set not found beside the lrfind binary (resource bundle missing); give a data file")
         }
         var dataset = try DataLoader.load(url.path, header: .absent)
         dataset.source = rawValue

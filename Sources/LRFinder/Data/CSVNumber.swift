@@ -1,0 +1,69 @@
+import Foundation
+
+/// The decimal number scanner of CSV fields: optional sign, digits, fraction, exponent, spaces
+/// and tabs around it; `nan` and `inf` are not numbers. Values are correctly rounded: an
+/// integer of up to 19 digits converts directly, digits that fit 53 bits with a power of ten
+/// up to 22 take one multiplication or division of exact factors, anything else goes through
+/// the C library's `strtod`.
+enum CSVNumber {
+    /// The number starting at `start` (after spaces and tabs) and ending before `stop`, with the
+    /// index after it and its trailing spaces and tabs; nil when no number starts there.
+    @inline(__always)
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to stop: Int) -> (Double, Int)? {
+        var i = start
+        while i < stop && (bytes[i] == CSVByte.space || bytes[i] == CSVByte.tab) { i += 1 }
+        guard i < stop else { return nil }
+        let numberStart = i
+        var negative = false
+        if bytes[i] == CSVByte.minus || bytes[i] == CSVByte.plus { negative = bytes[i] == CSVByte.minus; i += 1 }
+        // Digits into a 64-bit mantissa; digits past 19 are dropped (the exact path reads them).
+        var mantissa: UInt64 = 0
+        var exponent = 0
+        var digits = 0
+        var dropped = false
+        while i < stop, case let d = bytes[i] &- 48, d < 10 {
+            if mantissa < 1_000_000_000_000_000_000 { mantissa = mantissa * 10 + UInt64(d) } else { exponent += 1; dropped = true }
+            digits += 1; i += 1
+        }
+        if i < stop && bytes[i] == CSVByte.dot {
+            i += 1
+            while i < stop, case let d = bytes[i] &- 48, d < 10 {
+                if mantissa < 1_000_000_000_000_000_000 { mantissa = mantissa * 10 + UInt64(d); exponent -= 1 } else { dropped = true }
+                digits += 1; i += 1
+            }
+        }
+        guard digits > 0 else { return nil }
+        if i < stop && (bytes[i] == CSVByte.lowerE || bytes[i] == CSVByte.upperE) {
+            i += 1
+            var exponentNegative = false
+            if i < stop && (bytes[i] == CSVByte.minus || bytes[i] == CSVByte.plus) { exponentNegative = bytes[i] == CSVByte.minus; i += 1 }
+            var value = 0, exponentDigits = 0
+            while i < stop, case let d = bytes[i] &- 48, d < 10 { value = min(value * 10 + Int(d), 100_000); exponentDigits += 1; i += 1 }
+            guard exponentDigits > 0 else { return nil }
+            exponent += exponentNegative ? -value : value
+        }
+        let numberEnd = i
+        while i < stop && (bytes[i] == CSVByte.space || bytes[i] == CSVByte.tab) { i += 1 }
+        // An integer converts exactly rounded; a scaled one when both factors are exact.
+        var result = Double(mantissa)
+        if (exponent != 0 || dropped) && mantissa != 0 {
+            guard !dropped, mantissa <= 1 << 53, exponent > -powers.count, exponent < powers.count else {
+                return (exactValue(bytes, numberStart..<numberEnd), i)
+            }
+            result = exponent > 0 ? result * powers[exponent] : result / powers[-exponent]
+        }
+        return (negative ? -result : result, i)
+    }
+
+    /// The powers of ten a Double holds exactly: 1e0 to 1e22.
+    private static let powers: [Double] = (0...22).map { e in (0..<e).reduce(1.0) { r, _ in r * 10 } }
+
+    /// The correctly rounded value of a number `scan` accepted (sign, digits, exponent; no
+    /// spaces), through `strtod`; out of range gives an infinity or zero.
+    @inline(never)
+    private static func exactValue(_ bytes: UnsafeBufferPointer<UInt8>, _ number: Range<Int>) -> Double {
+        var text = [CChar](repeating: 0, count: number.count + 1)
+        for (offset, index) in number.enumerated() { text[offset] = CChar(bitPattern: bytes[index]) }
+        return strtod(text, nil)
+    }
+}
