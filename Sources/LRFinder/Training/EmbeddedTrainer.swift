@@ -76,14 +76,12 @@ public struct EmbeddedTrainer: Trainer, Sendable {
         return workspace.parameterGradient
     }
 
-    /// Loss and accuracy of a split in evaluation mode.
+    /// Loss and accuracy of a split in evaluation mode, by batches of up to 1,000 samples.
     public mutating func evaluate(_ split: DataPart) -> Evaluation? {
         let dataset = data[split]
         guard dataset.count > 0 else { return nil }
-        if evaluationWorkspace == nil { evaluationWorkspace = network.makeWorkspace(batchSize: Swift.min(1000, dataset.count)) }
-        if evaluationWorkspace!.capacity < Swift.min(1000, dataset.count) {
-            evaluationWorkspace = network.makeWorkspace(batchSize: Swift.min(1000, dataset.count))
-        }
+        let capacity = Swift.min(1000, dataset.count)
+        if (evaluationWorkspace?.capacity ?? 0) < capacity { evaluationWorkspace = network.makeWorkspace(batchSize: capacity) }
         return network.evaluate(dataset, loss: loss, workspace: &evaluationWorkspace!)
     }
 
