@@ -45,8 +45,8 @@ struct Analyze: ParsableCommand {
         let started = DispatchTime.now().uptimeNanoseconds
         let steps = try RecordedCurve.read(path: file).steps
         let plannedSteps = numIt ?? steps.count
-        let analysis = RangeTestAnalysis(steps: steps, plannedSteps: plannedSteps, settings: AnalysisSettings(divergenceFactor: stopFactor),
-                                         iterationsPerEpoch: iterationsPerEpoch)
+        let settings = AnalysisSettings(divergenceFactor: stopFactor)
+        let analysis = RangeTestAnalysis(steps: steps, plannedSteps: plannedSteps, settings: settings, iterationsPerEpoch: iterationsPerEpoch)
         let plotPath = noPlot ? nil : (plot ?? (URL(fileURLWithPath: file).deletingPathExtension().path + ".png"))
         if let plotPath {
             let chart = Charts.rangeTest(steps, analysis: analysis, ensemble: nil, extent: "\(steps.count) points of \(URL(fileURLWithPath: file).lastPathComponent)",
@@ -56,8 +56,8 @@ struct Analyze: ParsableCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         if json {
-            print(try jsonText(FindReport(context: nil, runs: [], curve: FindReport.Curve(steps: steps, plannedSteps: plannedSteps, stopReason: nil, settings: nil),
-                                          analysis: analysis, ensemble: nil, plot: plotPath, csv: nil, training: [], seconds: seconds)))
+            print(try jsonText(AnalysisReport(file: file, plannedSteps: plannedSteps, steps: steps, settings: settings,
+                                              analysis: analysis, plot: plotPath, seconds: seconds)))
         } else {
             FindTable.print(context: nil, settings: nil, runSeeds: [], results: [], steps: steps, plannedSteps: plannedSteps, analysis: analysis,
                             ensemble: nil, batchesPerEpoch: iterationsPerEpoch, training: [], plot: plotPath, csv: nil, seconds: seconds)

@@ -160,32 +160,31 @@ struct Find: ParsableCommand {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
 
-        let context = FindReport.Context(data: prepared.name, split: prepared.splitCounts,
-                                         model: modelName(spec), optimizer: optimizerValue.summary, batchSize: batchSize,
-                                         plannedSteps: plannedSteps, threads: BLASRuntime.threadCount, blasKernels: BLASRuntime.coreName)
         let runSeeds = results.indices.map { seed &+ UInt64($0) }
-        if runtime.json {
-            print(try jsonText(FindReport(context: context, runs: zip(runSeeds, results).map { FindReport.Run(seed: $0, stopReason: $1.stopReason.rawValue, steps: $1.steps.count, seconds: $1.seconds) },
-                                          curve: FindReport.Curve(steps: curve.steps, plannedSteps: curve.plannedSteps, stopReason: curve.stopReason, settings: settings),
-                                          analysis: analysis, ensemble: ensemble, plot: plotPath, csv: csv,
-                                          training: training, seconds: seconds)))
-        } else {
-            FindTable.print(context: context, settings: settings, runSeeds: runSeeds, results: results, steps: curve.steps,
-                            plannedSteps: curve.plannedSteps, analysis: analysis, ensemble: ensemble,
-                            batchesPerEpoch: batchesPerEpoch, training: training, plot: plotPath, csv: csv, seconds: seconds)
-        }
-        if runtime.record != nil {
+        if runtime.json || runtime.record != nil {
             var base = TrainingConfiguration()
             base.epochs = trainEpochs
             base.batchSize = batchSize
             base.clipping = clipping
             base.seed = seed
-            let rangeRecipe = RangeTestRecipe(base: TrainingRecipe(data: recipe, model: ModelRecipe(spec: spec, initialization: model.initialization),
-                                                              optimizer: optimizer.settings, training: base),
-                                         rangeTest: settings, analysis: analysisSettings, runs: runs, handOff: then)
-            try runtime.writeRecord(RangeTestRecord(recipe: rangeRecipe, identifier: try RecipeIdentity.identifier(of: rangeRecipe, dataDigest: recipe.contentDigest()),
-                                                    data: DataSummary(prepared), runs: results, analysis: analysis, ensemble: ensemble,
-                                                    training: training))
+            let rangeRecipe = RangeTestRecipe(
+                base: TrainingRecipe(data: recipe, model: ModelRecipe(spec: spec, initialization: model.initialization),
+                                     optimizer: optimizer.settings, training: base),
+                rangeTest: settings, analysis: analysisSettings, runs: runs, handOff: then)
+            let record = RangeTestRecord(
+                recipe: rangeRecipe, identifier: try RecipeIdentity.identifier(of: rangeRecipe, dataDigest: recipe.contentDigest()),
+                data: DataSummary(prepared), model: ModelSummary(try makeTrainer(0).network, optimizer: optimizerValue),
+                runs: results, curve: curve, analysis: analysis, ensemble: ensemble, training: training,
+                environment: RunEnvironment(seconds: seconds))
+            try runtime.writeRecord(record)
+            if runtime.json { print(try jsonText(record)) }
+        }
+        if !runtime.json {
+            let context = FindTable.Context(data: prepared.name, trainCount: prepared.train.count, model: modelName(spec),
+                                            optimizer: optimizerValue.summary, batchSize: batchSize)
+            FindTable.print(context: context, settings: settings, runSeeds: runSeeds, results: results, steps: curve.steps,
+                            plannedSteps: curve.plannedSteps, analysis: analysis, ensemble: ensemble,
+                            batchesPerEpoch: batchesPerEpoch, training: training, plot: plotPath, csv: csv, seconds: seconds)
         }
         if Interrupt.requested { throw ExitCode(130) }
     }

@@ -1,47 +1,29 @@
 import Foundation
 import LRFinder
 
-/// The `--json` document of `lrfind find` and `lrfind analyze`.
-struct FindReport: Encodable {
-    /// What was tested.
-    struct Context: Encodable {
-        let data: String
-        let split: [Int]
-        let model: String
-        let optimizer: String
-        let batchSize: Int
-        let plannedSteps: Int
-        let threads: Int
-        let blasKernels: String
-    }
-    /// One run of the test.
-    struct Run: Encodable {
-        let seed: UInt64
-        let stopReason: String
-        let steps: Int
-        let seconds: Double
-    }
-    let context: Context?
-    let runs: [Run]
-    /// The curve the analysis read.
-    struct Curve: Encodable {
-        let steps: [RangeTestStep]
-        let plannedSteps: Int
-        let stopReason: RangeTestStopReason?
-        let settings: RangeTestSettings?
-    }
-    let curve: Curve
+/// The `--json` document of `lrfind analyze`: the curve as read and its analysis.
+struct AnalysisReport: Encodable {
+    let file: String
+    let plannedSteps: Int
+    let steps: [RangeTestStep]
+    let settings: AnalysisSettings
     let analysis: RangeTestAnalysis
-    let ensemble: RangeTestEnsemble?
     let plot: String?
-    let csv: String?
-    let training: [HandOffRun]
     let seconds: Double
 }
 
 /// The short table of `lrfind find` and `lrfind analyze` on stdout.
 enum FindTable {
-    static func print(context: FindReport.Context?, settings: RangeTestSettings?, runSeeds: [UInt64], results: [RangeTestResult],
+    /// What was tested, for the first line.
+    struct Context {
+        let data: String
+        let trainCount: Int
+        let model: String
+        let optimizer: String
+        let batchSize: Int
+    }
+
+    static func print(context: Context?, settings: RangeTestSettings?, runSeeds: [UInt64], results: [RangeTestResult],
                       steps: [RangeTestStep], plannedSteps: Int, analysis: RangeTestAnalysis,
                       ensemble: RangeTestEnsemble?, batchesPerEpoch: Int?, training: [HandOffRun], plot: String?, csv: String?,
                       seconds: Double) {
@@ -50,7 +32,7 @@ enum FindTable {
             out("  " + name.padding(toLength: 26, withPad: " ", startingAt: 0) + value.padding(toLength: 12, withPad: " ", startingAt: 0) + note)
         }
         if let context {
-            out("range test: \(context.data) (\(context.split[0]) train), model \(context.model), \(context.optimizer), batch \(context.batchSize)")
+            out("range test: \(context.data) (\(context.trainCount) train), model \(context.model), \(context.optimizer), batch \(context.batchSize)")
         }
         if let settings {
             out("rates \(format(settings.minimumLearningRate)) to \(format(settings.maximumLearningRate)) (\(settings.spacing.rawValue)) over \(plannedSteps) steps")

@@ -99,26 +99,22 @@ struct Train: ParsableCommand {
             try Charts.write(Charts.training(result, title: "Training: \(prepared.name), \(spec.description.isEmpty ? "logreg" : model.model), \(self.optimizer.optimizer.rawValue)" + (schedule.map { ", \($0)" } ?? ", lr \(format(Double(configuration.learningRate)))")), to: plot)
         }
 
-        if runtime.json {
-            let report = TrainReport(data: prepared.name, split: [prepared.train.count, prepared.validation.count, prepared.test.count],
-                                     scaling: prepared.scaling.rawValue, model: ModelSpec(hidden: network.layers).description,
-                                     parameters: network.parameterCount, optimizer: optimizer.summary,
-                                     learningRate: Double(configuration.learningRate), schedule: schedule, batchSize: batchSize, seed: seed,
-                                     threads: BLASRuntime.threadCount, blasKernels: BLASRuntime.coreName, result: result)
-            print(try jsonText(report))
-        } else {
+        if runtime.json || runtime.record != nil {
+            let recipe = TrainingRecipe(data: request, model: ModelRecipe(spec: spec, initialization: model.initialization),
+                                        optimizer: self.optimizer.settings, training: configuration, schedule: scheduleSpec)
+            let record = TrainingRecord(recipe: recipe, identifier: try RecipeIdentity.identifier(of: recipe, dataDigest: request.contentDigest()),
+                                        data: DataSummary(prepared), model: ModelSummary(network, optimizer: optimizer), result: result,
+                                        environment: RunEnvironment(seconds: Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e9))
+            try runtime.writeRecord(record)
+            if runtime.json { print(try jsonText(record)) }
+        }
+        if !runtime.json {
             var summary = "stopped: \(result.stopReason.rawValue) after \(result.epochs.count) epoch(s), \(format(result.trainingSeconds)) s of training, \(Int(result.samplesPerSecond.rounded())) samples/s"
             if let restored = result.restoredEpoch { summary += "; restored the weights of epoch \(restored)" }
             print(summary)
             if let test = result.test {
                 print("test: loss \(format(test.loss))" + (test.accuracy.map { ", accuracy \(String(format: "%.4f", $0))" } ?? "") + " (\(test.count) samples)")
             }
-        }
-        if runtime.record != nil {
-            let recipe = TrainingRecipe(data: request, model: ModelRecipe(spec: spec, initialization: model.initialization),
-                                        optimizer: self.optimizer.settings, training: configuration, schedule: scheduleSpec)
-            try runtime.writeRecord(TrainingRecord(recipe: recipe, identifier: try RecipeIdentity.identifier(of: recipe, dataDigest: request.contentDigest()),
-                                                   data: DataSummary(prepared), result: result))
         }
         if result.stopReason == .nonFiniteLoss {
             throw RunError("the training loss became NaN or infinite (learning rate \(format(Double(configuration.learningRate))) too high?)")
@@ -142,23 +138,6 @@ enum EpochTable {
             + column(record.momentum.map { String(format: "%.4g", $0) } ?? "-", 10)
             + String(format: "%.2f", record.seconds)
     }
-}
-
-/// The `--json` document of `lrfind train`.
-struct TrainReport: Encodable {
-    let data: String
-    let split: [Int]
-    let scaling: String
-    let model: String
-    let parameters: Int
-    let optimizer: String
-    let learningRate: Double
-    let schedule: String?
-    let batchSize: Int
-    let seed: UInt64
-    let threads: Int
-    let blasKernels: String
-    let result: TrainingResult
 }
 
 /// A number in 4 significant digits (`0.001`, `3.162e-05`).

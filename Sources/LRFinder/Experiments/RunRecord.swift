@@ -24,6 +24,43 @@ public struct DataSummary: Equatable, Codable, Sendable {
     }
 }
 
+/// The network a run trained, as compiled.
+public struct ModelSummary: Equatable, Codable, Sendable {
+    /// The whole stack, output layer included, in spec form.
+    public var layers: String
+    /// The shape of one input sample.
+    public var inputShape: TensorShape
+    /// Trainable values.
+    public var parameterCount: Int
+    /// The optimizer in one line, e.g. `AdamW(betas: 0.9, 0.999, eps: 1e-08, weight decay: 0.01)`.
+    public var optimizer: String
+
+    /// The summary of `network` trained with `optimizer`.
+    public init(_ network: Network, optimizer: any Optimizer) {
+        layers = ModelSpec(hidden: network.layers).description
+        inputShape = network.inputShape
+        parameterCount = network.parameterCount
+        self.optimizer = optimizer.summary
+    }
+}
+
+/// Where and how long a run ran: facts beside the recipe, not part of its identity.
+public struct RunEnvironment: Equatable, Codable, Sendable {
+    /// BLAS threads.
+    public var threads: Int
+    /// The OpenBLAS kernel family in use.
+    public var blasKernels: String
+    /// Wall time of the whole command, loading included.
+    public var seconds: Double
+
+    /// This process's BLAS settings and `seconds`.
+    public init(seconds: Double) {
+        threads = BLASRuntime.threadCount
+        blasKernels = BLASRuntime.coreName
+        self.seconds = seconds
+    }
+}
+
 /// A training run's record: its recipe, identity, lrfind version, data and result. Decodes back.
 public struct TrainingRecord: Equatable, Codable, Sendable {
     /// What was run.
@@ -34,22 +71,28 @@ public struct TrainingRecord: Equatable, Codable, Sendable {
     public var lrfindVersion: String
     /// The data as prepared.
     public var data: DataSummary
+    /// The network and optimizer as built.
+    public var model: ModelSummary
     /// What the run reached.
     public var result: TrainingResult
+    /// Threads, kernels and time.
+    public var environment: RunEnvironment
 
     /// A record from its parts.
     public init(recipe: TrainingRecipe, identifier: String, lrfindVersion: String = RecipeIdentity.lrfindVersion,
-                data: DataSummary, result: TrainingResult) {
+                data: DataSummary, model: ModelSummary, result: TrainingResult, environment: RunEnvironment) {
         self.recipe = recipe
         self.identifier = identifier
         self.lrfindVersion = lrfindVersion
         self.data = data
+        self.model = model
         self.result = result
+        self.environment = environment
     }
 }
 
-/// A range test's record: recipe, identity, version, data, every run, the analysis of the curve
-/// read (the single run or the runs' mean), the ensemble and the hand-off runs. Decodes back.
+/// A range test's record: recipe, identity, version, data, every run, the curve read (the single
+/// run or the runs' mean) and its analysis, the ensemble and the hand-off runs. Decodes back.
 public struct RangeTestRecord: Equatable, Codable, Sendable {
     /// What was run.
     public var recipe: RangeTestRecipe
@@ -59,26 +102,35 @@ public struct RangeTestRecord: Equatable, Codable, Sendable {
     public var lrfindVersion: String
     /// The data as prepared.
     public var data: DataSummary
+    /// The network and optimizer as built (run 1's).
+    public var model: ModelSummary
     /// Every run, in seed order.
     public var runs: [RangeTestResult]
+    /// The curve read: the single run, or the mean of the runs over their common steps.
+    public var curve: RangeTestResult
     /// Points, suggestions and bounds of the curve read.
     public var analysis: RangeTestAnalysis
     /// The spread across runs (with more than one).
     public var ensemble: RangeTestEnsemble?
     /// The training runs the bounds were handed to.
     public var training: [HandOffRun]
+    /// Threads, kernels and time.
+    public var environment: RunEnvironment
 
     /// A record from its parts.
     public init(recipe: RangeTestRecipe, identifier: String, lrfindVersion: String = RecipeIdentity.lrfindVersion,
-                data: DataSummary, runs: [RangeTestResult], analysis: RangeTestAnalysis, ensemble: RangeTestEnsemble?,
-                training: [HandOffRun]) {
+                data: DataSummary, model: ModelSummary, runs: [RangeTestResult], curve: RangeTestResult,
+                analysis: RangeTestAnalysis, ensemble: RangeTestEnsemble?, training: [HandOffRun], environment: RunEnvironment) {
         self.recipe = recipe
         self.identifier = identifier
         self.lrfindVersion = lrfindVersion
         self.data = data
+        self.model = model
         self.runs = runs
+        self.curve = curve
         self.analysis = analysis
         self.ensemble = ensemble
         self.training = training
+        self.environment = environment
     }
 }

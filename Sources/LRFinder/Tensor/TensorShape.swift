@@ -45,3 +45,21 @@ public struct TensorShape: Hashable, Codable, Sendable, CustomStringConvertible 
         }
     }
 }
+
+extension TensorShape {
+    /// Decodes the text form (`784`, `1x28x28`).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let shape = TensorShape(parsing: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a shape: '\(text)' (N or CxHxW)")
+        }
+        self = shape
+    }
+
+    /// Encodes the text form (``description``).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
