@@ -160,6 +160,8 @@ func scratchDirectory() -> URL {
         let curve = json["curve"] as! [String: Any]
         let steps = curve["steps"] as! [[String: Any]]
         #expect((steps.first!["learningRate"] as! Double) == 1e-5)
+        #expect(curve["plannedSteps"] as? Int == 60)
+        #expect((curve["settings"] as? [String: Any])?["minimumLearningRate"] as? Double == 1e-5)
         #expect((json["runs"] as! [Any]).count == 2)
         let analysis = json["analysis"] as! [String: Any]
         #expect((analysis["suggestions"] as! [Any]).count == 5)
