@@ -36,7 +36,7 @@ func scratchDirectory() -> URL {
         let epochs = result["epochs"] as! [[String: Any]]
         #expect(epochs.count == 3)
         #expect((epochs[2]["validationAccuracy"] as! Double) > 0.85)
-        #expect(json["scaling"] as? String == "standardize")
+        #expect((json["data"] as! [String: Any])["scaling"] as? String == "standardize")
         #expect(((result["test"] as! [String: Any])["accuracy"] as! Double) > 0.85)
         #expect(run.error.isEmpty, "no progress bar when stderr is not a terminal: \(run.error)")
     }
@@ -49,7 +49,7 @@ func scratchDirectory() -> URL {
     }
 
     @Test(arguments: [
-        (["train", "--model", "dense:abc"], "lrfind: error: --model: model spec 'dense:abc': item 'dense:abc': unit count must be a positive integer"),
+        (["train", "--model", "dense:abc"], "lrfind: error: --model: model spec 'dense:abc': item 'dense:abc': units must be a positive integer, e.g. dense:128, got 'abc'"),
         (["train", "--optimizer", "adagrad"], "lrfind: error: The value 'adagrad' is invalid for '--optimizer <optimizer>'"),
         (["train", "--epochs", "0"], "lrfind: error: --epochs must be >= 1, got 0"),
         (["train", "--momentum", "2"], "lrfind: error: momentum must be in [0, 1), got 2.0"),
@@ -160,6 +160,8 @@ func scratchDirectory() -> URL {
         let curve = json["curve"] as! [String: Any]
         let steps = curve["steps"] as! [[String: Any]]
         #expect((steps.first!["learningRate"] as! Double) == 1e-5)
+        #expect(curve["plannedSteps"] as? Int == 60)
+        #expect((curve["settings"] as? [String: Any])?["minimumLearningRate"] as? Double == 1e-5)
         #expect((json["runs"] as! [Any]).count == 2)
         let analysis = json["analysis"] as! [String: Any]
         #expect((analysis["suggestions"] as! [Any]).count == 5)
@@ -172,7 +174,7 @@ func scratchDirectory() -> URL {
                                     "--then", "onecycle", "--train-epochs", "3", "--baseline"])
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.contains("training with onecycle:max="))
-        #expect(result.output.contains("training with constant:lr="))
+        #expect(result.output.contains("training with a constant rate "))
         #expect(result.output.contains("onecycle: final validation accuracy"))
     }
 

@@ -138,7 +138,7 @@ func loadError(_ path: String, labelsPath: String? = nil, labelColumn: LabelColu
         let data = try DataLoader.load(images, labelsPath: labels)
         #expect(data.features == Matrix([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]]))
         #expect(data.labels == [2, 0, 1])
-        #expect(data.sampleShape == [2, 2])
+        #expect(data.shape == TensorShape(channels: 1, height: 2, width: 2))
     }
 
     @Test func floatAndSignedElements() throws {
@@ -159,7 +159,7 @@ func loadError(_ path: String, labelsPath: String? = nil, labelColumn: LabelColu
         #expect(loadError(truncated, labelsPath: twoLabels)?.contains("truncated IDX file") == true)
         let badMagic = writeBytes([1, 2, 3, 4, 5], named: "magic", in: directory)
         #expect(loadError(badMagic, labelsPath: twoLabels) == "\(badMagic): not an IDX file (bad magic number): '01 02 03 04'")
-        #expect(loadError(images)?.contains("this is an IDX file; give its labels file with --labels") == true)
+        #expect(loadError(images)?.contains("this is an IDX file; it needs its IDX labels file beside it") == true)
     }
 }
 
@@ -169,7 +169,7 @@ func loadError(_ path: String, labelsPath: String? = nil, labelColumn: LabelColu
         #expect(data.count == 5000 && data.featureCount == 784 && data.classCount == 10)
         #expect(data.features.storage.max() == 255 && data.features.storage.min() == 0)
         #expect((0..<10).allSatisfy { c in data.labels.filter { $0 == c }.count == 500 })
-        #expect(data.sampleShape == [28, 28])
+        #expect(data.shape == TensorShape(channels: 1, height: 28, width: 28))
         let digits = try BundledDataset.digits.load()
         #expect(digits.count == 1797 && digits.featureCount == 64 && digits.classCount == 10)
         #expect(digits.features.storage.max() == 16)
@@ -239,14 +239,14 @@ func loadError(_ path: String, labelsPath: String? = nil, labelColumn: LabelColu
     }
 
     @Test func preparedDefaultsFollowTheData() throws {
-        let mnist = try DataRequest().prepare()
+        let mnist = try DataRecipe().prepare()
         #expect(mnist.scaling == .max && mnist.train.count == 3000 && mnist.validation.count == 1000 && mnist.test.count == 1000)
         #expect(mnist.train.features.storage.max() == 1)
         let directory = temporaryDirectory()
         let rows = (0..<50).map { "\($0),\($0 * 3 % 7),\($0 % 2)" }.joined(separator: "\n")
-        var request = DataRequest()
-        request.path = writeFile(rows, named: "t.csv", in: directory)
-        let csv = try request.prepare()
+        var recipe = DataRecipe()
+        recipe.path = writeFile(rows, named: "t.csv", in: directory)
+        let csv = try recipe.prepare()
         #expect(csv.scaling == .standardize && csv.train.count == 30 && csv.test.count == 10)
     }
 }

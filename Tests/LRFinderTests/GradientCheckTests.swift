@@ -13,38 +13,79 @@ import Testing
         })
     }
 
+    /// One layer's forward pass in training mode on `x` (batch x width), through the layer's
+    /// kernel; returns the output and the layer's scratch (dropout's keep factors) for `backward`.
+    func forward(_ entry: NetworkLayout.Entry, _ x: Matrix, parameters: [Float], random: inout RandomSource) -> (output: [Float], mask: [Float]) {
+        let batch = x.rows, count = batch * entry.input.count
+        var output = [Float](repeating: 0, count: batch * entry.output.count)
+        var mask = [Float](repeating: 0, count: batch * entry.scratchPerSample)
+        x.storage.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { y in
+                switch entry.layer {
+                case let .dense(units, bias):
+                    parameters.withUnsafeBufferPointer { p in
+                        DenseKernel.forward(x: input.baseAddress!, y: y.baseAddress!, batch: batch, inputs: entry.input.count, units: units,
+                                            weights: p.baseAddress!, bias: bias ? p.baseAddress! + units * entry.input.count : nil)
+                    }
+                case let .dropout(probability):
+                    mask.withUnsafeMutableBufferPointer { m in
+                        DropoutKernel.forward(x: input.baseAddress!, y: y.baseAddress!, mask: m.baseAddress!, count: count,
+                                              probability: probability, training: true, random: &random)
+                    }
+                default:
+                    ActivationKernel.forward(entry.activation, x: input.baseAddress!, y: y.baseAddress!, count: count)
+                }
+            }
+        }
+        return (output, mask)
+    }
+
     /// dL/dx of a single layer for L = sum(w * layer(x)), by central differences in x.
-    @Test(arguments: [Layer.relu, .leakyReLU(slope: 0.1), .sigmoid, .tanh, .dropout(probability: 0.3), .dense(inputs: 6, outputs: 4)])
-    func layerInputGradient(layer: Layer) {
+    @Test(arguments: [LayerSpec.relu, .leakyReLU(slope: 0.1), .sigmoid, .tanh, .dropout(probability: 0.3), .dense(units: 4, bias: true)])
+    func layerInputGradient(layer: LayerSpec) throws {
         let batch = 3, width = 6
         let x = input(rows: batch, columns: width, seed: 1)
-        let outWidth = layer.outputWidth(inputWidth: width)
+        let entry = try NetworkLayout(layers: [layer], inputShape: .vector(width)).entries[0]
+        let outWidth = entry.output.count
         var random = RandomSource(seed: 2)
-        let parameters = (0..<layer.parameterCount).map { _ in random.nextFloat(in: -0.5, 0.5) }
+        let parameters = (0..<entry.parameters.count).map { _ in random.nextFloat(in: -0.5, 0.5) }
         let weights = (0..<(batch * outWidth)).map { _ in random.nextFloat(in: -1, 1) }
         let dropoutStream = RandomSource(seed: 3)
 
         func loss(_ x: Matrix) -> Double {
-            var output = Matrix(rows: batch, columns: outWidth)
-            var mask: [Float] = []
             var stream = dropoutStream
-            parameters.withUnsafeBufferPointer { p in
-                layer.forward(x, into: &output, parameters: p, mask: &mask, training: true, random: &stream)
-            }
-            return zip(output.storage, weights).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+            let output = forward(entry, x, parameters: parameters, random: &stream).output
+            return zip(output, weights).reduce(0) { $0 + Double($1.0) * Double($1.1) }
         }
 
-        var output = Matrix(rows: batch, columns: outWidth)
-        var mask: [Float] = []
         var stream = dropoutStream
+        let (output, mask) = forward(entry, x, parameters: parameters, random: &stream)
         var inputGradient = [Float](repeating: 0, count: batch * width)
         var parameterGradient = [Float](repeating: 0, count: parameters.count)
-        parameters.withUnsafeBufferPointer { p in
-            layer.forward(x, into: &output, parameters: p, mask: &mask, training: true, random: &stream)
-            inputGradient.withUnsafeMutableBufferPointer { dx in
-                parameterGradient.withUnsafeMutableBufferPointer { dp in
-                    layer.backward(input: x, output: output, outputGradient: Matrix(rows: batch, columns: outWidth, storage: weights),
-                                   inputGradient: dx.baseAddress!, parameters: p, parameterGradient: dp, mask: mask)
+        x.storage.withUnsafeBufferPointer { input in
+            output.withUnsafeBufferPointer { y in
+                weights.withUnsafeBufferPointer { dy in
+                    inputGradient.withUnsafeMutableBufferPointer { dx in
+                        switch entry.layer {
+                        case let .dense(units, bias):
+                            parameters.withUnsafeBufferPointer { p in
+                                parameterGradient.withUnsafeMutableBufferPointer { dp in
+                                    DenseKernel.backward(x: input.baseAddress!, dy: dy.baseAddress!, dx: dx.baseAddress!, batch: batch,
+                                                         inputs: width, units: units, weights: p.baseAddress!,
+                                                         weightGradient: dp.baseAddress!,
+                                                         biasGradient: bias ? dp.baseAddress! + units * width : nil)
+                                }
+                            }
+                        case let .dropout(probability):
+                            mask.withUnsafeBufferPointer { m in
+                                DropoutKernel.backward(dy: dy.baseAddress!, dx: dx.baseAddress!, mask: m.baseAddress!,
+                                                       count: batch * width, probability: probability)
+                            }
+                        default:
+                            ActivationKernel.backward(entry.activation, x: input.baseAddress!, y: y.baseAddress!, dy: dy.baseAddress!,
+                                                      dx: dx.baseAddress!, count: batch * width)
+                        }
+                    }
                 }
             }
         }
@@ -59,16 +100,18 @@ import Testing
     }
 
     /// dLoss/dParameters of a whole network under mean cross-entropy.
-    func checkNetwork(layers: [Layer], inputWidth: Int, classes: Int, initialization: WeightInitialization, seed: UInt64) {
+    func checkNetwork(layers: [LayerSpec], inputWidth: Int, classes: Int, initialization: WeightInitialization, seed: UInt64) throws {
         var random = RandomSource(seed: seed)
-        let network = Network(inputWidth: inputWidth, layers: layers, initialization: initialization, random: &random)
+        let network = try Network(layers: layers, inputShape: .vector(inputWidth), initialization: initialization, random: &random)
         let batch = 5
         let features = input(rows: batch, columns: inputWidth, seed: seed + 1)
-        let labels: [Int32] = (0..<batch).map { Int32($0 % classes) }
+        let targets = Targets.classes((0..<batch).map { Int32($0 % classes) }, count: classes)
         var workspace = network.makeWorkspace(batchSize: batch)
         let stream = RandomSource(seed: seed + 2)
         var analyticStream = stream
-        network.computeGradient(features: features, labels: labels, indices: 0..<batch, workspace: &workspace, random: &analyticStream)
+        var trained = network
+        trained.computeGradient(features: features, targets: targets, indices: 0..<batch, loss: .crossEntropy, workspace: &workspace,
+                                random: &analyticStream)
         let gradient = workspace.parameterGradient
 
         func loss(_ parameters: [Float]) -> Double {
@@ -76,7 +119,8 @@ import Testing
             copy.parameters = parameters
             var ws = copy.makeWorkspace(batchSize: batch)
             var s = stream
-            return Double(copy.computeGradient(features: features, labels: labels, indices: 0..<batch, workspace: &ws, random: &s).loss)
+            return Double(copy.computeGradient(features: features, targets: targets, indices: 0..<batch, loss: .crossEntropy,
+                                               workspace: &ws, random: &s).loss)
         }
         let step: Float = 1e-2
         var checked = 0
@@ -91,11 +135,27 @@ import Testing
         #expect(checked == network.parameterCount)
     }
 
+    /// Cross-entropy's mean loss and correct count of `logits` against `labels`, and its gradient.
+    func crossEntropy(_ logits: Matrix, _ labels: [Int32], gradient: inout Matrix) -> BatchOutcome {
+        gradient = Matrix(rows: logits.rows, columns: logits.columns)
+        return logits.storage.withUnsafeBufferPointer { z in
+            gradient.storage.withUnsafeMutableBufferPointer { g in
+                LossFunction.crossEntropy.evaluate(output: z.baseAddress!, batch: logits.rows, width: logits.columns, labels: labels,
+                                                   values: [0], gradient: g.baseAddress!)
+            }
+        }
+    }
+
+    /// Cross-entropy's mean loss and correct count, without the gradient.
+    func crossEntropy(_ logits: Matrix, _ labels: [Int32]) -> BatchOutcome {
+        LossFunction.crossEntropy.evaluate(output: logits, targets: .classes(labels, count: logits.columns))
+    }
+
     @Test func crossEntropyLogitGradient() {
         let logits = Matrix([[1.0, -0.5, 2.0], [0.3, 0.1, -1.2]])
         let labels: [Int32] = [2, 0]
         var gradient = Matrix(rows: 2, columns: 3)
-        let outcome = CrossEntropy.evaluate(logits: logits, labels: labels, gradient: &gradient)
+        let outcome = crossEntropy(logits, labels, gradient: &gradient)
         // Hand computation: row 0 logsumexp = ln(e^1 + e^-0.5 + e^2) = 2.3490..., loss 0.3490...
         let row0 = log(exp(1.0) + exp(-0.5) + exp(2.0)) - 2.0
         let row1 = log(exp(0.3) + exp(0.1) + exp(-1.2)) - 0.3
@@ -105,29 +165,29 @@ import Testing
             var plus = logits, minus = logits
             plus.storage[i] += 1e-2
             minus.storage[i] -= 1e-2
-            let numeric = Double(CrossEntropy.evaluate(logits: plus, labels: labels).loss - CrossEntropy.evaluate(logits: minus, labels: labels).loss) / 2e-2
+            let numeric = Double(crossEntropy(plus, labels).loss - crossEntropy(minus, labels).loss) / 2e-2
             #expect(abs(numeric - Double(gradient.storage[i])) < 1e-3)
         }
     }
 
     @Test func crossEntropyIsStableForHugeLogits() {
-        let outcome = CrossEntropy.evaluate(logits: Matrix([[1000, -1000, 0]]), labels: [1])
+        let outcome = crossEntropy(Matrix([[1000, -1000, 0]]), [1])
         #expect(outcome.loss.isFinite)
         #expect(abs(outcome.loss - 2000) < 1e-2)
     }
 
-    @Test func denseNetworkWithEveryActivation() {
-        checkNetwork(layers: [.dense(inputs: 4, outputs: 6), .tanh, .dense(inputs: 6, outputs: 5), .leakyReLU(slope: 0.2),
-                              .dense(inputs: 5, outputs: 5), .sigmoid, .dense(inputs: 5, outputs: 3)],
-                     inputWidth: 4, classes: 3, initialization: .xavier, seed: 11)
+    @Test func denseNetworkWithEveryActivation() throws {
+        try checkNetwork(layers: [.dense(units: 6, bias: true), .tanh, .dense(units: 5, bias: true), .leakyReLU(slope: 0.2),
+                                  .dense(units: 5, bias: true), .sigmoid, .dense(units: 3, bias: true)],
+                         inputWidth: 4, classes: 3, initialization: .xavier, seed: 11)
     }
 
-    @Test func reluNetworkWithDropout() {
-        checkNetwork(layers: [.dense(inputs: 4, outputs: 8), .relu, .dropout(probability: 0.25), .dense(inputs: 8, outputs: 3)],
-                     inputWidth: 4, classes: 3, initialization: .pytorch, seed: 21)
+    @Test func reluNetworkWithDropout() throws {
+        try checkNetwork(layers: [.dense(units: 8, bias: true), .relu, .dropout(probability: 0.25), .dense(units: 3, bias: true)],
+                         inputWidth: 4, classes: 3, initialization: .pytorch, seed: 21)
     }
 
-    @Test func logisticRegression() {
-        checkNetwork(layers: [.dense(inputs: 6, outputs: 4)], inputWidth: 6, classes: 4, initialization: .heNormal, seed: 31)
+    @Test func logisticRegression() throws {
+        try checkNetwork(layers: [.dense(units: 4, bias: true)], inputWidth: 6, classes: 4, initialization: .heNormal, seed: 31)
     }
 }

@@ -5,11 +5,14 @@ import Testing
 @Suite struct RangeTestTests {
     static var digits: PreparedData { TrainerTests.digits }
 
-    static func makeTrainer(seed: UInt64 = 3, optimizer: any Optimizer = Adam.adamW()) -> Trainer {
-        let data = digits
-        let network = Network(spec: try! ModelSpec(parsing: "dense:32,relu"), inputWidth: data.featureCount,
-                              classCount: data.classCount, seed: seed)
-        return Trainer(network: network, optimizer: optimizer, seed: seed)
+    /// A trainer in batches of 32 whose network is initialised from `seed`. The batch order (and
+    /// dropout, which this model has none of) comes from `batchSeed`: the seed the range-test
+    /// settings used to give the batch order (default 0).
+    static func makeTrainer(seed: UInt64 = 3, optimizer: any Optimizer = Adam.adamW(), data: PreparedData = digits,
+                            batchSeed: UInt64 = 0) -> EmbeddedTrainer {
+        let network = try! Network(spec: try! ModelSpec(parsing: "dense:32,relu"), inputShape: .vector(data.featureCount),
+                                   outputs: data.classCount, seed: seed)
+        return EmbeddedTrainer(network: network, optimizer: optimizer, data: data, batchSize: 32, seed: batchSeed)
     }
 
     static func settings(steps: Int, from minimum: Double = 1e-4, to maximum: Double = 10) -> RangeTestSettings {
@@ -17,7 +20,6 @@ import Testing
         settings.minimumLearningRate = minimum
         settings.maximumLearningRate = maximum
         settings.length = .steps(steps)
-        settings.batchSize = 32
         return settings
     }
 
@@ -38,29 +40,35 @@ import Testing
     @Test func stepCountFromEpochsAndBatchesPerStep() {
         var settings = RangeTestSettings()
         settings.length = .epochs(5)
-        settings.batchSize = 64
         // The PyImageSearch finder's 5 x ceil(3000 / 64) = 235 steps.
-        #expect(settings.stepCount(sampleCount: 3000) == 235)
+        let batchesPerEpoch = BatchSampler.batchCount(samples: 3000, batchSize: 64)
+        #expect(batchesPerEpoch == 47)
+        #expect(settings.stepCount(batchesPerEpoch: batchesPerEpoch) == 235)
         settings.batchesPerStep = 2
-        #expect(settings.stepCount(sampleCount: 3000) == 117)
+        #expect(settings.stepCount(batchesPerEpoch: batchesPerEpoch) == 117)
         settings.length = .steps(100)
-        #expect(settings.stepCount(sampleCount: 3000) == 100)
+        #expect(settings.stepCount(batchesPerEpoch: batchesPerEpoch) == 100)
     }
 
     @Test func invalidSettingsNameTheValue() {
+        // 100 samples in batches of 32: 4 batches per epoch.
+        let batchesPerEpoch = BatchSampler.batchCount(samples: 100, batchSize: 32)
         var settings = Self.settings(steps: 10)
         settings.minimumLearningRate = 0
         #expect(throws: RangeTestError(description: "range test: minimum learning rate 0.0 is invalid: must be positive and finite")) {
-            try settings.validate(sampleCount: 100, validationCount: 0)
+            try settings.validate(batchesPerEpoch: batchesPerEpoch)
         }
         settings = Self.settings(steps: 1)
-        #expect(throws: RangeTestError.self) { try settings.validate(sampleCount: 100, validationCount: 0) }
+        #expect(throws: RangeTestError.self) { try settings.validate(batchesPerEpoch: batchesPerEpoch) }
+        // A validation metric without a validation split: the settings alone no longer know the
+        // split, so the run refuses when the trainer has nothing to evaluate.
         settings = Self.settings(steps: 10)
         settings.metric = .validationLoss
-        #expect(throws: RangeTestError.self) { try settings.validate(sampleCount: 100, validationCount: 0) }
+        let noValidation = ScriptedTrainer(losses: Array(repeating: 1, count: 10), batchesPerEpoch: batchesPerEpoch)
+        #expect(throws: RangeTestError.self) { try RangeTest(settings: settings).run(noValidation) }
         settings = Self.settings(steps: 10)
-        settings.divergenceFactor = 1
-        #expect(throws: RangeTestError.self) { try settings.validate(sampleCount: 100, validationCount: 0) }
+        settings.stopFactor = 1
+        #expect(throws: RangeTestError.self) { try settings.validate(batchesPerEpoch: batchesPerEpoch) }
     }
 
     @Test func debiasedAverageMatchesHandComputation() {
@@ -100,29 +108,28 @@ import Testing
     }
 
     @Test func runLeavesTheCallersTrainerUntouched() throws {
-        let data = Self.digits
         var trainer = Self.makeTrainer(optimizer: SGD(momentum: 0.9))
         var twin = trainer
-        let result = try RangeTest(settings: Self.settings(steps: 20)).run(trainer, train: data.train)
+        let result = try RangeTest(settings: Self.settings(steps: 20)).run(trainer)
         #expect(result.steps.count > 1)
         #expect(trainer.network.parameters == twin.network.parameters)
-        var first = trainer.network.makeWorkspace(batchSize: 16)
-        var second = twin.network.makeWorkspace(batchSize: 16)
         // Same next update (momentum buffer and dropout stream unchanged too).
-        let a = trainer.step(on: data.train, indices: 0..<16, workspace: &first, learningRate: 0.05)
-        let b = twin.step(on: data.train, indices: 0..<16, workspace: &second, learningRate: 0.05)
+        let a = trainer.step(indices: 0..<16, learningRate: 0.05)
+        let b = twin.step(indices: 0..<16, learningRate: 0.05)
         #expect(a == b)
+        #expect(trainer.network.parameters == twin.network.parameters)
+        // And the same next batch of the shuffled order.
+        #expect(trainer.trainNextBatch(learningRate: 0.05, momentum: nil) == twin.trainNextBatch(learningRate: 0.05, momentum: nil))
         #expect(trainer.network.parameters == twin.network.parameters)
     }
 
     @Test func shouldStopReturnsThePartialCurve() throws {
-        let data = Self.digits
         var polls = 0
         var reported: [RangeTestProgress] = []
         var settings = Self.settings(steps: 50)
         settings.batchesPerStep = 2
         let result = try RangeTest(settings: settings).run(
-            Self.makeTrainer(), train: data.train, progress: { reported.append($0) },
+            Self.makeTrainer(), progress: { reported.append($0) },
             shouldStop: { polls += 1; return polls > 13 })
         // Polled before every batch: 13 batches run, i.e. 6 full steps of 2 batches.
         #expect(result.stopReason == .interrupted)
@@ -140,17 +147,15 @@ import Testing
         for metric in [RangeTestMetric.validationAccuracy, .validationLoss] {
             var settings = Self.settings(steps: 3, from: 1e-3, to: 1e-1)
             settings.metric = metric
-            let result = try RangeTest(settings: settings).run(Self.makeTrainer(), train: data.train, validation: data.validation)
-            // The same updates by hand: the sampler's first epoch, one batch per step.
+            let result = try RangeTest(settings: settings).run(Self.makeTrainer())
+            // The same updates by hand: the sampler's first epoch (the trainer's seed, 0), one batch per step.
             var trainer = Self.makeTrainer()
-            var sampler = BatchSampler(sampleCount: data.train.count, batchSize: 32, seed: settings.seed)
+            var sampler = BatchSampler(sampleCount: data.train.count, batchSize: 32, seed: 0)
             let batches = sampler.nextEpoch()
-            var workspace = trainer.network.makeWorkspace(batchSize: 32)
             for step in 0..<3 {
-                trainer.step(on: data.train, indices: batches[step], workspace: &workspace,
-                             learningRate: Float(settings.learningRate(step: step, of: 3)))
-                let evaluation = trainer.network.evaluate(data.validation)
-                let expected = metric == .validationLoss ? evaluation.loss : 1 - evaluation.accuracy
+                trainer.step(indices: batches[step], learningRate: Float(settings.learningRate(step: step, of: 3)))
+                let evaluation = trainer.network.evaluate(data.validation, loss: .crossEntropy)
+                let expected = metric == .validationLoss ? evaluation.loss : 1 - evaluation.accuracy!
                 #expect(result.steps[step].loss == expected, "\(metric) step \(step)")
             }
         }
@@ -164,7 +169,8 @@ import Testing
         train.features = Matrix(rows: train.count, columns: train.featureCount, storage: storage)
         var settings = Self.settings(steps: 40, from: 1e-4, to: 1e-2)
         settings.stopsOnDivergence = false
-        let result = try RangeTest(settings: settings).run(Self.makeTrainer(), train: train)
+        let data = PreparedData(train: train, validation: Self.digits.validation, test: Self.digits.test)
+        let result = try RangeTest(settings: settings).run(Self.makeTrainer(data: data))
         #expect(result.stopReason == .nonFiniteLoss)
         // The NaN batch comes within the first epoch of 34 batches; earlier steps are kept.
         #expect(result.steps.count < 34)
@@ -173,12 +179,11 @@ import Testing
 
     @Test func digitsRangeTestFallsThenDivergesAndSuggestionsLieInside() throws {
         BLASRuntime.setThreadCount(1)
-        let data = Self.digits
         // 60 steps are few for beta 0.98 (the average would still lag by ~30 steps at the end).
         var short = Self.settings(steps: 60, from: 1e-4, to: 10)
         short.smoothingBeta = 0.9
         let test = RangeTest(settings: short)
-        let result = try test.run(Self.makeTrainer(), train: data.train)
+        let result = try test.run(Self.makeTrainer())
         #expect(result.stopReason == .diverged)
         let smoothed = result.smoothedLosses
         let lowest = smoothed.min()!
@@ -207,7 +212,7 @@ import Testing
         var settings = test.settings
         settings.stopsOnDivergence = false
         settings.length = .steps(30)
-        let full = try RangeTest(settings: settings).run(Self.makeTrainer(), train: data.train)
+        let full = try RangeTest(settings: settings).run(Self.makeTrainer())
         #expect(full.stopReason == .completed || full.stopReason == .nonFiniteLoss)
         if full.stopReason == .completed { #expect(full.learningRates.last == 10) }
     }

@@ -54,7 +54,7 @@ import Testing
         let decoded = try JSONDecoder().decode(RangeTestRecord.self, from: encoded)
         #expect(decoded == record)
         #expect(decoded.model.layers == "dense:16,relu,dense:10" && decoded.model.inputShape == .vector(64))
-        #expect(decoded.data.split == [1079, 359, 359] && decoded.data.shape == TensorShape(channels: 1, height: 8, width: 8))
+        #expect(decoded.data.split == [1079, 359, 359] && decoded.data.shape == .vector(64))
     }
 
     @Test func aTrainingRecordDecodesBack() throws {
