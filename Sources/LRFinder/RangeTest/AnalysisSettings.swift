@@ -1,0 +1,28 @@
+/// How a recorded curve is read: the lag-free smoother behind lrfind's points and bounds, and the
+/// factor that marks divergence on it. Separate from the run's settings, so a curve recorded by
+/// any tool can be read without inventing how it was run.
+public struct AnalysisSettings: Equatable, Codable, Sendable {
+    /// The zero-phase smoother applied to the raw losses.
+    public var smoother = ZeroPhaseSmoother()
+    /// The lag-free curve diverges where it exceeds this factor times its best (fastai 4).
+    public var divergenceFactor: Double = 4
+
+    /// The defaults: the automatic-bandwidth smoother and factor 4.
+    public init(smoother: ZeroPhaseSmoother = ZeroPhaseSmoother(), divergenceFactor: Double = 4) {
+        self.smoother = smoother
+        self.divergenceFactor = divergenceFactor
+    }
+
+    /// The divergence rule with ``divergenceFactor``.
+    public var divergenceRule: DivergenceRule { DivergenceRule(factor: divergenceFactor) }
+
+    /// Checks the values; the error names the setting and its value.
+    public func validate() throws {
+        guard divergenceFactor > 1, divergenceFactor.isFinite else {
+            throw RangeTestError(description: "analysis: divergence factor \(divergenceFactor) is invalid: must be finite and above 1")
+        }
+        if let bandwidth = smoother.bandwidth, !(bandwidth > 0 && bandwidth.isFinite) {
+            throw RangeTestError(description: "analysis: smoother bandwidth \(bandwidth) is invalid: must be positive and finite")
+        }
+    }
+}
