@@ -65,6 +65,23 @@ import Testing
         Self.check("max pooling input", point: input, analytic: run(input).dx) { run($0).loss }
     }
 
+    @Test func maxPoolingPropagatesNaNAsPyTorch() throws {
+        // One 2x2 window over [1, nan, 3, 2]: PyTorch's max_pool2d gives nan, and the gradient
+        // goes to the NaN's position; padding never wins (it is -infinity).
+        let geometry = try NetworkLayout(layers: [.maxPool(kernel: 2, stride: 2, padding: 0)],
+                                         inputShape: TensorShape(channels: 1, height: 2, width: 2)).entries[0].poolGeometry
+        var y: [Float] = [0], winners: [Int32] = [0], dx = [Float](repeating: 7, count: 4)
+        MaxPoolKernel.forward(x: [1, .nan, 3, 2], y: &y, winners: &winners, batch: 1, geometry: geometry)
+        #expect(y[0].isNaN && winners == [1])
+        MaxPoolKernel.backward(dy: [5], dx: &dx, winners: winners, batch: 1, geometry: geometry)
+        #expect(dx == [0, 5, 0, 0])
+        let padded = try NetworkLayout(layers: [.maxPool(kernel: 3, stride: 1, padding: 1)],
+                                       inputShape: TensorShape(channels: 1, height: 1, width: 2)).entries[0].poolGeometry
+        var out: [Float] = [0, 0], positions: [Int32] = [0, 0]
+        MaxPoolKernel.forward(x: [-4, -5], y: &out, winners: &positions, batch: 1, geometry: padded)
+        #expect(out == [-4, -4] && positions == [0, 0])
+    }
+
     @Test func geluMatchesTheExactFormAndItsDerivative() {
         let input = Self.values(40, seed: 6, scale: 3), weights = Self.values(40, seed: 7)
         func run(_ x: [Float]) -> (loss: Double, y: [Float], dx: [Float]) {

@@ -24,12 +24,15 @@ enum MaxPoolKernel {
                     let left = j * g.stride - g.padding
                     let columns = Swift.max(left, 0)..<Swift.min(left + g.kernel, g.width)
                     var best = -Float.infinity, position = rows.lowerBound * g.width + columns.lowerBound
-                    for h in rows {
+                    window: for h in rows {
                         for w in columns {
                             let value = source[h * g.width + w]
-                            if value > best || value.isNaN { best = value; position = h * g.width + w; if value.isNaN { break } }
+                            if value > best || value.isNaN {
+                                best = value
+                                position = h * g.width + w
+                                if value.isNaN { break window }
+                            }
                         }
-                        if best.isNaN { break }
                     }
                     target[i * g.outputWidth + j] = best
                     winner[i * g.outputWidth + j] = Int32(position)
