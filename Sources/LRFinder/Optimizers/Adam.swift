@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 
 /// Adam (Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization") following the
@@ -89,42 +90,81 @@ public struct Adam: Optimizer {
         let weight1 = 1 - beta1, weight2 = 1 - beta2
 
         let anchoredAtStart = weight1.magnitude < 0.5
+        typealias Lanes = SIMD8<Float>
+        let width = Lanes.scalarCount
+        // One Adam step on elements [0, count) of the buffers, count a multiple of eight, for fixed
+        // flags: eight elements at a time in SIMD8<Float> lanes, each lane doing the operations of
+        // the one-element step above in the same order, so the result is the same bit for bit.
+        @inline(__always) func run(_ shrinks: Bool, _ penalizes: Bool, _ anchoredAtStart: Bool,
+                                   _ p: UnsafeMutablePointer<Float>, _ grad: UnsafePointer<Float>,
+                                   _ m: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
+                                   _ vMax: UnsafeMutablePointer<Float>?, _ count: Int) {
+            @inline(__always) func load(_ x: UnsafePointer<Float>) -> Lanes { UnsafeRawPointer(x).loadUnaligned(as: Lanes.self) }
+            @inline(__always) func store(_ lanes: Lanes, _ x: UnsafeMutablePointer<Float>) {
+                UnsafeMutableRawPointer(x).storeBytes(of: lanes, as: Lanes.self)
+            }
+            var i = 0
+            while i < count {
+                var parameter = load(p + i)
+                if shrinks { parameter *= shrink }
+                let g = penalizes ? load(grad + i) + l2Penalty * parameter : load(grad + i)
+                let previous = load(m + i)
+                let moment = anchoredAtStart ? previous + weight1 * (g - previous) : g - (g - previous) * (1 - weight1)
+                store(moment, m + i)
+                let variance = beta2 * load(v + i) + weight2 * g * g
+                store(variance, v + i)
+                var s = variance
+                if let vMax {
+                    let maximum = load(vMax + i)
+                    s = maximum.replacing(with: s, where: s .>= maximum)   // Swift.max(maximum, s)
+                    store(s, vMax + i)
+                }
+                // lrf_sqrt8: the square root without errno, see CVectorMath.h.
+                let denominator = lrf_sqrt8(s) / correction2Root + epsilon
+                store(parameter - stepSize * (moment / denominator), p + i)
+                i += width
+            }
+        }
+        // `run` split on every per-call constant (decoupled decay, L2 penalty, AMSGrad, lerp's
+        // rounding form), so that each copy has no branch inside.
+        func sweep(_ p: UnsafeMutablePointer<Float>, _ grad: UnsafePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+                   _ v: UnsafeMutablePointer<Float>, _ vMax: UnsafeMutablePointer<Float>?, _ count: Int) {
+            if vMax != nil {
+                run(shrinks, penalizes, anchoredAtStart, p, grad, m, v, vMax, count)
+            } else {
+                switch (shrinks, penalizes, anchoredAtStart) {
+                case (true, false, true): run(true, false, true, p, grad, m, v, nil, count)
+                case (false, true, true): run(false, true, true, p, grad, m, v, nil, count)
+                case (false, false, true): run(false, false, true, p, grad, m, v, nil, count)
+                default: run(shrinks, penalizes, anchoredAtStart, p, grad, m, v, nil, count)
+                }
+            }
+        }
         parameters.withUnsafeMutableBufferPointer { p in
             gradients.withUnsafeBufferPointer { grad in
                 first.withUnsafeMutableBufferPointer { m in
                     second.withUnsafeMutableBufferPointer { v in
-                        let p = p.baseAddress!, grad = grad.baseAddress!, m = m.baseAddress!, v = v.baseAddress!
-                        // The loop is split on every per-call constant (decoupled decay, L2 penalty,
-                        // AMSGrad, lerp's rounding form) so that each copy has no branch inside and
-                        // vectorizes; every copy does the operations of the one-element step above
-                        // in the same order, so the result is the same bit for bit.
-                        @inline(__always) func run(_ shrinks: Bool, _ penalizes: Bool, _ anchoredAtStart: Bool,
-                                                   _ vMax: UnsafeMutablePointer<Float>?) {
-                            for i in 0..<count {
-                                var parameter = p[i]
-                                if shrinks { parameter *= shrink }
-                                let g = penalizes ? grad[i] + l2Penalty * parameter : grad[i]
-                                let moment = anchoredAtStart ? m[i] + weight1 * (g - m[i]) : g - (g - m[i]) * (1 - weight1)
-                                m[i] = moment
-                                let variance = beta2 * v[i] + weight2 * g * g
-                                v[i] = variance
-                                var s = variance
-                                if let vMax {
-                                    s = Swift.max(vMax[i], s)
-                                    vMax[i] = s
-                                }
-                                let denominator = s.squareRoot() / correction2Root + epsilon
-                                p[i] = parameter - stepSize * (moment / denominator)
-                            }
-                        }
-                        if amsgrad {
-                            secondMaximum.withUnsafeMutableBufferPointer { run(shrinks, penalizes, anchoredAtStart, $0.baseAddress!) }
-                        } else {
-                            switch (shrinks, penalizes, anchoredAtStart) {
-                            case (true, false, true): run(true, false, true, nil)
-                            case (false, true, true): run(false, true, true, nil)
-                            case (false, false, true): run(false, false, true, nil)
-                            default: run(shrinks, penalizes, anchoredAtStart, nil)
+                        secondMaximum.withUnsafeMutableBufferPointer { vMax in
+                            let p = p.baseAddress!, grad = grad.baseAddress!, m = m.baseAddress!, v = v.baseAddress!
+                            let vMax = amsgrad ? vMax.baseAddress! : nil
+                            let whole = count - count % width, tail = count - whole
+                            sweep(p, grad, m, v, vMax, whole)
+                            guard tail > 0 else { return }
+                            // The last count % 8 elements take the same step in zero-filled copies.
+                            withUnsafeTemporaryAllocation(of: Float.self, capacity: 5 * width) { scratch in
+                                scratch.initialize(repeating: 0)
+                                let sp = scratch.baseAddress!, sg = sp + width, sm = sp + 2 * width, sv = sp + 3 * width
+                                let sx = vMax == nil ? nil : sp + 4 * width
+                                sp.update(from: p + whole, count: tail)
+                                sg.update(from: grad + whole, count: tail)
+                                sm.update(from: m + whole, count: tail)
+                                sv.update(from: v + whole, count: tail)
+                                if let vMax, let sx { sx.update(from: vMax + whole, count: tail) }
+                                sweep(sp, sg, sm, sv, sx, width)
+                                (p + whole).update(from: sp, count: tail)
+                                (m + whole).update(from: sm, count: tail)
+                                (v + whole).update(from: sv, count: tail)
+                                if let vMax, let sx { (vMax + whole).update(from: sx, count: tail) }
                             }
                         }
                     }

@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// RMSprop (Hinton, "Neural Networks for Machine Learning", Coursera lecture 6e, 2012), following
 /// the single-tensor update of PyTorch's `torch.optim.RMSprop`; the centered variant is Graves 2013,
 /// "Generating Sequences With Recurrent Neural Networks".
@@ -59,7 +61,8 @@ public struct RMSprop: Optimizer {
                                     a[i] = interpolate(from: a[i], to: g, by: weight)
                                     variance = variance - a[i] * a[i]
                                 }
-                                let denominator = variance.squareRoot() + eps
+                                // lrf_sqrt: Float.squareRoot() without the errno guard (a call to sqrtf); see CVectorMath.h.
+                                let denominator = lrf_sqrt(variance) + eps
                                 if mu > 0 {
                                     buf[i] = mu * buf[i] + g / denominator
                                     p[i] = p[i] - lr * buf[i]
