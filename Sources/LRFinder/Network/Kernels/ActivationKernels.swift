@@ -23,12 +23,21 @@ enum ActivationKernel {
         }
     }
 
-    /// `dx[i] = f'(x[i]) dy[i]`.
+    /// `dx[i] = f'(x[i]) dy[i]`. Both operands are loaded before the comparison, so the loops
+    /// compile to vector selects rather than a branch around a conditional load.
     static func backward(_ function: Function, x: UnsafePointer<Float>, y: UnsafePointer<Float>, dy: UnsafePointer<Float>,
                          dx: UnsafeMutablePointer<Float>, count: Int) {
         switch function {
-        case .relu: for i in 0..<count { dx[i] = y[i] > 0 ? dy[i] : 0 }
-        case .leakyReLU(let slope): for i in 0..<count { dx[i] = x[i] > 0 ? dy[i] : slope * dy[i] }
+        case .relu:
+            for i in 0..<count {
+                let output = y[i], gradient = dy[i]
+                dx[i] = output > 0 ? gradient : 0
+            }
+        case .leakyReLU(let slope):
+            for i in 0..<count {
+                let input = x[i], gradient = dy[i]
+                dx[i] = input > 0 ? gradient : slope * gradient
+            }
         case .sigmoid: for i in 0..<count { dx[i] = dy[i] * y[i] * (1 - y[i]) }
         case .tanh: for i in 0..<count { dx[i] = dy[i] * (1 - y[i] * y[i]) }
         case .gelu:
