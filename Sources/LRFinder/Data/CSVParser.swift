@@ -28,7 +28,7 @@ struct CSVParser {
             var column = 0
             while true {
                 column += 1
-                guard let (value, end) = record.numberField(at: cursor, fitting: .float) else {
+                guard let (value, end) = record.floatField(at: cursor) else {
                     throw record.numberError(in: cursor..<record.fieldEnd(from: cursor), column: column, file: path, fitting: .float)
                 }
                 values.append(value)

@@ -50,6 +50,7 @@ struct CSVReader: Sequence, IteratorProtocol {
     }
 
     /// The next record that is neither blank nor a comment, or nil at the end of the bytes.
+    @inline(never)
     mutating func next() -> CSVRecord? {
         while position < bytes.count {
             lineNumber += 1
@@ -137,12 +138,25 @@ struct CSVRecord {
     }
 
     /// The number of the field starting at `start`, with the field's end (the index of its comma,
-    /// or the record's end); nil when the field holds anything but one number that fits `width`. One pass
-    /// over the field's bytes, no String.
+    /// or the record's end); nil when the field holds anything but one number that fits a
+    /// Double. One pass over the field's bytes, no String.
     @inline(__always)
-    func numberField(at start: Int, fitting width: CSVNumber.Width = .double) -> (value: Double, end: Int)? {
-        guard let (value, next) = CSVNumber.scan(bytes, from: start, to: self.range.upperBound, fitting: width),
-              next == self.range.upperBound || bytes[next] == CSVByte.comma else { return nil }
+    func numberField(at start: Int) -> (value: Double, end: Int)? {
+        field(at: start, fitting: .double)
+    }
+
+    /// ``numberField(at:)`` for a number that must fit a Float (a feature or label of a data file).
+    @inline(__always)
+    func floatField(at start: Int) -> (value: Double, end: Int)? {
+        field(at: start, fitting: .float)
+    }
+
+    /// The number of the field at `start` that fits `width`, and the field's end. Always inlined
+    /// with a constant `width`, so that the hot loop has no parameter to pass or test.
+    @inline(__always)
+    private func field(at start: Int, fitting width: CSVNumber.Width) -> (value: Double, end: Int)? {
+        guard let (value, next) = CSVNumber.scan(bytes, from: start, to: range.upperBound, fitting: width),
+              next == range.upperBound || bytes[next] == CSVByte.comma else { return nil }
         return (value, next)
     }
 
