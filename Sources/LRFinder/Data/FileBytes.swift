@@ -124,16 +124,21 @@ enum FileBytes {
 /// The bytes of the streams read so far (files that are not regular files can be read only once),
 /// by path.
 private final class StreamStore: @unchecked Sendable {
+    /// The process's store.
     static let shared = StreamStore()
+    /// Guards `kept`.
     private let lock = NSLock()
+    /// The bytes of each stream read, by path.
     private var kept: [String: [UInt8]] = [:]
 
+    /// The bytes read from the stream at `path`, if it was read.
     func bytes(for path: String) -> [UInt8]? {
         lock.lock()
         defer { lock.unlock() }
         return kept[path]
     }
 
+    /// Keeps the bytes read from the stream at `path`.
     func keep(_ bytes: [UInt8], for path: String) {
         lock.lock()
         defer { lock.unlock() }
