@@ -43,7 +43,12 @@ struct Analyze: ParsableCommand {
 
     func run() throws {
         let started = DispatchTime.now().uptimeNanoseconds
-        let steps = try RecordedCurve.read(path: file).steps
+        let curve = try RecordedCurve.read(path: file).finiteCurve()
+        for note in curve.notes { Terminal.note("lrfind: note: \(file): \(note)") }
+        let steps = curve.steps
+        guard steps.count >= 2 else {
+            throw RunError("\(file): \(steps.count) finite point(s) before the loss became non-finite: nothing to analyse")
+        }
         let plannedSteps = numIt ?? steps.count
         let settings = AnalysisSettings(divergenceFactor: stopFactor)
         let analysis = RangeTestAnalysis(steps: steps, plannedSteps: plannedSteps, settings: settings, iterationsPerEpoch: iterationsPerEpoch)
@@ -57,7 +62,9 @@ struct Analyze: ParsableCommand {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         if json {
             print(try jsonText(AnalysisReport(file: file, plannedSteps: plannedSteps, steps: steps, settings: settings,
-                                              analysis: analysis, plot: plotPath, seconds: seconds)))
+                                              analysis: analysis, plot: plotPath, seconds: seconds,
+                                              droppedLines: curve.droppedLines.isEmpty ? nil : curve.droppedLines,
+                                              stopLine: curve.stopLines?.lowerBound)))
         } else {
             FindTable.print(context: nil, settings: nil, runSeeds: [], results: [], steps: steps, plannedSteps: plannedSteps, analysis: analysis,
                             ensemble: nil, batchesPerEpoch: iterationsPerEpoch, training: [], plot: plotPath, csv: nil, seconds: seconds)

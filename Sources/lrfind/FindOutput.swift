@@ -1,7 +1,8 @@
 import Foundation
 import LRFinder
 
-/// The `--json` document of `lrfind analyze`: the curve as read and its analysis.
+/// The `--json` document of `lrfind analyze`: the curve as read (its finite points) and its
+/// analysis; the lines of the non-finite points dropped and where the curve stopped, if anywhere.
 struct AnalysisReport: Encodable {
     let file: String
     let plannedSteps: Int
@@ -10,6 +11,8 @@ struct AnalysisReport: Encodable {
     let analysis: RangeTestAnalysis
     let plot: String?
     let seconds: Double
+    let droppedLines: [Int]?
+    let stopLine: Int?
 }
 
 /// The short table of `lrfind find` and `lrfind analyze` on stdout.

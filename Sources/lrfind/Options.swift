@@ -25,6 +25,9 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "Seed of the stratified split.")
     var splitSeed: UInt64 = 0
 
+    @Option(name: .long, help: ArgumentHelp("Allow up to N classes (default: at most 10,000, and at most half the training samples).", valueName: "N"))
+    var maxClasses: Int?
+
     func recipe() throws -> DataRecipe {
         var request = DataRecipe()
         request.path = data
@@ -45,6 +48,10 @@ struct DataOptions: ParsableArguments {
             do { request.split = try SplitSizes(parsing: split) } catch { throw ValidationError("--split: \(error)") }
         }
         request.splitSeed = splitSeed
+        if let maxClasses {
+            guard maxClasses >= 2 else { throw ValidationError("--max-classes must be >= 2, got \(maxClasses)") }
+            request.maximumClassCount = maxClasses
+        }
         return request
     }
 }

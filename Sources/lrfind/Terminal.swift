@@ -1,4 +1,5 @@
 import Foundation
+import LRFinder
 
 /// Writing to the terminal: notes and the progress bar on stderr, results on stdout.
 enum Terminal {
@@ -75,9 +76,8 @@ struct RunError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// JSON with sorted keys, for `--json`.
+/// JSON with sorted keys and non-finite numbers as `null` (``JSONDocument``), for `--json` and
+/// `--record`.
 func jsonText<T: Encodable>(_ value: T) throws -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    return String(decoding: try encoder.encode(value), as: UTF8.self)
+    String(decoding: try JSONDocument.encode(value), as: UTF8.self)
 }

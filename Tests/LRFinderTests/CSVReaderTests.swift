@@ -12,11 +12,11 @@ func csvRecords(_ text: String, commentPrefix: String? = nil) -> [(line: Int, fi
     }
 }
 
-/// What the number scanner makes of `text` as one whole field.
-func csvNumber(_ text: String) -> Double? {
+/// What the number scanner makes of `text` as one whole field that must fit `width`.
+func csvNumber(_ text: String, fitting width: CSVNumber.Width = .double) -> Double? {
     let bytes = Array(text.utf8)
     return bytes.withUnsafeBufferPointer { buffer in
-        CSVRecord(bytes: buffer, line: 1, range: 0..<buffer.count).number(in: 0..<buffer.count)
+        CSVRecord(bytes: buffer, line: 1, range: 0..<buffer.count).number(in: 0..<buffer.count, fitting: width)
     }
 }
 
@@ -37,6 +37,36 @@ func csvNumber(_ text: String) -> Double? {
         let records = csvRecords("1,2\r\n\r\n3,4\r\n5\r")
         #expect(records.map(\.fields) == [["1", "2"], ["3", "4"], ["5"]])
         #expect(records.map(\.line) == [1, 3, 4])
+    }
+
+    @Test func loneCarriageReturnsEndLines() {
+        // Old Mac files: CR only; mixed with LF and CRLF line ends, each counts once.
+        let records = csvRecords("a,b\rc\r\rd")
+        #expect(records.map(\.fields) == [["a", "b"], ["c"], ["d"]])
+        #expect(records.map(\.line) == [1, 2, 4])
+        #expect(csvRecords("1\r\n2\r3\n4\r\n").map(\.line) == [1, 2, 3, 4])
+        #expect(csvRecords("1\r\n2\r3\n4\r\n").map(\.fields) == [["1"], ["2"], ["3"], ["4"]])
+    }
+
+    @Test func byteOrderMarkIsSkipped() {
+        #expect(csvRecords("\u{FEFF}1,2\n3,4\n").map(\.fields) == [["1", "2"], ["3", "4"]])
+        #expect(csvRecords("\u{FEFF}").isEmpty)
+        // Only at the very start.
+        #expect(csvRecords("1\n\u{FEFF}2\n").map(\.fields) == [["1"], ["\u{FEFF}2"]])
+    }
+
+    @Test func binaryBytesAreNotText() {
+        func check(_ bytes: [UInt8]) -> String? {
+            bytes.withUnsafeBufferPointer { buffer in
+                do { try CSVReader.checkText(buffer, file: "f"); return nil } catch { return "\(error)" }
+            }
+        }
+        #expect(check(Array("a,b\tc\r\n1,2\u{C}\n".utf8)) == nil)
+        #expect(check(Array("caf\u{E9},x\n".utf8)) == nil)
+        #expect(check([0x7F, 0x45, 0x4C, 0x46, 0x02, 0x01, 0x01, 0x00]) == "f: not a text CSV file (binary data)")
+        #expect(check(Array("1,2\n".utf8) + [0x7F]) == "f: not a text CSV file (binary data)")
+        // Only the first 4 KiB are looked at.
+        #expect(check([UInt8](repeating: 0x31, count: CSVReader.textCheckLength) + [0]) == nil)
     }
 
     @Test func lastLineWithoutNewline() {
@@ -81,13 +111,40 @@ func csvNumber(_ text: String) -> Double? {
                      "1234567890123456789.5", "9007199254740993", "2.2250738585072014e-308", "4.9e-324", "1.7976931348623157e308",
                      "1e23", "8.589973e9", "1e-400", "-1e-400"]
         for text in texts { #expect(csvNumber(text) == Double(text), "\(text)") }
-        #expect(csvNumber("1e400") == .infinity)
+        #expect(csvNumber("1e400", fitting: .unbounded) == .infinity)
         #expect(csvNumber("-0")?.sign == .minus)
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2000 {
             let value = Double(bitPattern: generator.next() & 0x7FEF_FFFF_FFFF_FFFF)
             #expect(csvNumber("\(value)") == value, "\(value)")
         }
+    }
+
+    @Test func numbersMustFitTheirType() {
+        #expect(csvNumber("3.4e38", fitting: .float) == 3.4e38)
+        #expect(csvNumber("-3.4e38", fitting: .float) == -3.4e38)
+        #expect(csvNumber("3.5e38", fitting: .float) == nil)
+        #expect(csvNumber("1e39", fitting: .float) == nil)
+        #expect(csvNumber("1e300", fitting: .float) == nil && csvNumber("1e300") == 1e300)
+        #expect(csvNumber("1e400") == nil && csvNumber("-1e400") == nil)
+        // Underflow is not out of range: it rounds to zero.
+        #expect(csvNumber("1e-50", fitting: .float) == 1e-50 && csvNumber("1e-400") == 0)
+        // Every fast path stays within Float's range.
+        #expect(csvNumber("9999999999999999999", fitting: .float) == 1e19)
+        #expect(csvNumber("9007199254740992e22", fitting: .float) == 9007199254740992e22)
+        let bytes = Array("1,1e39,-1e400,inf".utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+            let record = CSVRecord(bytes: buffer, line: 2, range: 0..<buffer.count)
+            let fields = record.fields
+            #expect(record.numberError(in: fields[1], column: 2, file: "f", fitting: .float).description
+                    == "f:2:2: value out of range for a 32-bit float: '1e39'")
+            #expect(record.numberError(in: fields[2], column: 3, file: "f").description == "f:2:3: value out of range for a 64-bit float: '-1e400'")
+            #expect(record.numberError(in: fields[3], column: 4, file: "f").description == "f:2:4: not a number: 'inf'")
+        }
+    }
+
+    @Test func controlCharactersInMessagesAreEscaped() {
+        #expect(DataError(file: "f", message: "m", text: "a\u{0}\u{7F}b\u{85}\u{D}").description == "f: m: 'a\\u{0}\\u{7f}b\\u{85}\\u{d}'")
     }
 
     @Test func numberFieldsEndAtTheirComma() {

@@ -46,8 +46,9 @@ func loadError(_ path: String, labelsPath: String? = nil, labelColumn: LabelColu
         let path = writeFile(text, named: "a.csv" + (gzip ? ".gz" : ""), in: directory, gzip: gzip)
         let data = try DataLoader.load(path)
         #expect(data.features == Matrix([[0.5, 1, -0.225], [1000, 4, 0.5], [7, 8, 9]]))
-        #expect(data.labels == [3, 0, 1])
-        #expect(data.classCount == 4)
+        // Labels 3, 0, 1: the classes are the distinct labels in order, named by them.
+        #expect(data.labels == [2, 0, 1])
+        #expect(data.classCount == 3 && data.classNames == ["0", "1", "3"] && data.hasRenamedClasses)
     }
 
     @Test func gzipIsDetectedByContentNotName() throws {
@@ -98,7 +99,8 @@ func loadError(_ path: String, labelsPath: String? = nil, labelColumn: LabelColu
 
     @Test func integerLabelWrittenAsDecimal() throws {
         let path = writeFile("1,2,3.0\n3,4,0\n", named: "d.csv", in: directory)
-        #expect(try DataLoader.load(path).labels == [3, 0])
+        let data = try DataLoader.load(path)
+        #expect(data.labels == [1, 0] && data.classNames == ["0", "3"])
     }
 
     @Test func missingFileAndDirectory() {

@@ -19,7 +19,7 @@ import Testing
 
     @Test(arguments: [
         ("0.5\nabc\n", ":2: not a number: 'abc'"),
-        ("# x\n\n1e999\n", ":3: not a number: '1e999'"),
+        ("# x\n\n1e999\n", ":3: value out of range for a 64-bit float: '1e999'"),
         ("0.5\nnan\n", ":2: not a number: 'nan'"),
         ("0.5,0.4\n", ":1: not a number: '0.5,0.4'"),
     ])

@@ -55,6 +55,22 @@ import Testing
         #expect(decoded == record)
         #expect(decoded.model.layers == "dense:16,relu,dense:10" && decoded.model.inputShape == .vector(64))
         #expect(decoded.data.split == [1079, 359, 359] && decoded.data.shape == .vector(64))
+
+        // NaN and infinities (a diverged step, a lag-free loss) are written as null and read back as NaN.
+        var diverged = record
+        diverged.runs[0].steps[3].loss = .nan
+        diverged.runs[0].steps[4].smoothedLoss = .infinity
+        diverged.analysis.lagFreeLosses[0] = -.infinity
+        let json = try JSONDocument.encode(diverged)
+        #expect(String(decoding: json, as: UTF8.self).components(separatedBy: "null").count == 4)
+        let back = try JSONDocument.decode(RangeTestRecord.self, from: json)
+        #expect(back.runs[0].steps[3].loss.isNaN && back.runs[0].steps[4].smoothedLoss.isNaN && back.analysis.lagFreeLosses[0].isNaN)
+        #expect(try JSONDocument.encode(back) == json)
+        var restored = back
+        restored.runs[0].steps[3].loss = record.runs[0].steps[3].loss
+        restored.runs[0].steps[4].smoothedLoss = record.runs[0].steps[4].smoothedLoss
+        restored.analysis.lagFreeLosses[0] = record.analysis.lagFreeLosses[0]
+        #expect(restored == record)
     }
 
     @Test func aTrainingRecordDecodesBack() throws {
@@ -78,6 +94,44 @@ import Testing
         let decoded = try JSONDecoder().decode(TrainingRecord.self, from: JSONEncoder().encode(record))
         #expect(decoded == record)
         #expect(decoded.recipe.model.spec.description == "batchnorm,dense(8,bias=false),gelu")
+
+        // A run that diverged: its last epoch's figures are NaN; the record still decodes back.
+        var diverged = record
+        diverged.result.epochs[1].trainLoss = .nan
+        diverged.result.epochs[1].validationLoss = .nan
+        diverged.result.epochs[1].trainAccuracy = .infinity
+        diverged.result.test?.loss = .nan
+        let json = try JSONDocument.encode(diverged)
+        let text = String(decoding: json, as: UTF8.self)
+        #expect(text.contains("\"trainLoss\" : null") && text.contains("\"validationLoss\" : null") && !text.contains("non_finite"))
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(TrainingRecord.self, from: json) }
+        let back = try JSONDocument.decode(TrainingRecord.self, from: json)
+        let epoch = back.result.epochs[1]
+        #expect(epoch.trainLoss.isNaN && epoch.validationLoss!.isNaN && epoch.trainAccuracy!.isNaN && back.result.test!.loss.isNaN)
+        #expect(back.result.epochs[0] == record.result.epochs[0] && back.recipe == record.recipe && back.data == record.data)
+        #expect(try JSONDocument.encode(back) == json)
+        // A document without non-finite numbers is what JSONEncoder writes, with sorted keys.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        #expect(try JSONDocument.encode(record) == encoder.encode(record))
+    }
+
+    @Test func nullsInsideStringsStayText() throws {
+        struct Sample: Codable, Equatable {
+            var name: String
+            var value: Double
+            var values: [Double]
+            var optional: Double?
+        }
+        let json = Data(#"{"name": "null \"null\" \\null", "value": null, "values": [1, null, 2], "optional": null}"#.utf8)
+        let sample = try JSONDocument.decode(Sample.self, from: json)
+        #expect(sample.name == #"null "null" \null"#)
+        #expect(sample.value.isNaN && sample.values[1].isNaN && sample.values[2] == 2 && sample.optional!.isNaN)
+        let again = try JSONDocument.decode(Sample.self, from: JSONDocument.encode(sample, prettyPrinted: false))
+        #expect(again.name == sample.name && again.value.isNaN && again.values[0] == 1)
+        #expect(String(decoding: try JSONDocument.encode(Sample(name: "x", value: .infinity, values: [-.infinity], optional: nil),
+                                                         prettyPrinted: false), as: UTF8.self)
+                == #"{"name":"x","value":null,"values":[null]}"#)
     }
 
     @Test func theIdentifierNamesDataByItsBytesNotItsPath() throws {

@@ -5,11 +5,39 @@ import Foundation
 /// integer of up to 19 digits converts directly, digits that fit 53 bits with a power of ten
 /// up to 22 take one multiplication or division of exact factors, anything else goes through
 /// the C library's `strtod`.
+///
+/// A number must fit the type it is read into (`fitting`): the fast paths stay below 1e38 and fit a
+/// Float, so only the `strtod` path checks, and the hot loop pays nothing for it.
 enum CSVNumber {
+    /// The floating-point type a number must fit: a Float or a Double (a larger number is out of
+    /// range, not an infinity), or none (`strtod`'s infinity for a larger one).
+    enum Width {
+        /// Finite as a Float (32 bits): below about 3.4e38 in magnitude.
+        case float
+        /// Finite as a Double (64 bits): below about 1.8e308 in magnitude.
+        case double
+        /// Any decimal number, overflowing to an infinity.
+        case unbounded
+
+        /// "32-bit float", "64-bit float", for messages.
+        var name: String { self == .float ? "32-bit float" : "64-bit float" }
+
+        /// Whether `value` (as `strtod` read it) fits.
+        @inline(__always)
+        func fits(_ value: Double) -> Bool {
+            switch self {
+            case .float: Float(value).isFinite
+            case .double: value.isFinite
+            case .unbounded: true
+            }
+        }
+    }
+
     /// The number starting at `start` (after spaces and tabs) and ending before `stop`, with the
-    /// index after it and its trailing spaces and tabs; nil when no number starts there.
+    /// index after it and its trailing spaces and tabs; nil when no number starts there or when
+    /// it does not fit `width`.
     @inline(__always)
-    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to stop: Int) -> (Double, Int)? {
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to stop: Int, fitting width: Width = .double) -> (Double, Int)? {
         var i = start
         while i < stop && (bytes[i] == CSVByte.space || bytes[i] == CSVByte.tab) { i += 1 }
         guard i < stop else { return nil }
@@ -48,7 +76,8 @@ enum CSVNumber {
         var result = Double(mantissa)
         if (exponent != 0 || dropped) && mantissa != 0 {
             guard !dropped, mantissa <= 1 << 53, exponent > -powers.count, exponent < powers.count else {
-                return (exactValue(bytes, numberStart..<numberEnd), i)
+                let value = exactValue(bytes, numberStart..<numberEnd)
+                return width.fits(value) ? (value, i) : nil
             }
             result = exponent > 0 ? result * powers[exponent] : result / powers[-exponent]
         }

@@ -19,18 +19,17 @@ struct CSVParser {
         var values: [Double] = []
 
         for record in CSVReader(bytes: bytes) {
-            // The first record is the header when asked, or (auto) when a field is no number.
             if !sawHeaderCheck {
                 sawHeaderCheck = true
-                if header == .present || (header == .auto && !record.fields.allSatisfy({ record.number(in: $0) != nil })) { continue }
+                if header == .present || (header == .auto && Self.looksLikeHeader(record)) { continue }
             }
             values.removeAll(keepingCapacity: true)
             var cursor = record.range.lowerBound
             var column = 0
             while true {
                 column += 1
-                guard let (value, end) = record.numberField(at: cursor) else {
-                    throw record.numberError(in: cursor..<record.fieldEnd(from: cursor), column: column, file: path)
+                guard let (value, end) = record.floatField(at: cursor) else {
+                    throw record.numberError(in: cursor..<record.fieldEnd(from: cursor), column: column, file: path, fitting: .float)
                 }
                 values.append(value)
                 if end == record.range.upperBound { break }
@@ -57,9 +56,9 @@ struct CSVParser {
                                 text: record.text)
             }
             let label = values[labelIndex]
-            guard label >= 0, label == label.rounded(), label <= Double(Int32.max) else {
-                throw DataError(file: path, line: record.line, column: labelIndex + 1,
-                                message: "label is not a non-negative integer", text: record.text(of: record.fields[labelIndex]))
+            guard label >= 0, label == label.rounded(), label <= Double(ClassLabels.largest) else {
+                throw DataError(file: path, line: record.line, column: labelIndex + 1, message: "label " + (ClassLabels.problem(with: label) ?? ""),
+                                text: record.text(of: record.fields[labelIndex]))
             }
             labels.append(Int32(label))
             for index in 0..<labelIndex { features.append(Float(values[index])) }
@@ -67,5 +66,14 @@ struct CSVParser {
         }
         guard fieldCount > 0, !labels.isEmpty else { throw DataError(file: path, message: "no data rows") }
         return Dataset(features: Matrix(rows: labels.count, columns: fieldCount - 1, storage: features), labels: labels, source: path)
+    }
+
+    /// Whether the first record is a header (under `--header auto`): a field is not a number
+    /// (of any size: an out-of-range value is data, and an error), or the record is exactly
+    /// `0,1,2,...,n-1`, the column names pandas gives a frame without names.
+    static func looksLikeHeader(_ record: CSVRecord) -> Bool {
+        let fields = record.fields
+        guard fields.allSatisfy({ record.number(in: $0, fitting: .unbounded) != nil }) else { return true }
+        return fields.enumerated().allSatisfy { index, field in record.text(of: field) == String(index) }
     }
 }

@@ -1,9 +1,10 @@
 import Foundation
 
-/// Walks CSV bytes (already inflated) record by record: one record per line ended by LF or
-/// CRLF (the last line may lack it), fields separated by commas. Blank lines (spaces and tabs
-/// only) are skipped, and so are lines whose first non-blank bytes are the comment prefix,
-/// when one is given. No quoting: a comma always separates fields.
+/// Walks CSV bytes (already inflated) record by record: one record per line ended by LF, CRLF or
+/// a lone CR (old Mac files; the last line may lack an end), fields separated by commas. A UTF-8
+/// byte-order mark at the start is skipped. Blank lines (spaces and tabs only) are skipped, and so
+/// are lines whose first non-blank bytes are the comment prefix, when one is given. No quoting: a
+/// comma always separates fields.
 struct CSVReader: Sequence, IteratorProtocol {
     /// The whole file.
     let bytes: UnsafeBufferPointer<UInt8>
@@ -13,33 +14,59 @@ struct CSVReader: Sequence, IteratorProtocol {
     private var position = 0
     /// 1-based number of the line read last.
     private var lineNumber = 0
+    /// The next LF and the next CR at or after the last line's start (the end of the bytes when
+    /// there is none), each searched again only once the walk has passed it.
+    private var nextNewline = -1, nextReturn = -1
 
     /// A reader of `bytes` that skips lines starting with `commentPrefix` (when given).
     init(bytes: UnsafeBufferPointer<UInt8>, commentPrefix: String? = nil) {
         self.bytes = bytes
         self.commentPrefix = commentPrefix.map { Array($0.utf8) }
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { position = 3 }
     }
 
-    /// Reads the file at `path` (gzip inflated) and gives `body` a reader of its bytes.
+    /// Reads the file at `path` (gzip inflated; `-` is standard input), checks that it is text,
+    /// and gives `body` a reader of its bytes.
     static func withFile<Result>(_ path: String, commentPrefix: String? = nil,
                                  _ body: (CSVReader) throws -> Result) throws -> Result {
         let bytes = try FileBytes.read(path)
-        return try bytes.withUnsafeBufferPointer { try body(CSVReader(bytes: $0, commentPrefix: commentPrefix)) }
+        return try bytes.withUnsafeBufferPointer {
+            try checkText($0, file: FileBytes.displayName(path))
+            return try body(CSVReader(bytes: $0, commentPrefix: commentPrefix))
+        }
+    }
+
+    /// How much of a file ``checkText(_:file:)`` looks at.
+    static let textCheckLength = 4096
+
+    /// Throws "not a text CSV file (binary data)" when the first 4 KiB of `bytes` hold a control
+    /// byte other than tab, LF, CR and form feed (NUL, DEL, ...): an image, an archive, a binary
+    /// or compressed file, whose bytes would make no sense in a message.
+    static func checkText(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws {
+        for byte in bytes.prefix(textCheckLength) where (byte < 0x20 && byte != CSVByte.tab && byte != CSVByte.newline
+                                                          && byte != CSVByte.carriageReturn && byte != 0x0C) || byte == 0x7F {
+            throw DataError(file: file, message: "not a text CSV file (binary data)")
+        }
     }
 
     /// The next record that is neither blank nor a comment, or nil at the end of the bytes.
+    @inline(never)
     mutating func next() -> CSVRecord? {
         while position < bytes.count {
             lineNumber += 1
             let start = position
-            // The line's end: the next LF (found by the C library's vectorized memchr), or the end.
-            let base = UnsafeRawPointer(bytes.baseAddress!)
-            var end = bytes.count
-            if let newline = memchr(base + start, Int32(CSVByte.newline), bytes.count - start) {
-                end = UnsafeRawPointer(newline) - base
+            // The line ends at the first LF or CR (a CR before an LF belongs to it), found by the
+            // C library's vectorized memchr.
+            if nextNewline < start { nextNewline = find(CSVByte.newline, from: start) }
+            if nextReturn < start { nextReturn = find(CSVByte.carriageReturn, from: start) }
+            let end: Int
+            if nextReturn < nextNewline {
+                end = nextReturn
+                position = nextReturn + 1 == nextNewline ? nextNewline + 1 : nextReturn + 1
+            } else {
+                end = nextNewline
+                position = nextNewline + 1
             }
-            position = end + 1
-            if end > start && bytes[end - 1] == CSVByte.carriageReturn { end -= 1 }
             // The first byte that is not a space or a tab; none: a blank line.
             var first = start
             while first < end && (bytes[first] == CSVByte.space || bytes[first] == CSVByte.tab) { first += 1 }
@@ -48,6 +75,13 @@ struct CSVReader: Sequence, IteratorProtocol {
             return CSVRecord(bytes: bytes, line: lineNumber, range: start..<end)
         }
         return nil
+    }
+
+    /// The index of the first `byte` at or after `start`, or the end of the bytes.
+    private func find(_ byte: UInt8, from start: Int) -> Int {
+        let base = UnsafeRawPointer(bytes.baseAddress!)
+        guard start < bytes.count, let found = memchr(base + start, Int32(byte), bytes.count - start) else { return bytes.count }
+        return UnsafeRawPointer(found) - base
     }
 
     /// Whether the bytes from `start` (and before `end`) begin with `prefix`.
@@ -65,7 +99,7 @@ struct CSVRecord {
     let bytes: UnsafeBufferPointer<UInt8>
     /// 1-based line number in the file.
     let line: Int
-    /// The record's bytes, without the LF and a CR before it.
+    /// The record's bytes, without its line end.
     let range: Range<Int>
 
     /// The byte ranges of the comma-separated fields, in order: one more than the commas, some
@@ -96,29 +130,44 @@ struct CSVRecord {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[field]), as: UTF8.self)
     }
 
-    /// The number that fills `field` (spaces and tabs around it allowed), or nil.
-    func number(in field: Range<Int>) -> Double? {
-        guard let (value, next) = CSVNumber.scan(bytes, from: field.lowerBound, to: field.upperBound),
+    /// The number that fills `field` (spaces and tabs around it allowed) and fits `width`, or nil.
+    func number(in field: Range<Int>, fitting width: CSVNumber.Width = .double) -> Double? {
+        guard let (value, next) = CSVNumber.scan(bytes, from: field.lowerBound, to: field.upperBound, fitting: width),
               next == field.upperBound else { return nil }
         return value
     }
 
     /// The number of the field starting at `start`, with the field's end (the index of its comma,
-    /// or the record's end); nil when the field holds anything but one number. One pass over the
-    /// field's bytes, no String.
+    /// or the record's end); nil when the field holds anything but one number that fits a
+    /// Double. One pass over the field's bytes, no String.
     @inline(__always)
     func numberField(at start: Int) -> (value: Double, end: Int)? {
-        guard let (value, next) = CSVNumber.scan(bytes, from: start, to: range.upperBound),
+        field(at: start, fitting: .double)
+    }
+
+    /// ``numberField(at:)`` for a number that must fit a Float (a feature or label of a data file).
+    @inline(__always)
+    func floatField(at start: Int) -> (value: Double, end: Int)? {
+        field(at: start, fitting: .float)
+    }
+
+    /// The number of the field at `start` that fits `width`, and the field's end. Always inlined
+    /// with a constant `width`, so that the hot loop has no parameter to pass or test.
+    @inline(__always)
+    private func field(at start: Int, fitting width: CSVNumber.Width) -> (value: Double, end: Int)? {
+        guard let (value, next) = CSVNumber.scan(bytes, from: start, to: range.upperBound, fitting: width),
               next == range.upperBound || bytes[next] == CSVByte.comma else { return nil }
         return (value, next)
     }
 
-    /// The error for `field`, the `column`th (1-based) when given, that holds no number: "empty
-    /// field" or "not a number", with its text.
-    func numberError(in field: Range<Int>, column: Int?, file: String) -> DataError {
+    /// The error for `field`, the `column`th (1-based) when given, that holds no number that fits
+    /// `width`: "empty field", "value out of range for a 32-bit float" (or 64-bit), or "not a
+    /// number", with its text.
+    func numberError(in field: Range<Int>, column: Int?, file: String, fitting width: CSVNumber.Width = .double) -> DataError {
         let text = text(of: field)
-        return DataError(file: file, line: line, column: column,
-                         message: text.trimmingSpaces.isEmpty ? "empty field" : "not a number", text: text)
+        let message = text.trimmingSpaces.isEmpty ? "empty field"
+            : number(in: field, fitting: .unbounded) != nil ? "value out of range for a \(width.name)" : "not a number"
+        return DataError(file: file, line: line, column: column, message: message, text: text)
     }
 }
 

@@ -21,7 +21,8 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
         self.text = text
     }
 
-    /// `FILE:LINE:COLUMN: message: 'text'`, on one line (control characters in the text escaped).
+    /// `FILE:LINE:COLUMN: message: 'text'`, on one line (control characters in the text, C0, DEL
+    /// and C1, escaped as `\u{d}`).
     public var description: String {
         var location = file
         if let line { location += ":\(line)" }
@@ -29,7 +30,7 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
         var result = "\(location): \(message)"
         if let text {
             let shown = text.count > 60 ? String(text.prefix(60)) + "..." : text
-            result += ": '\(shown.unicodeScalars.map { $0.value < 32 ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined())'"
+            result += ": '\(shown.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined())'"
         }
         return result
     }

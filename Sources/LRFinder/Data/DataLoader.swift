@@ -22,30 +22,40 @@ public enum LabelColumn: Hashable, Codable, Sendable {
 
 /// Loads labelled data from CSV, gzip-compressed CSV, or IDX files.
 public enum DataLoader {
-    /// Loads a data set.
+    /// Loads a data set; its labels become the classes `0..<K` in increasing order of the
+    /// distinct labels, named by the labels (``ClassLabels``).
     /// - Parameters:
     ///   - path: a CSV or CSV.gz file (numeric features and an integer label per row), or an IDX
-    ///     images file (plain or gzip) when `labelsPath` is given.
+    ///     images file (plain or gzip) when `labelsPath` is given; any readable file (a pipe, a
+    ///     FIFO), `-` for standard input.
     ///   - labelsPath: the IDX labels file going with an IDX images file.
     ///   - labelColumn: where the label is in a CSV row.
     ///   - header: whether the CSV has a header row.
     /// - Throws: `DataError` naming the file, line, column and offending text.
     public static func load(_ path: String, labelsPath: String? = nil, labelColumn: LabelColumn = .last,
                             header: HeaderMode = .auto) throws -> Dataset {
-        let dataset: Dataset
+        var dataset: Dataset
+        let name = FileBytes.displayName(path)
         if let labelsPath {
             dataset = try IDXReader.load(images: path, labels: labelsPath)
         } else {
             let bytes = try FileBytes.read(path)
             if IDXReader.looksLikeIDX(bytes) {
-                throw DataError(file: path, message: "this is an IDX file; it needs its IDX labels file beside it")
+                throw DataError(file: name, message: "this is an IDX file; it needs its IDX labels file beside it")
             }
             dataset = try bytes.withUnsafeBufferPointer {
-                try CSVParser(path: path, bytes: $0, labelColumn: labelColumn, header: header).parse()
+                try CSVReader.checkText($0, file: name)
+                return try CSVParser(path: name, bytes: $0, labelColumn: labelColumn, header: header).parse()
             }
         }
-        guard Set(dataset.labels).count >= 2 else {
-            throw DataError(file: labelsPath ?? path, message: "only one class (label \(dataset.labels.first ?? 0)); a classifier needs at least two")
+        let (indices, names) = ClassLabels.compacted(dataset.labels)
+        guard names.count >= 2 else {
+            throw DataError(file: labelsPath.map(FileBytes.displayName) ?? name,
+                            message: "only one class (label \(names.first ?? "0")); a classifier needs at least two")
+        }
+        if indices != dataset.labels || names.count != dataset.classCount {
+            dataset = Dataset(features: dataset.features, labels: indices, classCount: names.count, source: dataset.source,
+                              shape: dataset.shape, classNames: names)
         }
         return dataset
     }

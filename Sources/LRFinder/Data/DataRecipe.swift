@@ -18,14 +18,18 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     /// Seed of the split (kept apart from the training seed so that runs with different
     /// training seeds are judged on the same test samples).
     public var splitSeed: UInt64 = 0
+    /// The most classes allowed; nil: ``ClassLabels/defaultMaximumCount`` and at most half the
+    /// training samples. A guard, not part of the recipe's identity.
+    public var maximumClassCount: Int?
 
     /// A recipe for the bundled default data with default preparation.
     public init() {}
 
-    /// The data's file path or bundled name.
-    public var name: String { path ?? bundled.rawValue }
+    /// The data's file path (`standard input` for `-`) or bundled name.
+    public var name: String { path.map(FileBytes.displayName) ?? bundled.rawValue }
 
-    /// Loads, splits and scales (statistics from the training split only).
+    /// Loads, checks the class count (``ClassLabels/check(classCount:trainingCount:maximum:file:)``),
+    /// splits and scales (statistics from the training split only).
     public func prepare() throws -> PreparedData {
         let dataset: Dataset
         let isImageData: Bool
@@ -39,6 +43,10 @@ public struct DataRecipe: Equatable, Codable, Sendable {
         let sizes = split ?? (path == nil && bundled == .mnist5k
             ? .counts(train: 3000, validation: 1000, test: 1000)
             : .fractions(train: 0.6, validation: 0.2, test: 0.2))
+        if dataset.targets.task == .classification {
+            try ClassLabels.check(classCount: dataset.classCount, trainingCount: sizes.counts(total: dataset.count).train,
+                                  maximum: maximumClassCount, file: name)
+        }
         let parts = try DataSplit(stratifying: dataset, sizes: sizes, seed: splitSeed)
         let method = scaling ?? (isImageData ? .max : .standardize)
         let scaler = FeatureScaler(method: method, fittedOn: parts.train.features)
@@ -86,6 +94,8 @@ public struct PreparedData: Sendable {
     public var task: Task { train.targets.task }
     /// Classes (0 for regression).
     public var classCount: Int { train.classCount }
+    /// The name of each class: the label the data file gave it.
+    public var classNames: [String] { train.classNames }
     /// Network outputs the targets need.
     public var outputWidth: Int { train.targets.outputWidth }
     /// Samples in the training, validation and test splits.

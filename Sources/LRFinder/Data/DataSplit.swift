@@ -7,16 +7,21 @@ public enum SplitSizes: Hashable, Codable, Sendable {
     /// Fractions of the data set (summing to at most 1); counts are rounded down, train gets the rest.
     case fractions(train: Double, validation: Double, test: Double)
 
-    /// Parses `3000,1000,1000` (counts) or `0.6,0.2,0.2` (fractions).
+    /// Parses `3000,1000,1000` (counts) or `0.6,0.2,0.2` (fractions). Three integers that add
+    /// up to at most 1 (`1,0,0`, `0,0,1`) are refused as ambiguous: `1.0,0,0` are fractions.
     public init(parsing text: String) throws {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         guard parts.count == 3 else {
             throw SplitSizesError(description: "expected three sizes train,validation,test (e.g. 3000,1000,1000 or 0.6,0.2,0.2), got '\(text)'")
         }
         if parts.allSatisfy({ Int($0) != nil }), let a = Int(parts[0]), let b = Int(parts[1]), let c = Int(parts[2]) {
-            guard a > 0, b >= 0, c >= 0 else {
-                throw SplitSizesError(description: "counts must be >= 0 and the training count > 0, got '\(text)'")
+            let countsMessage = "counts must be >= 0 and the training count > 0, got '\(text)'"
+            guard a >= 0, b >= 0, c >= 0 else { throw SplitSizesError(description: countsMessage) }
+            // "1,0,0" reads as counts (one training sample) but was most likely meant as fractions.
+            guard max(a, b, c) > 1 || a + b + c > 1 else {
+                throw SplitSizesError(description: "'\(text)' is ambiguous: as counts it is \(a + b + c) sample in all; write \(a).0,\(b),\(c) for fractions, or give counts that fit the data (e.g. 3000,1000,1000)")
             }
+            guard a > 0 else { throw SplitSizesError(description: countsMessage) }
             self = .counts(train: a, validation: b, test: c)
             return
         }

@@ -8,22 +8,37 @@ public struct Dataset: Equatable, Sendable {
     public var source: String
     /// The shape of one sample: an image's `channels x height x width`, or a vector.
     public var shape: TensorShape
+    /// The name of each class, by index: the label the data file gave it (``ClassLabels``);
+    /// `"0"`, `"1"`, ... by default; empty for regression targets.
+    public var classNames: [String]
 
-    /// A data set from features and targets; `shape` defaults to a vector of the feature count.
-    public init(features: Matrix, targets: Targets, source: String = "", shape: TensorShape? = nil) {
+    /// A data set from features and targets; `shape` defaults to a vector of the feature count,
+    /// `classNames` to the class indices.
+    public init(features: Matrix, targets: Targets, source: String = "", shape: TensorShape? = nil, classNames: [String]? = nil) {
         precondition(features.rows == targets.count, "\(features.rows) samples but \(targets.count) targets")
         let shape = shape ?? .vector(features.columns)
         precondition(shape.count == features.columns, "shape \(shape) holds \(shape.count) values, rows have \(features.columns)")
+        let classCount = targets.task == .classification ? targets.outputWidth : 0
+        let classNames = classNames ?? (0..<classCount).map { String($0) }
+        precondition(classNames.count == classCount, "\(classNames.count) class names for \(classCount) classes")
         self.features = features
         self.targets = targets
         self.source = source
         self.shape = shape
+        self.classNames = classNames
     }
 
     /// A classification data set; `classCount` defaults to the largest label + 1.
-    public init(features: Matrix, labels: [Int32], classCount: Int? = nil, source: String = "", shape: TensorShape? = nil) {
+    public init(features: Matrix, labels: [Int32], classCount: Int? = nil, source: String = "", shape: TensorShape? = nil,
+                classNames: [String]? = nil) {
         self.init(features: features, targets: .classes(labels, count: classCount ?? Int((labels.max() ?? -1) + 1)),
-                  source: source, shape: shape)
+                  source: source, shape: shape, classNames: classNames)
+    }
+
+    /// Whether the class names are other than the class indices `0..<K` (the file's labels were
+    /// mapped to classes).
+    public var hasRenamedClasses: Bool {
+        classNames.enumerated().contains { $0.element != String($0.offset) }
     }
 
     /// Number of samples.
@@ -46,6 +61,7 @@ public struct Dataset: Equatable, Sendable {
 
     /// The samples at `indices`, in that order.
     public func subset(_ indices: [Int]) -> Dataset {
-        Dataset(features: features.gatheringRows(indices), targets: targets.subset(indices), source: source, shape: shape)
+        Dataset(features: features.gatheringRows(indices), targets: targets.subset(indices), source: source, shape: shape,
+                classNames: classNames)
     }
 }

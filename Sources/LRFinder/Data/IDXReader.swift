@@ -23,8 +23,8 @@ enum IDXReader {
         let width = imageShape.dropFirst().reduce(1, *)
         var labelArray = [Int32](repeating: 0, count: count)
         for (index, value) in labelValues.enumerated() {
-            guard value >= 0, value == value.rounded() else {
-                throw DataError(file: labels, message: "label \(index + 1) is not a non-negative integer", text: "\(value)")
+            if let problem = ClassLabels.problem(with: value) {
+                throw DataError(file: labels, message: "label \(index + 1) \(problem)", text: "\(value)")
             }
             labelArray[index] = Int32(value)
         }

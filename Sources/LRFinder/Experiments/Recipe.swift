@@ -72,7 +72,7 @@ public enum RecipeIdentity {
     public static let lrfindVersion = "0.9.0"
 
     /// The canonical JSON of `recipe`: keys sorted, every `path` and `labelsPath` (at any depth)
-    /// replaced by one `dataDigest`.
+    /// replaced by one `dataDigest`, the data's `maximumClassCount` (a guard) left out.
     public static func canonicalJSON(of recipe: some Encodable, dataDigest: String) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -83,6 +83,7 @@ public enum RecipeIdentity {
                     dictionary.removeValue(forKey: "path")
                     dictionary.removeValue(forKey: "labelsPath")
                     dictionary.removeValue(forKey: "bundled")
+                    dictionary.removeValue(forKey: "maximumClassCount")
                     dictionary["dataDigest"] = dataDigest
                 }
                 return dictionary.mapValues(replacingPaths)
@@ -101,8 +102,8 @@ public enum RecipeIdentity {
 
 extension DataRecipe {
     /// The hex SHA-256 of the data's decompressed bytes (the images then the labels file for IDX
-    /// data; the bundled file's for bundled data). Reads the files again: call it only when an
-    /// identifier is wanted.
+    /// data; the bundled file's for bundled data). Reads the files again (a stream gives the bytes
+    /// kept from its first reading): call it only when an identifier is wanted.
     public func contentDigest() throws -> String {
         var hasher = SHA256()
         if let path {

@@ -10,6 +10,9 @@ public struct DataSummary: Equatable, Codable, Sendable {
     public var task: Task
     /// Classes (0 for regression).
     public var classCount: Int
+    /// The label the data file gave each class, when the labels were not the class indices
+    /// `0..<classCount` (``ClassLabels``); nil when class `i` is label `i`.
+    public var classNames: [String]?
     /// The feature scaling applied.
     public var scaling: ScalingMethod
 
@@ -20,6 +23,7 @@ public struct DataSummary: Equatable, Codable, Sendable {
         shape = data.shape
         task = data.task
         classCount = data.classCount
+        classNames = data.train.hasRenamedClasses ? data.classNames : nil
         scaling = data.scaling
     }
 }

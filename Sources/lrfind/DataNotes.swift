@@ -1,0 +1,11 @@
+import LRFinder
+
+/// `, labels 5, 7, 9 as classes 0-2` for the first table line when the data file's labels were
+/// mapped to classes (the first three and the last of more than eight); empty when every class is
+/// its own label.
+func classNote(_ data: PreparedData) -> String {
+    guard data.train.hasRenamedClasses else { return "" }
+    let names = data.classNames
+    let shown = names.count <= 8 ? names : Array(names.prefix(3)) + ["...", names.last!]
+    return ", labels \(shown.joined(separator: ", ")) as classes 0-\(names.count - 1)"
+}
