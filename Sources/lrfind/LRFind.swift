@@ -25,7 +25,9 @@ struct LRFind: ParsableCommand {
                 Foundation.exit(0)
             }
             let usage = code == .validationFailure || error is ValidationError
-            let message = (usage ? message(for: error) : String(describing: error))
+            let message = (usage ? message(for: error)
+                : (error as? ClassCountError)?.description(allowance: "--max-classes \((error as! ClassCountError).classCount) allows it")
+                ?? String(describing: error))
                 .split(separator: "\n").first.map(String.init) ?? "\(error)"
             Terminal.note("lrfind: error: \(message)" + (usage ? " (see 'lrfind --help')" : ""))
             Foundation.exit(usage ? 2 : (code.rawValue == 0 ? 1 : code.rawValue))

@@ -88,20 +88,20 @@ import Testing
 
     @Test func theClassCountIsBounded() throws {
         #expect(throws: Never.self) { try ClassLabels.check(classCount: 10, trainingCount: 20, maximum: nil, file: "f") }
-        #expect(throws: DataError(file: "f", message: "10001 classes, more than 10000 (--max-classes 10001 allows it)")) {
+        #expect(throws: ClassCountError(file: "f", classCount: 10001, reason: ", more than 10000")) {
             try ClassLabels.check(classCount: 10_001, trainingCount: 1_000_000, maximum: nil, file: "f")
         }
-        #expect(throws: DataError(file: "f", message: "11 classes for 20 training samples: most classes would have one sample or none; is the label column right? (--max-classes 11 allows it)")) {
+        #expect(throws: ClassCountError(file: "f", classCount: 11, reason: " for 20 training samples: most classes would have one sample or none; is the label column right?")) {
             try ClassLabels.check(classCount: 11, trainingCount: 20, maximum: nil, file: "f")
         }
         #expect(throws: Never.self) { try ClassLabels.check(classCount: 20_000, trainingCount: 100, maximum: 20_000, file: "f") }
-        #expect(throws: DataError(file: "f", message: "12 classes, more than the maximum of 11 (--max-classes 12 allows it)")) {
+        #expect(throws: ClassCountError(file: "f", classCount: 12, reason: ", more than the maximum of 11")) {
             try ClassLabels.check(classCount: 12, trainingCount: 1000, maximum: 11, file: "f")
         }
         // Through a recipe: 50 rows with 50 labels (a column of ids) are refused unless allowed.
         let ids = (0..<50).map { "\($0 % 7),\($0)" }.joined(separator: "\n")
         var recipe = DataRecipe.withPath(writeFile(ids, named: "ids.csv", in: directory))
-        #expect(throws: DataError.self) { try recipe.prepare() }
+        #expect(throws: ClassCountError.self) { try recipe.prepare() }
         recipe.maximumClassCount = 50
         recipe.split = .counts(train: 50, validation: 0, test: 0)
         let prepared = try recipe.prepare()

@@ -45,18 +45,34 @@ public enum ClassLabels {
     /// training samples (more means most classes would have one sample or none: a column of ids
     /// or measurements rather than labels); with one, at most `maximum`.
     public static func check(classCount: Int, trainingCount: Int, maximum: Int?, file: String) throws {
-        let allowance = "(--max-classes \(classCount) allows it)"
         if let maximum {
             guard classCount <= maximum else {
-                throw DataError(file: file, message: "\(classCount) classes, more than the maximum of \(maximum) \(allowance)")
+                throw ClassCountError(file: file, classCount: classCount, reason: ", more than the maximum of \(maximum)")
             }
             return
         }
         guard classCount <= defaultMaximumCount else {
-            throw DataError(file: file, message: "\(classCount) classes, more than \(defaultMaximumCount) \(allowance)")
+            throw ClassCountError(file: file, classCount: classCount, reason: ", more than \(defaultMaximumCount)")
         }
         guard 2 * classCount <= trainingCount else {
-            throw DataError(file: file, message: "\(classCount) classes for \(trainingCount) training samples: most classes would have one sample or none; is the label column right? \(allowance)")
+            throw ClassCountError(file: file, classCount: classCount,
+                                  reason: " for \(trainingCount) training samples: most classes would have one sample or none; is the label column right?")
         }
     }
+}
+
+/// A data set with more classes than allowed: names the file, the count and why.
+public struct ClassCountError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The data file.
+    public var file: String
+    /// Its classes.
+    public var classCount: Int
+    /// Why that is too many, as the text that follows `N classes` (`, more than 10000`).
+    public var reason: String
+
+    /// `FILE: N classes REASON (a maximum class count of N allows it)`.
+    public var description: String { description(allowance: "a maximum class count of \(classCount) allows it") }
+
+    /// The one-line message with `allowance` (how to allow the count) in parentheses at the end.
+    public func description(allowance: String) -> String { "\(file): \(classCount) classes\(reason) (\(allowance))" }
 }
