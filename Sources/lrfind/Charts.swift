@@ -104,13 +104,3 @@ extension Charts {
         return chart
     }
 }
-
-/// Checks a plot path's extension (LRPlot's `ImageFormat(path:)`) before any work is done.
-enum PlotPath {
-    static func check(_ path: String, option: String) throws -> String {
-        do { _ = try ImageFormat(path: path) } catch let PlotError.unknownFormat(_, ext) {
-            throw ValidationError("\(option): unknown image format '\(ext.isEmpty ? "(no extension)" : "." + ext)' in '\(path)'; use .png, .svg or .pdf")
-        }
-        return path
-    }
-}
