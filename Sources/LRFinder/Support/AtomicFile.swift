@@ -76,8 +76,8 @@ public enum AtomicFile {
             if descriptor >= 0 || errno != EEXIST { break }
         }
         guard descriptor >= 0 else {
-            let code = errno
-            throw WriteError(path: path, reason: code == ENOENT ? "no such folder \(OutputDestination.folder(of: target))" : String(cString: strerror(code)))
+            let code = errno, folder = OutputDestination.folder(of: target)
+            throw WriteError(path: path, reason: code == ENOENT && access(folder, F_OK) != 0 ? "no such folder \(folder)" : String(cString: strerror(code)))
         }
         var failure: Int32? = bytes.withUnsafeBytes { writeAll($0, to: descriptor) }
         if failure == nil, fsync(descriptor) != 0 { failure = errno }
