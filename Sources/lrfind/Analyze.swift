@@ -38,8 +38,12 @@ struct Analyze: ParsableCommand {
         if let numIt { guard numIt >= 1 else { throw ValidationError("--num-it must be >= 1, got \(numIt)") } }
         if let iterationsPerEpoch { guard iterationsPerEpoch >= 1 else { throw ValidationError("--iterations-per-epoch must be >= 1") } }
         guard stopFactor > 1 else { throw ValidationError("--stop-factor must be above 1, got \(stopFactor)") }
-        if let plot { _ = try PlotPath.check(plot, option: "--plot") }
+        var paths = OutputPaths(inputs: [("the input", file)])
+        try paths.output(plot ?? plotPath, option: "--plot", image: true, isDefault: plot == nil)
     }
+
+    /// The plot file: `--plot`, else FILE with `.png`; nil with `--no-plot`.
+    private var plotPath: String? { noPlot ? nil : (plot ?? ((file as NSString).deletingPathExtension + ".png")) }
 
     func run() throws {
         let started = DispatchTime.now().uptimeNanoseconds
@@ -52,7 +56,6 @@ struct Analyze: ParsableCommand {
         let plannedSteps = numIt ?? steps.count
         let settings = AnalysisSettings(divergenceFactor: stopFactor)
         let analysis = RangeTestAnalysis(steps: steps, plannedSteps: plannedSteps, settings: settings, iterationsPerEpoch: iterationsPerEpoch)
-        let plotPath = noPlot ? nil : (plot ?? (URL(fileURLWithPath: file).deletingPathExtension().path + ".png"))
         if let plotPath {
             let chart = Charts.rangeTest(steps, analysis: analysis, ensemble: nil, extent: "\(steps.count) points of \(URL(fileURLWithPath: file).lastPathComponent)",
                                          metric: .trainingLoss, smoothingBeta: nil,

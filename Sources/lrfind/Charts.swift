@@ -1,4 +1,3 @@
-import ArgumentParser
 import LRFinder
 import LRPlot
 
@@ -102,15 +101,5 @@ extension Charts {
         accuracy.showsPoints = true
         chart.series = [train, validation, accuracy]
         return chart
-    }
-}
-
-/// Checks a plot path's extension (LRPlot's `ImageFormat(path:)`) before any work is done.
-enum PlotPath {
-    static func check(_ path: String, option: String) throws -> String {
-        do { _ = try ImageFormat(path: path) } catch let PlotError.unknownFormat(_, ext) {
-            throw ValidationError("\(option): unknown image format '\(ext.isEmpty ? "(no extension)" : "." + ext)' in '\(path)'; use .png, .svg or .pdf")
-        }
-        return path
     }
 }

@@ -88,11 +88,15 @@ struct Find: ParsableCommand {
         guard stopFactor > 1, stopFactor.isFinite else { throw ValidationError("--stop-factor must be above 1, got \(stopFactor)") }
         guard runs >= 1 else { throw ValidationError("--runs must be >= 1, got \(runs)") }
         guard trainEpochs >= 1 else { throw ValidationError("--train-epochs must be >= 1, got \(trainEpochs)") }
-        if let plot { _ = try PlotPath.check(plot, option: "--plot") }
+        var paths = OutputPaths(inputs: [("--data", data.data), ("--labels", data.labels)])
+        try paths.output(csv, option: "--csv", standardOutput: true, json: runtime.json)
+        try paths.output(plot ?? plotPath, option: "--plot", image: true, isDefault: plot == nil)
+        try paths.output(runtime.record, option: "--record")
         if baseline && then == nil { throw ValidationError("--baseline goes with --then") }
     }
 
     func run() throws {
+        Interrupt.stopAfterTheCurrentBatch()
         let started = DispatchTime.now().uptimeNanoseconds
         try runtime.apply()
         let recipe = try data.recipe()
@@ -125,14 +129,20 @@ struct Find: ParsableCommand {
                                    seed: runSeed, clipping: clipping)
         }
 
-        Interrupt.install()
         var bar = ProgressBar(label: "range test", total: plannedSteps * runs, enabled: !runtime.quiet)
         let results = try RangeTest(settings: settings).runs(
             runs, makeTrainer: makeTrainer,
-            progress: { run, step in bar.update(run * plannedSteps + step.step, detail: "lr \(format(step.learningRate)) loss \(format(step.loss))") },
+            progress: { run, step in
+                if runtime.verbose, run == 0, step.step == 1 { Terminal.note("range test: started") }
+                bar.update(run * plannedSteps + step.step, detail: "lr \(format(step.learningRate)) loss \(format(step.loss))")
+            },
             shouldStop: { Interrupt.requested })
         bar.finish()
         guard let first = results.first, first.steps.count >= 1 else {
+            if Interrupt.requested {
+                Terminal.note("lrfind: interrupted before the first step; nothing to save")
+                throw ExitCode(Interrupt.exitStatus)
+            }
             throw RunError("the range test recorded no step (interrupted before the first batch?)")
         }
 
@@ -143,7 +153,6 @@ struct Find: ParsableCommand {
         let analysis = RangeTestAnalysis(curve, settings: analysisSettings, iterationsPerEpoch: batchesPerEpoch)
 
         if let csv { try writeCurveCSV(curve, analysis: analysis, to: csv) }
-        let plotPath = noPlot ? nil : (plot ?? "lrfind-range-test.png")
         if let plotPath {
             let chart = Charts.rangeTest(curve.steps, analysis: analysis, ensemble: ensemble, extent: Charts.extent(of: curve, runs: ensemble?.runCount),
                                          metric: settings.metric, smoothingBeta: settings.smoothingBeta,
@@ -179,15 +188,18 @@ struct Find: ParsableCommand {
             try runtime.writeRecord(record)
             if runtime.json { print(try jsonText(record)) }
         }
-        if !runtime.json {
+        if !runtime.json && csv != "-" {
             let context = FindTable.Context(data: prepared.name, trainCount: prepared.train.count, model: modelName(spec),
                                             optimizer: optimizerValue.summary, batchSize: batchSize)
             FindTable.print(context: context, settings: settings, runSeeds: runSeeds, results: results, steps: curve.steps,
                             plannedSteps: curve.plannedSteps, analysis: analysis, ensemble: ensemble,
                             batchesPerEpoch: batchesPerEpoch, training: training, plot: plotPath, csv: csv, seconds: seconds)
         }
-        if Interrupt.requested { throw ExitCode(130) }
+        if Interrupt.requested { throw ExitCode(Interrupt.exitStatus) }
     }
+
+    /// The plot file: `--plot`, else `lrfind-range-test.png`; nil with `--no-plot`.
+    private var plotPath: String? { noPlot ? nil : (plot ?? "lrfind-range-test.png") }
 
     private func modelName(_ spec: ModelSpec) -> String { spec.description.isEmpty ? "logreg" : model.model }
 
@@ -222,7 +234,7 @@ struct Find: ParsableCommand {
         for (index, step) in curve.steps.enumerated() {
             text += "\(index),\(step.learningRate),\(step.loss),\(step.smoothedLoss),\(analysis.lagFreeLosses[index])\n"
         }
-        try AtomicFile.write(Data(text.utf8), to: path)
+        try OutputPaths.write(text, to: path)
     }
 }
 

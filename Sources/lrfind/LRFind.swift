@@ -12,12 +12,16 @@ struct LRFind: ParsableCommand {
         defaultSubcommand: Find.self
     )
 
-    /// Parses, runs, and maps failures to one line on stderr: exit 2 for usage errors (a bad
-    /// option or value), 1 for a failed run (unreadable data, a bad file), never a trace.
+    /// Catches SIGINT and SIGTERM, parses, runs, and maps failures to one line on stderr: exit 2
+    /// for usage errors (a bad option or value), 1 for a failed run (unreadable data, a bad
+    /// file), never a trace; a run stopped by a signal exits with 130 or 143 and no message.
     static func main() {
+        Interrupt.install()
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
         } catch {
             let code = exitCode(for: error)
             if code == .success {

@@ -51,6 +51,9 @@ struct Schedule: ParsableCommand {
         guard stepsPerEpoch >= 1 else { throw ValidationError("--steps-per-epoch must be >= 1, got \(stepsPerEpoch)") }
         guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") }
         guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
+        var paths = OutputPaths(inputs: [("--metrics", metrics)])
+        try paths.output(csv, option: "--csv", standardOutput: true, json: json)
+        try paths.output(plot, option: "--plot", image: true)
     }
 
     func run() throws {
@@ -65,7 +68,7 @@ struct Schedule: ParsableCommand {
             for (step, value) in values.enumerated() {
                 text += "\(step),\(value.learningRate)" + (hasMomentum ? ",\(value.momentum ?? .nan)" : "") + "\n"
             }
-            try AtomicFile.write(Data(text.utf8), to: csv)
+            try OutputPaths.write(text, to: csv)
         }
         if let plot {
             try Charts.write(Charts.schedule(values, title: title ?? spec, stepsPerEpoch: stepsPerEpoch, unit: parsed.unit, logarithmic: log), to: plot)
@@ -78,7 +81,7 @@ struct Schedule: ParsableCommand {
             for (step, value) in values.enumerated() {
                 print(String(format: "%-5d %-13.6g", step, value.learningRate) + (value.momentum.map { String(format: " %.6g", $0) } ?? ""))
             }
-        } else {
+        } else if csv != "-" {
             let rates = values.map(\.learningRate)
             print("\(spec): \(values.count) steps (per \(parsed.unit.rawValue)), lr from \(format(rates.first!)) to \(format(rates.last!)), max \(format(rates.max()!)), min \(format(rates.min()!))"
                   + [csv.map { "; csv \($0)" }, plot.map { "; plot \($0)" }].compactMap { $0 }.joined())

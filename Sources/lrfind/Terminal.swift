@@ -48,25 +48,45 @@ struct ProgressBar {
     }
 }
 
-/// Ctrl-C handling: the first interrupt asks the running job to stop and save what it has; a
-/// second one ends the process at once.
+/// Ctrl-C (SIGINT) and SIGTERM. `install()`, first thing in `main`, catches both; until a
+/// command that can stop cleanly calls `stopAfterTheCurrentBatch()`, a signal ends the process
+/// at once (exit code 128 + the signal: 130, 143). After that call, the first signal asks the
+/// running job to stop after the current batch and save what it recorded (the command then
+/// exits with that code, quietly); a second one ends the process at once.
 enum Interrupt {
     nonisolated(unsafe) private static var count: sig_atomic_t = 0
+    nonisolated(unsafe) private static var firstSignal: sig_atomic_t = 0
+    nonisolated(unsafe) private static var deferred: sig_atomic_t = 0
 
-    /// Whether Ctrl-C was pressed since `install()`.
+    /// Whether a signal asked the job to stop.
     static var requested: Bool { count > 0 }
 
-    /// Installs the SIGINT handler.
+    /// The exit code of a run stopped by a signal: 130 for SIGINT, 143 for SIGTERM.
+    static var exitStatus: Int32 { 128 + firstSignal }
+
+    /// Installs the SIGINT and SIGTERM handlers and unblocks both signals (a parent may start us
+    /// with them blocked).
     static func install() {
-        // A parent may start us with SIGINT blocked (Foundation's Process does): unblock it.
+        count = 0
+        firstSignal = 0
+        deferred = 0
         var set = sigset_t()
         sigemptyset(&set)
-        sigaddset(&set, SIGINT)
-        sigprocmask(SIG_UNBLOCK, &set, nil)
-        signal(SIGINT) { _ in
-            Interrupt.count += 1
-            if Interrupt.count > 1 { _exit(130) }
+        for number in [SIGINT, SIGTERM] {
+            sigaddset(&set, number)
+            signal(number) { number in
+                Interrupt.count += 1
+                if Interrupt.count == 1 { Interrupt.firstSignal = number }
+                if Interrupt.deferred == 0 || Interrupt.count > 1 { _exit(128 + number) }
+            }
         }
+        sigprocmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    /// From now on the first signal only sets `requested`: the running job polls it before
+    /// every batch, stops and saves what it recorded.
+    static func stopAfterTheCurrentBatch() {
+        deferred = 1
     }
 }
 

@@ -43,10 +43,13 @@ struct Train: ParsableCommand {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be >= 1, got \(batchSize)") }
         guard earlyStop >= 0 else { throw ValidationError("--early-stop must be >= 0, got \(earlyStop)") }
         if let lr { guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") } }
-        if let plot { _ = try PlotPath.check(plot, option: "--plot") }
+        var paths = OutputPaths(inputs: [("--data", data.data), ("--labels", data.labels)])
+        try paths.output(plot, option: "--plot", image: true)
+        try paths.output(runtime.record, option: "--record")
     }
 
     func run() throws {
+        Interrupt.stopAfterTheCurrentBatch()
         try runtime.apply()
         let request = try data.recipe()
         let spec = try model.spec()
@@ -85,10 +88,12 @@ struct Train: ParsableCommand {
             print(EpochTable.header)
         }
         var bar = ProgressBar(label: "train", total: epochs * trainer.batchesPerEpoch, enabled: !runtime.quiet)
-        Interrupt.install()
         let result = try TrainingLoop(configuration: configuration, schedule: scheduler).run(
             &trainer,
-            progress: { bar.update($0.step, detail: "epoch \($0.epoch) loss \(format(Double($0.loss)))") },
+            progress: {
+                if runtime.verbose, $0.step == 1 { Terminal.note("train: started") }
+                bar.update($0.step, detail: "epoch \($0.epoch) loss \(format(Double($0.loss)))")
+            },
             epochEnded: { record in
                 bar.finish()
                 if showTable { print(EpochTable.row(record)) }
@@ -119,7 +124,7 @@ struct Train: ParsableCommand {
         if result.stopReason == .nonFiniteLoss {
             throw RunError("the training loss became NaN or infinite (learning rate \(format(Double(configuration.learningRate))) too high?)")
         }
-        if result.stopReason == .interrupted { throw ExitCode(130) }
+        if result.stopReason == .interrupted { throw ExitCode(Interrupt.exitStatus) }
     }
 }
 

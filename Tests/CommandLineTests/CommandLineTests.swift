@@ -178,33 +178,6 @@ func scratchDirectory() -> URL {
         #expect(result.output.contains("onecycle: final validation accuracy"))
     }
 
-    @Test func interruptStillWritesWhatWasRecorded() throws {
-        let folder = scratchDirectory()
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lrfind")
-        let process = Process()
-        process.executableURL = binary
-        process.currentDirectoryURL = folder
-        process.arguments = ["--data", Self.digits, "--model", "logreg", "--steps", "2000000", "--no-stop", "--csv", "partial.csv",
-                             "--plot", "partial.svg", "--json"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = Pipe()
-        try process.run()
-        Thread.sleep(forTimeInterval: 1.5)
-        process.interrupt()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 130)
-        let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
-        let runs = json["runs"] as! [[String: Any]]
-        #expect(runs[0]["stopReason"] as? String == "interrupted")
-        let rows = try String(contentsOf: folder.appendingPathComponent("partial.csv"), encoding: .utf8).split(separator: "\n")
-        #expect(rows.count > 2 && rows.count < 2_000_001)
-        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("partial.svg").path))
-        // Nothing half-written is left behind.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["partial.csv", "partial.svg"])
-    }
-
     @Test func analyzeGivesTheGoldenSuggestionsOfARecordedCurve() throws {
         let folder = scratchDirectory()
         let file = Self.goldenCurves.appendingPathComponent("tlf_mlp_adamw.csv").path

@@ -49,8 +49,8 @@ import Testing
         #expect(try Self.contents(of: folder).isEmpty)
     }
 
-    @Test func aFailedRenameRemovesTheTemporaryFile() throws {
-        // The target is a folder: the temporary file is written, then rename(2) refuses.
+    @Test func aFolderTargetIsRefusedAndLeavesNothing() throws {
+        // The target is a folder: refused before a temporary file is made (rename(2) would refuse too).
         let folder = temporaryDirectory()
         let target = folder.appendingPathComponent("plot.png")
         try FileManager.default.createDirectory(at: target, withIntermediateDirectories: false)
