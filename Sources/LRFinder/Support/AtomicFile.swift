@@ -35,6 +35,15 @@ public enum AtomicFile {
     /// renamed over `path`. The new file has the default permissions (0666 less the umask).
     /// - Throws: `WriteError` naming `path` and the reason; no temporary file is left behind.
     public static func write(_ bytes: some ContiguousBytes, to path: String) throws {
+        try write(to: path) { $0.append(bytes) }
+    }
+
+    /// Writes what `produce` appends to `path` as it appends it (through a 64 KiB buffer), so a
+    /// file far larger than memory can be written, replacing any file there atomically when
+    /// `produce` returns, as ``write(_:to:)`` does.
+    /// - Throws: `WriteError` naming `path` and the reason, or what `produce` throws; either
+    ///   way the target is left as it was and no temporary file is left behind.
+    public static func write(to path: String, _ produce: (Writer) throws -> Void) throws {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         var temporary = "", descriptor: Int32 = -1
@@ -48,7 +57,16 @@ public enum AtomicFile {
             let code = errno
             throw WriteError(path: path, reason: code == ENOENT ? "no such folder \(folder)" : String(cString: strerror(code)))
         }
-        var failure: Int32? = bytes.withUnsafeBytes { writeAll($0, to: descriptor) }
+        let writer = Writer(descriptor: descriptor)
+        do {
+            try produce(writer)
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        writer.flush()
+        var failure = writer.failure
         if failure == nil, fsync(descriptor) != 0 { failure = errno }
         if close(descriptor) != 0, failure == nil { failure = errno }
         if failure == nil, rename(temporary, path) != 0 { failure = errno }
@@ -58,9 +76,43 @@ public enum AtomicFile {
         }
     }
 
+    /// The file ``write(to:_:)`` is writing: what is appended goes to its temporary file through
+    /// a buffer; the first failure is kept and reported when the file is finished. Valid only
+    /// inside the closure it is handed to.
+    public final class Writer {
+        fileprivate let descriptor: Int32
+        fileprivate var buffer: [UInt8] = []
+        fileprivate var failure: Int32?
+        private static let bufferSize = 1 << 16
+
+        fileprivate init(descriptor: Int32) {
+            self.descriptor = descriptor
+            buffer.reserveCapacity(Self.bufferSize)
+        }
+
+        /// Appends `text` in UTF-8.
+        public func append(_ text: String) {
+            buffer.append(contentsOf: text.utf8)
+            if buffer.count >= Self.bufferSize { flush() }
+        }
+
+        /// Appends `bytes`.
+        public func append(_ bytes: some ContiguousBytes) {
+            flush()
+            guard failure == nil else { return }
+            failure = bytes.withUnsafeBytes { AtomicFile.writeAll($0, to: descriptor) }
+        }
+
+        /// Writes out the buffer.
+        fileprivate func flush() {
+            if failure == nil, !buffer.isEmpty { failure = buffer.withUnsafeBytes { AtomicFile.writeAll($0, to: descriptor) } }
+            buffer.removeAll(keepingCapacity: true)
+        }
+    }
+
     /// Writes all of `buffer` to `descriptor`, resuming after partial writes and interrupts;
     /// nil on success, else the `errno` of the failure.
-    private static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32? {
+    fileprivate static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32? {
         var offset = 0
         while offset < buffer.count {
             let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
