@@ -49,7 +49,7 @@ struct Schedule: ParsableCommand {
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be >= 1, got \(epochs)") }
         guard stepsPerEpoch >= 1 else { throw ValidationError("--steps-per-epoch must be >= 1, got \(stepsPerEpoch)") }
-        guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") }
+        if let problem = LearningRateLimits.problem(withGivenRate: lr) { throw ValidationError("--lr \(problem), got \(lr)") }
         guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
     }
 
@@ -98,14 +98,16 @@ struct Schedule: ParsableCommand {
         if let csv { try AtomicFile.write(to: csv) { try stream(to: $0) } } else { try stream(to: nil) }
         if json { output.endJSON() }
 
+        var plotNote = ""
         if let plot {
             let (plotted, decimation) = output.plotted()
+            if let decimation { plotNote = " (\(decimation))" }
             try Charts.write(Charts.schedule(plotted.values, at: plotted.steps, rowCount: rowCount, decimation: decimation, title: title ?? spec,
                                              stepsPerEpoch: stepsPerEpoch, unit: parsed.unit, logarithmic: log), to: plot)
         }
         if !json && (csv != nil || plot != nil) {
             print("\(spec): \(rowCount) steps (per \(parsed.unit.rawValue)), lr from \(format(output.first)) to \(format(output.last)), max \(format(output.maximum)), min \(format(output.minimum))"
-                  + [csv.map { "; csv \($0)" }, plot.map { "; plot \($0)" }].compactMap { $0 }.joined())
+                  + [csv.map { "; csv \($0)" }, plot.map { "; plot \($0)\(plotNote)" }].compactMap { $0 }.joined())
         }
     }
 
