@@ -56,7 +56,7 @@ struct Schedule: ParsableCommand {
     /// Runs of at most this many schedule steps have every rate checked before anything is
     /// written (a usage error, nothing printed); longer ones as their rows stream, since a first
     /// pass over a billion steps would hold back the first row for seconds.
-    static let checkedBeforeOutput = 10_000_000
+    static let checkedBeforeOutput = 1_000_000
 
     func run() throws {
         let parsed: ScheduleSpec

@@ -109,6 +109,16 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["long.csv", "long.svg"])
     }
 
+    /// Item 6 on a run too long to go through twice: checked as the rows stream; the CSV,
+    /// written through a temporary file, is not left behind.
+    @Test func aLongRunIsCheckedAsItStreams() throws {
+        let folder = scratchDirectory()
+        let run = try runLRFind(["schedule", "lambda:f=epoch < 1500000 ? 1 : -1", "--epochs", "2000000", "--csv", "rows.csv"], in: folder)
+        #expect(run.status == 2)
+        #expect(run.error.hasPrefix("lrfind: error: lambda:f=epoch < 1500000 ? 1 : -1: learning rate -0.0016 at step 1500000 (per epoch) is negative"), "\(run.error)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
     @Test func rowCountsThatOverflowAreUsageErrors() throws {
         let run = try runLRFind(["schedule", "step:size=10", "--epochs", "9223372036854775807", "--steps-per-epoch", "2"])
         #expect(run.status == 2)
