@@ -16,13 +16,13 @@ struct Analyze: ParsableCommand {
     @Argument(help: ArgumentHelp("CSV file with lr and loss columns.", valueName: "file"))
     var file: String
 
-    @Option(name: .long, help: "Steps the recording tool was asked for (fastai's num_it; default: the curve's length).")
+    @Option(name: .long, parsing: .unconditional, help: "Steps the recording tool was asked for (fastai's num_it; default: the curve's length).")
     var numIt: Int?
 
-    @Option(name: .long, help: "Batches per epoch of the training to come (sets the CLR step size).")
+    @Option(name: .long, parsing: .unconditional, help: "Batches per epoch of the training to come (sets the CLR step size).")
     var iterationsPerEpoch: Int?
 
-    @Option(name: .long, help: "Divergence factor for lrfind's divergence point.")
+    @Option(name: .long, parsing: .unconditional, help: "Divergence factor for lrfind's divergence point.")
     var stopFactor: Double = 4
 
     @Option(name: .long, help: ArgumentHelp("Plot file (.png, .svg, .pdf). Default: FILE with .png.", valueName: "file"))

@@ -21,13 +21,13 @@ struct Bench: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "BLAS thread counts to measure.")
     var threads: [Int] = [1, 2]
 
-    @Option(name: .long, help: "Timed repeats per configuration (the median is reported).")
+    @Option(name: .long, parsing: .unconditional, help: "Timed repeats per configuration (the median is reported).")
     var repeats: Int = 5
 
-    @Option(name: .long, help: "Training steps per repeat.")
+    @Option(name: .long, parsing: .unconditional, help: "Training steps per repeat.")
     var steps: Int = 200
 
-    @Option(name: .long, help: "Untimed warm-up steps per configuration.")
+    @Option(name: .long, parsing: .unconditional, help: "Untimed warm-up steps per configuration.")
     var warmup: Int = 20
 
     @Flag(name: .long, help: "Measure every configuration a second time while another process keeps one core busy (a shared machine).")
@@ -43,8 +43,12 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        let prepared = try data.recipe().prepare()
         let spec = try model.spec()
+        // Each measured trainer copies the model it is given: two networks at once.
+        try model.checkMemoryBeforeLoading(spec, optimizer: OptimizerSettings(kind: .adamw), copies: 2)
+        let prepared = try data.recipe().prepare()
+        try model.checkMemory(spec, for: prepared, optimizer: OptimizerSettings(kind: .adamw), cyclesMomentum: false,
+                              batchSize: batchSizes.max() ?? 1, keepsBestWeights: false, copies: 2)
         let network = try model.network(spec, for: prepared, seed: 0)
         var rows: [BenchRow] = []
         if !json {
@@ -62,9 +66,10 @@ struct Bench: ParsableCommand {
                     row.load = busy ? "busy-core" : "none"
                     rows.append(row)
                     if !json {
-                        print(String(format: "%-8d %-6d ", threadCount, batchSize) + row.load.padding(toLength: 11, withPad: " ", startingAt: 0)
-                              + String(format: "%-19.0f %-8.3f %@", row.samplesPerSecond,
-                                     row.millisecondsPerStep, row.repeats.map { String(format: "%.0f", $0) }.joined(separator: ", ")))
+                        print(TableColumn.cell(String(threadCount), width: 9) + TableColumn.cell(String(batchSize), width: 7)
+                              + TableColumn.cell(row.load, width: 11) + TableColumn(.fixed(fractionDigits: 0), width: 20).cell(row.samplesPerSecond)
+                              + TableColumn(.fixed(fractionDigits: 3), width: 9).cell(row.millisecondsPerStep)
+                              + row.repeats.map { String(format: "%.0f", $0) }.joined(separator: ", "))
                     }
                 }
             }
@@ -145,7 +150,7 @@ struct BusyCore {
 struct Spin: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Keep one core busy (used by bench --with-load).", shouldDisplay: false)
 
-    @Option(name: .long, help: "Stop after this many seconds.")
+    @Option(name: .long, parsing: .unconditional, help: "Stop after this many seconds.")
     var seconds: Int = 600
 
     func run() throws {

@@ -18,43 +18,44 @@ struct Find: ParsableCommand {
     @OptionGroup(title: "Model") var model: ModelOptions
     @OptionGroup(title: "Optimizer") var optimizer: OptimizerOptions
 
-    @Option(name: .long, help: "Smallest learning rate (the first step's).")
+    @Option(name: .long, parsing: .unconditional, help: "Smallest learning rate (the first step's).")
     var min: Double = 1e-10
 
-    @Option(name: .long, help: "Largest learning rate (the last step's).")
+    @Option(name: .long, parsing: .unconditional, help: "Largest learning rate (the last step's).")
     var max: Double = 10
 
-    @Option(name: .long, help: "Length of the test in epochs of the training split.")
-    var epochs: Int = 5
+    // Optional, with its default applied in `run`, so that giving it with --steps is seen.
+    @Option(name: .long, parsing: .unconditional, help: "Length of the test in epochs of the training split (not with --steps). (default: 5)")
+    var epochs: Int?
 
-    @Option(name: .long, help: "Length of the test in learning-rate steps (instead of --epochs).")
+    @Option(name: .long, parsing: .unconditional, help: "Length of the test in learning-rate steps (not with --epochs).")
     var steps: Int?
 
     @Option(name: .long, help: "How the rate rises: exp or linear.")
     var mode: SpacingOption = .exp
 
-    @Option(name: .long, help: "Batch size.")
+    @Option(name: .long, parsing: .unconditional, help: "Batch size.")
     var batchSize: Int = 64
 
-    @Option(name: .long, help: "Seed of the weights, batch order and dropout (run k of --runs uses seed + k).")
+    @Option(name: .long, parsing: .unconditional, help: "Seed of the weights, batch order and dropout (run k of --runs uses seed + k).")
     var seed: UInt64 = 0
 
-    @Option(name: .long, help: "Batches averaged per learning-rate step.")
+    @Option(name: .long, parsing: .unconditional, help: "Batches averaged per learning-rate step.")
     var batchesPerStep: Int = 1
 
     @Option(name: .long, help: "What is recorded: train-loss, val-loss or val-accuracy (recorded as the error rate 1 - accuracy).")
     var metric: MetricOption = .trainLoss
 
-    @Option(name: .long, help: "Beta of the bias-corrected moving average (the stop rule and the reference suggestions).")
+    @Option(name: .long, parsing: .unconditional, help: "Beta of the bias-corrected moving average (the stop rule and the reference suggestions).")
     var beta: Double = 0.98
 
-    @Option(name: .long, help: "Stop when the moving average exceeds this factor times its best.")
+    @Option(name: .long, parsing: .unconditional, help: "Stop when the moving average exceeds this factor times its best.")
     var stopFactor: Double = 4
 
     @Flag(name: .long, help: "Run the whole range; do not stop when the loss diverges.")
     var noStop = false
 
-    @Option(name: .long, help: "Repeat the test with N seeds and report the mean curve and the spread of every suggestion.")
+    @Option(name: .long, parsing: .unconditional, help: "Repeat the test with N seeds and report the mean curve and the spread of every suggestion.")
     var runs: Int = 1
 
     @Option(name: .long, help: ArgumentHelp("Plot file (.png, .svg, .pdf). Default: lrfind-range-test.png.", valueName: "file"))
@@ -69,7 +70,7 @@ struct Find: ParsableCommand {
     @Option(name: .long, help: "Then train the model from its initial weights with the recommended schedule: cyclic or onecycle.")
     var then: HandOffSchedule?
 
-    @Option(name: .long, help: "Epochs of the training run of --then.")
+    @Option(name: .long, parsing: .unconditional, help: "Epochs of the training run of --then.")
     var trainEpochs: Int = 10
 
     @Flag(name: .long, help: "With --then, also train at a constant rate (the recommended max) for comparison.")
@@ -78,10 +79,15 @@ struct Find: ParsableCommand {
     @OptionGroup(title: "Run") var runtime: RuntimeOptions
 
     func validate() throws {
-        guard min > 0, min.isFinite else { throw ValidationError("--min must be a positive number, got \(min)") }
-        guard max > min, max.isFinite else { throw ValidationError("--max must be above --min (\(min)), got \(max)") }
-        guard epochs >= 1 else { throw ValidationError("--epochs must be >= 1, got \(epochs)") }
+        // Rates reach the optimizers as Float: both ends must be normal Floats.
+        if let problem = LearningRateLimits.problem(withGivenRate: min) { throw ValidationError("--min \(problem), got \(min)") }
+        if let problem = LearningRateLimits.problem(withGivenRate: max) { throw ValidationError("--max \(problem), got \(max)") }
+        guard max > min else { throw ValidationError("--max must be above --min (\(min)), got \(max)") }
+        if let epochs { guard epochs >= 1 else { throw ValidationError("--epochs must be >= 1, got \(epochs)") } }
         if let steps { guard steps >= 2 else { throw ValidationError("--steps must be >= 2, got \(steps)") } }
+        if let steps, let epochs {
+            throw ValidationError("--steps \(steps) and --epochs \(epochs) both set the length of the test; give one of them")
+        }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be >= 1, got \(batchSize)") }
         guard batchesPerStep >= 1 else { throw ValidationError("--batches-per-step must be >= 1, got \(batchesPerStep)") }
         guard beta >= 0, beta < 1 else { throw ValidationError("--beta must be in [0, 1), got \(beta)") }
@@ -103,12 +109,16 @@ struct Find: ParsableCommand {
         let spec = try model.spec()
         let optimizerValue = try optimizer.makeOptimizer()
         let clipping = try optimizer.clipping()
+        // The range test trains a copy of each run's trainer: two networks and workspaces at once.
+        try model.checkMemoryBeforeLoading(spec, optimizer: optimizer.settings, copies: 2)
         let prepared = try recipe.prepare()
+        try model.checkMemory(spec, for: prepared, optimizer: optimizer.settings, cyclesMomentum: then != nil, batchSize: batchSize,
+                              keepsBestWeights: false, copies: 2)
         var settings = RangeTestSettings()
         settings.minimumLearningRate = min
         settings.maximumLearningRate = max
         settings.spacing = mode.spacing
-        settings.length = steps.map(RangeTestLength.steps) ?? .epochs(epochs)
+        settings.length = steps.map(RangeTestLength.steps) ?? .epochs(epochs ?? 5)
         settings.batchesPerStep = batchesPerStep
         settings.metric = metric.metric
         settings.smoothingBeta = beta
@@ -219,6 +229,9 @@ struct Find: ParsableCommand {
             let scheduler = try spec.map {
                 try Scheduler(spec: $0, initialLearningRate: rate, initialMomentum: trainer.defaultMomentum,
                               runLength: trainEpochs * batchesPerEpoch)
+            }
+            do { try scheduler.map { try $0.checkRates(steps: $0.unit == .batch ? trainEpochs * batchesPerEpoch : trainEpochs) } } catch {
+                throw RunError("--then \(name): \(spec?.description(significantDigits: 4) ?? ""): \(error)")
             }
             var bar = ProgressBar(label: "train \(name)", total: trainEpochs * batchesPerEpoch, enabled: !runtime.quiet)
             let result = try TrainingLoop(configuration: configuration, schedule: scheduler).run(

@@ -31,8 +31,10 @@ enum FindTable {
                       ensemble: RangeTestEnsemble?, batchesPerEpoch: Int?, training: [HandOffRun], plot: String?, csv: String?,
                       seconds: Double) {
         func out(_ line: String) { Swift.print(line) }
+        // Padded, never cut (`String.padding` cuts): values are `format`'s 4 significant digits,
+        // at most 11 characters, or step counts.
         func row(_ name: String, _ value: String, _ note: String = "") {
-            out("  " + name.padding(toLength: 26, withPad: " ", startingAt: 0) + value.padding(toLength: 12, withPad: " ", startingAt: 0) + note)
+            out("  " + TableColumn.cell(name, width: 26) + TableColumn.cell(value, width: 12) + note)
         }
         if let context {
             out("range test: \(context.data) (\(context.trainCount) train), model \(context.model), \(context.optimizer), batch \(context.batchSize)")

@@ -10,7 +10,7 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("IDX labels file that goes with an IDX images --data file.", valueName: "file"))
     var labels: String?
 
-    @Option(name: .long, help: ArgumentHelp("CSV column of the class label: first, last, or a 1-based column number.", valueName: "column"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("CSV column of the class label: first, last, or a 1-based column number.", valueName: "column"))
     var labelColumn: String = "last"
 
     @Option(name: .long, help: "Whether the CSV has a header row: auto, present, absent.")
@@ -22,7 +22,7 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Train,validation,test sizes as counts (3000,1000,1000) or fractions (0.6,0.2,0.2). Default: 3000,1000,1000 for mnist5k, 0.6,0.2,0.2 otherwise.", valueName: "sizes"))
     var split: String?
 
-    @Option(name: .long, help: "Seed of the stratified split.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed of the stratified split.")
     var splitSeed: UInt64 = 0
 
     @Option(name: .long, help: ArgumentHelp("Allow up to N classes (default: at most 10,000, and at most half the training samples).", valueName: "N"))
@@ -84,28 +84,28 @@ struct OptimizerOptions: ParsableArguments {
     @Option(name: .long, help: "Optimizer: sgd, adam, adamw, rmsprop.")
     var optimizer: OptimizerKind = .adamw
 
-    @Option(name: .long, help: "Momentum (SGD, RMSprop).")
+    @Option(name: .long, parsing: .unconditional, help: "Momentum (SGD, RMSprop).")
     var momentum: Float?
 
-    @Option(name: .long, help: "Dampening of SGD momentum.")
+    @Option(name: .long, parsing: .unconditional, help: "Dampening of SGD momentum.")
     var dampening: Float?
 
     @Flag(name: .long, help: "Nesterov momentum (SGD).")
     var nesterov = false
 
-    @Option(name: .long, help: "Adam/AdamW beta1.")
+    @Option(name: .long, parsing: .unconditional, help: "Adam/AdamW beta1.")
     var beta1: Float?
 
-    @Option(name: .long, help: "Adam/AdamW beta2.")
+    @Option(name: .long, parsing: .unconditional, help: "Adam/AdamW beta2.")
     var beta2: Float?
 
-    @Option(name: .customLong("eps"), help: "Epsilon of Adam, AdamW, RMSprop.")
+    @Option(name: .customLong("eps"), parsing: .unconditional, help: "Epsilon of Adam, AdamW, RMSprop.")
     var epsilon: Float?
 
-    @Option(name: .long, help: "Weight decay (L2 for SGD, Adam, RMSprop; decoupled for AdamW, default 0.01).")
+    @Option(name: .long, parsing: .unconditional, help: "Weight decay (L2 for SGD, Adam, RMSprop; decoupled for AdamW, default 0.01).")
     var weightDecay: Float?
 
-    @Option(name: .long, help: "RMSprop smoothing constant alpha.")
+    @Option(name: .long, parsing: .unconditional, help: "RMSprop smoothing constant alpha.")
     var alpha: Float?
 
     @Flag(name: .long, help: "Centered RMSprop.")
@@ -152,7 +152,7 @@ struct OptimizerOptions: ParsableArguments {
 
 /// Threads, verbosity and output format.
 struct RuntimeOptions: ParsableArguments {
-    @Option(name: .long, help: "BLAS threads (default 1: on a shared machine a second thread that waits for a busy core costs more than it gains; see `lrfind bench`).")
+    @Option(name: .long, parsing: .unconditional, help: "BLAS threads (default 1: on a shared machine a second thread that waits for a busy core costs more than it gains; see `lrfind bench`).")
     var threads: Int = 1
 
     @Flag(name: .long, help: "Print set-up details (BLAS kernels and threads, data, model) on stderr.")

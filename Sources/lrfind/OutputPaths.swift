@@ -51,12 +51,11 @@ struct OutputPaths {
         outputs.append((option, path, destination))
     }
 
-    /// Writes `text` to the output `path`: standard output for `-`, else the file (``AtomicFile``).
+    /// Where an output path writes: standard output for `-`, else the path.
+    static func destination(_ path: String) -> String { path == "-" ? "/dev/stdout" : path }
+
+    /// Writes `text` to the output `path` (standard output for `-`) through ``AtomicFile``.
     static func write(_ text: String, to path: String) throws {
-        if path == "-" {
-            print(text, terminator: "")
-        } else {
-            try AtomicFile.write(Data(text.utf8), to: path)
-        }
+        try AtomicFile.write(Data(text.utf8), to: destination(path))
     }
 }

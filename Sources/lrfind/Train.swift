@@ -12,25 +12,25 @@ struct Train: ParsableCommand {
     @OptionGroup(title: "Model") var model: ModelOptions
     @OptionGroup(title: "Optimizer") var optimizer: OptimizerOptions
 
-    @Option(name: .long, help: "Learning rate (default: the optimizer's PyTorch default).")
-    var lr: Float?
+    @Option(name: .long, parsing: .unconditional, help: "Learning rate (default: the optimizer's PyTorch default).")
+    var lr: Double?
 
-    @Option(name: .long, help: "Epochs.")
+    @Option(name: .long, parsing: .unconditional, help: "Epochs.")
     var epochs: Int = 10
 
     @Option(name: .long, help: ArgumentHelp("Learning-rate schedule, e.g. cyclic:base=1e-5,max=1.6e-3,step-up=5,mode=triangular2 or onecycle:max=0.01,pct-start=0.3 (docs/schedules.md lists them all). Its base rate is --lr.", valueName: "spec"))
     var schedule: String?
 
-    @Option(name: .long, help: "Batch size.")
+    @Option(name: .long, parsing: .unconditional, help: "Batch size.")
     var batchSize: Int = 64
 
-    @Option(name: .long, help: "Seed of the weights, batch order and dropout.")
+    @Option(name: .long, parsing: .unconditional, help: "Seed of the weights, batch order and dropout.")
     var seed: UInt64 = 0
 
     @Option(name: .long, help: ArgumentHelp("Plot the per-epoch losses and validation accuracy to this file (.png, .svg or .pdf).", valueName: "file"))
     var plot: String?
 
-    @Option(name: .long, help: ArgumentHelp("Stop after N epochs without improvement of --monitor and restore the best weights (0: off).", valueName: "N"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stop after N epochs without improvement of --monitor and restore the best weights (0: off).", valueName: "N"))
     var earlyStop: Int = 0
 
     @Option(name: .long, help: "Metric watched by --early-stop: val-loss or val-accuracy.")
@@ -42,7 +42,7 @@ struct Train: ParsableCommand {
         guard epochs >= 1 else { throw ValidationError("--epochs must be >= 1, got \(epochs)") }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be >= 1, got \(batchSize)") }
         guard earlyStop >= 0 else { throw ValidationError("--early-stop must be >= 0, got \(earlyStop)") }
-        if let lr { guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number, got \(lr)") } }
+        if let lr, let problem = LearningRateLimits.problem(withGivenRate: lr) { throw ValidationError("--lr \(problem), got \(lr)") }
         var paths = OutputPaths(inputs: [("--data", data.data), ("--labels", data.labels)])
         try paths.output(plot, option: "--plot", image: true)
         try paths.output(runtime.record, option: "--record")
@@ -57,16 +57,19 @@ struct Train: ParsableCommand {
         var configuration = TrainingConfiguration()
         configuration.epochs = epochs
         configuration.batchSize = batchSize
-        configuration.learningRate = lr ?? self.optimizer.optimizer.defaultLearningRate
+        configuration.learningRate = lr.map(Float.init) ?? self.optimizer.optimizer.defaultLearningRate
         configuration.clipping = try self.optimizer.clipping()
         configuration.seed = seed
         if earlyStop > 0 { configuration.earlyStopping = EarlyStopping(metric: monitor, patience: earlyStop) }
         let scheduleSpec: ScheduleSpec?
         do { scheduleSpec = try schedule.map(ScheduleSpec.init(parsing:)) } catch { throw ValidationError("--schedule: \(error)") }
 
+        try model.checkMemoryBeforeLoading(spec, optimizer: self.optimizer.settings, copies: 1)
         let loadStart = DispatchTime.now().uptimeNanoseconds
         let prepared = try request.prepare()
         let loadMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
+        try model.checkMemory(spec, for: prepared, optimizer: self.optimizer.settings, cyclesMomentum: scheduleSpec?.cyclesMomentum ?? false,
+                              batchSize: batchSize, keepsBestWeights: earlyStop > 0, copies: 1)
         let network = try model.network(spec, for: prepared, seed: seed)
         if runtime.verbose {
             Terminal.note("data: \(prepared.name), \(prepared.featureCount) features, \(prepared.classCount) classes; split \(prepared.train.count) / \(prepared.validation.count) / \(prepared.test.count); scaling \(prepared.scaling.rawValue); loaded and prepared in \(String(format: "%.1f", loadMilliseconds)) ms")
@@ -76,10 +79,15 @@ struct Train: ParsableCommand {
                                       clipping: configuration.clipping)
         let scheduler = try scheduleSpec.map { spec -> Scheduler in
             let batches = BatchSampler.batchCount(samples: prepared.train.count, batchSize: batchSize)
+            let runLength = spec.unit == .batch ? epochs * batches : epochs
             do {
-                return try Scheduler(spec: spec, initialLearningRate: Double(configuration.learningRate),
-                                     initialMomentum: optimizer.defaultMomentum.map(Double.init),
-                                     runLength: spec.unit == .batch ? epochs * batches : epochs)
+                let scheduler = try Scheduler(spec: spec, initialLearningRate: Double(configuration.learningRate),
+                                              initialMomentum: optimizer.defaultMomentum.map(Double.init), runLength: runLength)
+                // Every rate of the run, before training (a plateau's are checked as they come).
+                try scheduler.checkRates(steps: runLength)
+                return scheduler
+            } catch let error as UnusableLearningRate {
+                throw ValidationError("--schedule \(schedule!): \(error)")
             } catch { throw ValidationError("--schedule: \(error)") }
         }
         let showTable = !runtime.json
@@ -121,8 +129,14 @@ struct Train: ParsableCommand {
                 print("test: loss \(format(test.loss))" + (test.accuracy.map { ", accuracy \(String(format: "%.4f", $0))" } ?? "") + " (\(test.count) samples)")
             }
         }
+        // The rate of the update that failed: under a schedule it is not --lr.
+        let stop = result.stoppingUpdate.map { "at epoch \($0.epoch), batch \($0.batch)" } ?? ""
+        let rate = result.stoppingUpdate?.learningRate ?? Double(configuration.learningRate)
         if result.stopReason == .nonFiniteLoss {
-            throw RunError("the training loss became NaN or infinite (learning rate \(format(Double(configuration.learningRate))) too high?)")
+            throw RunError("the training loss became NaN or infinite \(stop) (learning rate \(format(rate))\(scheduler == nil ? "" : " from the schedule") too high?)")
+        }
+        if result.stopReason == .unusableLearningRate {
+            throw RunError("--schedule \(schedule ?? ""): stopped \(stop): learning rate \(LearningRateLimits.text(rate)) \(LearningRateLimits.problem(withScheduledRate: rate) ?? "")")
         }
         if result.stopReason == .interrupted { throw ExitCode(Interrupt.exitStatus) }
     }
@@ -132,20 +146,24 @@ struct Train: ParsableCommand {
 enum EpochTable {
     static let header = "epoch  train loss  train acc  val loss  val acc  lr          momentum  time s"
 
+    /// The columns after the epoch's, as wide as their titles in `header`: numbers that do not
+    /// fit switch to scientific notation (`TableColumn`) instead of running into the next column.
+    static let columns = [TableColumn(.fixed(fractionDigits: 4), width: 12), TableColumn(.fixed(fractionDigits: 4), width: 11),
+                          TableColumn(.fixed(fractionDigits: 4), width: 10), TableColumn(.fixed(fractionDigits: 4), width: 9),
+                          TableColumn(.significant(digits: 4), width: 12), TableColumn(.significant(digits: 4), width: 10),
+                          TableColumn(.fixed(fractionDigits: 2), width: 10)]
+
     static func row(_ record: EpochRecord) -> String {
-        func column(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
-        return column(String(record.epoch) + (record.complete ? "" : "*"), 7)
-            + column(String(format: "%.4f", record.trainLoss), 12)
-            + column(record.trainAccuracy.map { String(format: "%.4f", $0) } ?? "-", 11)
-            + column(record.validationLoss.map { String(format: "%.4f", $0) } ?? "-", 10)
-            + column(record.validationAccuracy.map { String(format: "%.4f", $0) } ?? "-", 9)
-            + column(format(record.learningRate), 12)
-            + column(record.momentum.map { String(format: "%.4g", $0) } ?? "-", 10)
-            + String(format: "%.2f", record.seconds)
+        let values = [record.trainLoss, record.trainAccuracy, record.validationLoss, record.validationAccuracy,
+                      record.learningRate, record.momentum, record.seconds]
+        let cells = zip(columns, values).map { column, value in value.map(column.cell) ?? TableColumn.cell("-", width: column.width) }
+        return (TableColumn.cell(String(record.epoch) + (record.complete ? "" : "*"), width: 7) + cells.joined())
+            .trimmingCharacters(in: .whitespaces)
     }
 }
 
-/// A number in 4 significant digits (`0.001`, `3.162e-05`).
+/// A number in 4 significant digits (`0.001`, `3.162e-05`); `nan` for any NaN (C writes `-nan`
+/// for the one `0/0` gives).
 func format(_ value: Double) -> String {
-    String(format: "%.4g", value)
+    value.isNaN ? "nan" : String(format: "%.4g", value)
 }

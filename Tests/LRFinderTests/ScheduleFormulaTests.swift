@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LRFinder
 
@@ -53,6 +54,49 @@ import Testing
         } catch {
             #expect("\(error)" == "formula '\(text)': \(message)")
         }
+    }
+
+    /// Issue 10, item 3: deep nesting crashed the parser (signal 11); it is bounded, with the
+    /// position and the limit in the error.
+    @Test(arguments: [
+        (String(repeating: "(", count: 15_000) + "1" + String(repeating: ")", count: 15_000), 201),
+        (String(repeating: "-", count: 100_000) + "1", 201),
+        (String(repeating: "exp(", count: 20_000) + "0" + String(repeating: ")", count: 20_000), 801),
+        (String(repeating: "2^", count: 10_000) + "1", 402),
+        (String(repeating: "1 ? 1 : ", count: 10_000) + "1", 1_603),
+        (String(repeating: "max(1, ", count: 1_000) + "1" + String(repeating: ")", count: 1_000), 1_401),
+    ])
+    func deepNestingIsRefused(text: String, position: Int) {
+        do {
+            _ = try Formula(text)
+            Issue.record("a formula of \(text.count) characters parsed")
+        } catch let error as FormulaError {
+            #expect(error.position == position)
+            #expect(error.expected.hasPrefix("at most 200 levels of nesting"))
+            #expect(error.found == "level 201")
+            let message = error.description
+            #expect(message.hasPrefix("formula '\(text.prefix(40))...' (\(text.count) characters): at character \(position): expected at most 200 levels"), "\(message)")
+            #expect(message.count < 250 && !message.contains("\n"), "\(message)")
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
+    @Test func nestingUpToTheLimitParses() throws {
+        let depth = Formula.maximumNesting
+        #expect(try Formula(String(repeating: "(", count: depth) + "epoch" + String(repeating: ")", count: depth)).evaluate(epoch: 3) == 3)
+        #expect(try Formula(String(repeating: "-", count: depth) + "2").evaluate(epoch: 0) == 2)
+        #expect(try Formula(String(repeating: "exp(", count: 3) + "0" + String(repeating: ")", count: 3)).evaluate(epoch: 0) == Foundation.exp(Foundation.exp(1)))
+    }
+
+    /// A long chain of `+ -` or `* /` is one level, evaluated in a loop (a left-deep tree of
+    /// 50,000 additions overflowed the stack when evaluated).
+    @Test func longChainsAreOneLevel() throws {
+        let sum = try Formula(String(repeating: "1 + ", count: 50_000) + "epoch")
+        #expect(sum.evaluate(epoch: 2) == 50_002)
+        let product = try Formula(String(repeating: "2 * ", count: 100) + "epoch / 2 / 2")
+        #expect(product.evaluate(epoch: 1) == Foundation.pow(2, 98))
+        #expect(try Formula("10 - 4 - 3 * 2 / 3 + 1").evaluate(epoch: 0) == 5)
     }
 
     @Test func parsedOnceEvaluatedPerEpoch() throws {

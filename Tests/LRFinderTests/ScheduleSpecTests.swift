@@ -89,6 +89,9 @@ import Testing
         ("sequential:linear(total=5)|cosine(t-max=4@5", "sequential: unbalanced parentheses in 'linear(total=5)|cosine(t-max=4@5'"),
         ("chain:step(size=2)x|exponential(gamma=0.9)", "chain: 'step(size=2)x' must end with ')'"),
         ("chain:step(size=2)|chain(step(size=3))", "chain: schedules inside it cannot nest chain"),
+        ("sequential:constant|Chain:constant@2", "sequential: schedules inside it cannot nest Chain"),
+        // Issue 10, item 3: one level per `chain:` used to recurse without bound (signal 11).
+        ("chain:" + String(repeating: "chain:", count: 50_000) + "constant", "chain: schedules inside it cannot nest chain"),
         ("chain:step(size=2)|cosine(t-mx=4)", "cosine: unknown key 't-mx'; keys: t-max, eta-min, unit"),
         ("step:size=3,unit=week", "step: unit must be one of batch, epoch, got 'week'"),
         ("keras-exponential:steps=100,rate=0", "keras-exponential: rate must be > 0.0, got 0"),

@@ -47,12 +47,18 @@ public struct NetworkLayout: Hashable, Sendable {
             func fail(_ reason: String) -> NetworkError {
                 NetworkError(layer: index + 1, description: "layer \(index + 1) (\(ModelSpec.describe(layer))) on input \(shape): \(reason)")
             }
+            // Sizes come from the user (`dense:99999999999999`): every product and sum is checked,
+            // so that a size too large to count is an error, not a wrapped-around negative.
+            func checked(_ value: (partialValue: Int, overflow: Bool)) throws -> Int {
+                guard !value.overflow else { throw fail("too large: its sizes overflow a 64-bit count") }
+                return value.partialValue
+            }
             var output = shape, parameters = 0, state = 0, scratch = 0, batchScratch = 0, indices = 0
             switch layer {
             case let .dense(units, bias):
                 guard shape.isVector else { throw fail("dense needs a vector; put flatten before it") }
                 output = .vector(units)
-                parameters = units * shape.count + (bias ? units : 0)
+                parameters = try checked(checked(units.multipliedReportingOverflow(by: shape.count)).addingReportingOverflow(bias ? units : 0))
             case .relu, .leakyReLU, .sigmoid, .tanh, .gelu, .flatten:
                 if case .flatten = layer { output = .vector(shape.count) }
             case .dropout:
@@ -63,9 +69,15 @@ public struct NetworkLayout: Hashable, Sendable {
                 batchScratch = 2 * shape.channels
             case let .maxPool(kernel, stride, padding):
                 guard !shape.isVector else { throw fail("max pooling needs an image (channels x height x width); give the data's image shape") }
-                let height = (shape.height + 2 * padding - kernel) / stride + 1
-                let width = (shape.width + 2 * padding - kernel) / stride + 1
-                guard shape.height + 2 * padding >= kernel, shape.width + 2 * padding >= kernel, height > 0, width > 0 else {
+                let padded = try checked(padding.multipliedReportingOverflow(by: 2))
+                let paddedHeight = try checked(shape.height.addingReportingOverflow(padded))
+                let paddedWidth = try checked(shape.width.addingReportingOverflow(padded))
+                guard paddedHeight >= kernel, paddedWidth >= kernel else {
+                    throw fail("the \(kernel)x\(kernel) window does not fit a \(shape.height)x\(shape.width) plane with padding \(padding)")
+                }
+                let height = (paddedHeight - kernel) / stride + 1
+                let width = (paddedWidth - kernel) / stride + 1
+                guard height > 0, width > 0 else {
                     throw fail("the \(kernel)x\(kernel) window does not fit a \(shape.height)x\(shape.width) plane with padding \(padding)")
                 }
                 output = TensorShape(channels: shape.channels, height: height, width: width)
@@ -75,8 +87,8 @@ public struct NetworkLayout: Hashable, Sendable {
                                  parameters: parameterCount..<(parameterCount + parameters),
                                  state: stateCount..<(stateCount + state),
                                  scratchPerSample: scratch, scratchPerBatch: batchScratch, indicesPerSample: indices))
-            parameterCount += parameters
-            stateCount += state
+            parameterCount = try checked(parameterCount.addingReportingOverflow(parameters))
+            stateCount = try checked(stateCount.addingReportingOverflow(state))
             shape = output
         }
         self.inputShape = inputShape

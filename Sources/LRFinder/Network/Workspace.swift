@@ -34,47 +34,103 @@ public struct Workspace: Sendable {
 
     init(layout: NetworkLayout, capacity: Int) {
         precondition(capacity > 0, "a workspace needs room for at least one sample")
+        guard let plan = Plan(layout: layout, capacity: capacity) else {
+            preconditionFailure("a workspace for batches of \(capacity) overflows a 64-bit count; check Workspace.estimatedBytes first")
+        }
         self.capacity = capacity
-        // Boundary i + 1 is layer i's output. A flatten's output aliases its input's activations
-        // and, past the first boundary, its gradient; the input batch has no gradient buffer.
-        var widths = [layout.inputShape.count]
-        var activationOffsets = [0], gradientOffsets = [0]
-        var next = capacity * widths[0]
-        for entry in layout.entries {
-            widths.append(entry.output.count)
-            if case .flatten = entry.layer {
-                activationOffsets.append(activationOffsets.last!)
-            } else {
-                activationOffsets.append(next)
-                next += capacity * entry.output.count
-            }
-        }
-        for (index, entry) in layout.entries.enumerated() {
-            if case .flatten = entry.layer, index > 0 {
-                gradientOffsets.append(gradientOffsets[index])
-            } else {
-                gradientOffsets.append(next)
-                next += capacity * entry.output.count
-            }
-        }
-        var scratch: [Int] = [], intScratch: [Int] = []
-        var nextIndex = 0
-        for entry in layout.entries {
-            scratch.append(next)
-            next += capacity * entry.scratchPerSample + entry.scratchPerBatch
-            intScratch.append(nextIndex)
-            nextIndex += capacity * entry.indicesPerSample
-        }
-        self.widths = widths
-        self.activationOffsets = activationOffsets
-        self.gradientOffsets = gradientOffsets
-        self.scratchOffsets = scratch
-        self.indexOffsets = intScratch
-        self.values = [Float](repeating: 0, count: next)
-        self.indices = [Int32](repeating: 0, count: nextIndex)
+        self.widths = plan.widths
+        self.activationOffsets = plan.activationOffsets
+        self.gradientOffsets = plan.gradientOffsets
+        self.scratchOffsets = plan.scratchOffsets
+        self.indexOffsets = plan.indexOffsets
+        self.values = [Float](repeating: 0, count: plan.valueCount)
+        self.indices = [Int32](repeating: 0, count: plan.indexCount)
         self.labels = [Int32](repeating: 0, count: capacity)
-        self.targetValues = [Float](repeating: 0, count: capacity * widths.last!)
+        self.targetValues = [Float](repeating: 0, count: plan.targetCount)
         self.parameterGradient = [Float](repeating: 0, count: layout.parameterCount)
+    }
+
+    /// Where a workspace's buffers go, worked out from the layout alone: what the initializer
+    /// allocates, and what ``estimatedFloatCount(layout:capacity:)`` counts before allocating.
+    struct Plan {
+        var widths: [Int]
+        var activationOffsets: [Int], gradientOffsets: [Int], scratchOffsets: [Int], indexOffsets: [Int]
+        /// Lengths of the Float arena, the Int32 arena and the regression targets.
+        var valueCount: Int, indexCount: Int, targetCount: Int
+
+        /// The plan for `layout` and batches of `capacity`; nil when a size overflows Int.
+        init?(layout: NetworkLayout, capacity: Int) {
+            func times(_ count: Int) -> Int? {
+                let (product, overflow) = capacity.multipliedReportingOverflow(by: count)
+                return overflow ? nil : product
+            }
+            func plus(_ a: Int, _ b: Int?) -> Int? {
+                guard let b else { return nil }
+                let (sum, overflow) = a.addingReportingOverflow(b)
+                return overflow ? nil : sum
+            }
+            // Boundary i + 1 is layer i's output. A flatten's output aliases its input's activations
+            // and, past the first boundary, its gradient; the input batch has no gradient buffer.
+            widths = [layout.inputShape.count]
+            activationOffsets = [0]
+            gradientOffsets = [0]
+            guard var next = times(widths[0]) else { return nil }
+            for entry in layout.entries {
+                widths.append(entry.output.count)
+                if case .flatten = entry.layer {
+                    activationOffsets.append(activationOffsets.last!)
+                } else {
+                    activationOffsets.append(next)
+                    guard let moved = plus(next, times(entry.output.count)) else { return nil }
+                    next = moved
+                }
+            }
+            for (index, entry) in layout.entries.enumerated() {
+                if case .flatten = entry.layer, index > 0 {
+                    gradientOffsets.append(gradientOffsets[index])
+                } else {
+                    gradientOffsets.append(next)
+                    guard let moved = plus(next, times(entry.output.count)) else { return nil }
+                    next = moved
+                }
+            }
+            scratchOffsets = []
+            indexOffsets = []
+            var nextIndex = 0
+            for entry in layout.entries {
+                scratchOffsets.append(next)
+                guard let moved = plus(next, times(entry.scratchPerSample)).flatMap({ plus($0, entry.scratchPerBatch) }),
+                      let movedIndex = plus(nextIndex, times(entry.indicesPerSample)) else { return nil }
+                next = moved
+                indexOffsets.append(nextIndex)
+                nextIndex = movedIndex
+            }
+            guard let targets = times(widths.last!) else { return nil }
+            valueCount = next
+            indexCount = nextIndex
+            targetCount = targets
+        }
+    }
+
+    /// The Floats a workspace for `layout` and batches of `capacity` allocates, as its
+    /// ``floatCount`` will say, counted before allocating anything; nil when the count
+    /// overflows Int.
+    public static func estimatedFloatCount(layout: NetworkLayout, capacity: Int) -> Int? {
+        guard let plan = Plan(layout: layout, capacity: capacity) else { return nil }
+        let (sum, overflow) = plan.valueCount.addingReportingOverflow(plan.targetCount)
+        let (total, overflow2) = sum.addingReportingOverflow(layout.parameterCount)
+        return overflow || overflow2 ? nil : total
+    }
+
+    /// The bytes of every buffer of such a workspace: its Floats and its Int32s (max pooling's
+    /// winners, the batch's class labels); nil when the count overflows Int.
+    public static func estimatedBytes(layout: NetworkLayout, capacity: Int) -> Int? {
+        guard let plan = Plan(layout: layout, capacity: capacity),
+              let floats = estimatedFloatCount(layout: layout, capacity: capacity) else { return nil }
+        let (int32s, overflow) = plan.indexCount.addingReportingOverflow(capacity)
+        let (elements, overflow2) = floats.addingReportingOverflow(int32s)
+        let (bytes, overflow3) = elements.multipliedReportingOverflow(by: 4)
+        return overflow || overflow2 || overflow3 ? nil : bytes
     }
 
     /// Floats the buffers hold in all (activations, gradients, scratch, targets, parameter gradient).

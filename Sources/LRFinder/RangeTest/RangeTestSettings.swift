@@ -10,14 +10,25 @@ public enum LearningRateSpacing: String, Codable, CaseIterable, Sendable {
     /// The rate of step `index` (0-based) of `count`; step 0 is exactly `minimum` and step
     /// `count - 1` exactly `maximum` (torch-lr-finder's `ExponentialLR`/`LinearLR` convention;
     /// fastai's `start * (end/start)^(i/num_it)` never reaches `end`).
+    ///
+    /// The exponential rate is torch-lr-finder's `min * (max/min)^f` to the last bit while
+    /// `max/min` is finite, and `exp(log(min) + f (log(max) - log(min)))`, in log space, when the
+    /// ratio overflows a Double (1e-300 to 1e300), where the ratio form gives infinity at step 1;
+    /// the linear one interpolates so that `max - min` cannot overflow either.
     public func learningRate(step index: Int, of count: Int, from minimum: Double, to maximum: Double) -> Double {
         guard count > 1 else { return minimum }
         if index <= 0 { return minimum }
         if index >= count - 1 { return maximum }
         let fraction = Double(index) / Double(count - 1)
         switch self {
-        case .exponential: return minimum * pow(maximum / minimum, fraction)
-        case .linear: return minimum + (maximum - minimum) * fraction
+        case .exponential:
+            let ratio = maximum / minimum
+            if ratio.isFinite { return minimum * pow(ratio, fraction) }
+            return exp(log(minimum) + fraction * (log(maximum) - log(minimum)))
+        case .linear:
+            let span = maximum - minimum
+            if span.isFinite { return minimum + span * fraction }
+            return minimum * (1 - fraction) + maximum * fraction
         }
     }
 }

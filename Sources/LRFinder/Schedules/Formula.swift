@@ -16,11 +16,20 @@ import Foundation
 ///     atom        := number | "epoch" | name "(" conditional ("," conditional)* ")" | "(" conditional ")"
 ///
 /// Functions: `exp log sqrt cos sin floor` (one argument), `min max` (two or more).
+///
+/// Nesting is bounded (``maximumNesting``): parsing and evaluation recurse once per level, so an
+/// unbounded depth (15,000 parentheses, 100,000 signs) would overflow the stack. A chain of `+ -`
+/// or `* /` is one level however long: it is held and evaluated as a list.
 public struct Formula: Equatable, Sendable, CustomStringConvertible {
     /// The text the formula was parsed from, without the white space around it (which the
     /// compact schedule syntax would drop, so that a printed schedule parses back to itself).
     public let text: String
     private let root: Node
+
+    /// The deepest nesting a formula may have: every parenthesis, function call, leading sign,
+    /// exponent and branch of a conditional opens a level. Past it, parsing stops with an error
+    /// naming the position, well before the recursion could exhaust the stack.
+    public static let maximumNesting = 200
 
     /// Parses `text`.
     /// - Throws: `FormulaError` naming the position and the offending text.
@@ -40,7 +49,10 @@ public struct Formula: Equatable, Sendable, CustomStringConvertible {
         case number(Double)
         case epoch
         case negate(Node)
-        case binary(Character, Node, Node)
+        /// A left-associative chain of `+ -` (or `* /`): the first operand, then each operator
+        /// with its operand, evaluated left to right in a loop.
+        case chain(Node, [Operation])
+        case power(Node, Node)
         case compare(String, Node, Node)
         case conditional(Node, Node, Node)
         case call(String, [Node])
@@ -50,15 +62,20 @@ public struct Formula: Equatable, Sendable, CustomStringConvertible {
             case let .number(value): return value
             case .epoch: return epoch
             case let .negate(node): return -node.evaluate(epoch)
-            case let .binary(op, left, right):
-                let a = left.evaluate(epoch), b = right.evaluate(epoch)
-                switch op {
-                case "+": return a + b
-                case "-": return a - b
-                case "*": return a * b
-                case "/": return a / b
-                default: return Foundation.pow(a, b)
+            case let .chain(first, operations):
+                var value = first.evaluate(epoch)
+                for operation in operations {
+                    let operand = operation.operand.evaluate(epoch)
+                    switch operation.symbol {
+                    case "+": value += operand
+                    case "-": value -= operand
+                    case "*": value *= operand
+                    default: value /= operand
+                    }
                 }
+                return value
+            case let .power(base, exponent):
+                return Foundation.pow(base.evaluate(epoch), exponent.evaluate(epoch))
             case let .compare(op, left, right):
                 let a = left.evaluate(epoch), b = right.evaluate(epoch)
                 let holds: Bool
@@ -89,11 +106,19 @@ public struct Formula: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// One step of a chain: `+ - * /` and the operand on its right.
+    fileprivate struct Operation: Equatable, Sendable {
+        var symbol: Character
+        var operand: Node
+    }
+
     /// Recursive-descent parser over the grammar above.
     private struct Parser {
         let characters: [Character]
         let text: String
         var position = 0
+        /// Levels of nesting open at `position`.
+        var depth = 0
 
         init(text: String) {
             self.text = text
@@ -112,12 +137,24 @@ public struct Formula: Equatable, Sendable, CustomStringConvertible {
             return node
         }
 
+        /// Parses what `parse` reads one level deeper; `start` is where the level opens.
+        /// - Throws: `FormulaError` at `start` past ``Formula/maximumNesting`` levels.
+        mutating func nested(at start: Int, _ parse: (inout Parser) throws -> Node) throws -> Node {
+            guard depth < Formula.maximumNesting else {
+                throw error("at most \(Formula.maximumNesting) levels of nesting (parentheses, function calls, signs, exponents, conditionals)",
+                            found: "level \(depth + 1)", at: start)
+            }
+            depth += 1
+            defer { depth -= 1 }
+            return try parse(&self)
+        }
+
         mutating func conditional() throws -> Node {
             let condition = try comparison()
             guard take("?") else { return condition }
-            let then = try conditional()
+            let then = try nested(at: position - 1) { try $0.conditional() }
             guard take(":") else { throw error("':' of the conditional", found: remainderToken()) }
-            return .conditional(condition, then, try conditional())
+            return .conditional(condition, then, try nested(at: position - 1) { try $0.conditional() })
         }
 
         mutating func comparison() throws -> Node {
@@ -129,33 +166,36 @@ public struct Formula: Equatable, Sendable, CustomStringConvertible {
         }
 
         mutating func sum() throws -> Node {
-            var node = try product()
+            let first = try product()
+            var operations: [Operation] = []
             while true {
-                if take("+") { node = .binary("+", node, try product()) }
-                else if take("-") { node = .binary("-", node, try product()) }
-                else { return node }
+                if take("+") { operations.append(Operation(symbol: "+", operand: try product())) }
+                else if take("-") { operations.append(Operation(symbol: "-", operand: try product())) }
+                else { return operations.isEmpty ? first : .chain(first, operations) }
             }
         }
 
         mutating func product() throws -> Node {
-            var node = try unary()
+            let first = try unary()
+            var operations: [Operation] = []
             while true {
-                if take("*") { node = .binary("*", node, try unary()) }
-                else if take("/") { node = .binary("/", node, try unary()) }
-                else { return node }
+                if take("*") { operations.append(Operation(symbol: "*", operand: try unary())) }
+                else if take("/") { operations.append(Operation(symbol: "/", operand: try unary())) }
+                else { return operations.isEmpty ? first : .chain(first, operations) }
             }
         }
 
         mutating func unary() throws -> Node {
-            if take("-") { return .negate(try unary()) }
-            if take("+") { return try unary() }
+            if take("-") { return .negate(try nested(at: position - 1) { try $0.unary() }) }
+            if take("+") { return try nested(at: position - 1) { try $0.unary() } }
             return try power()
         }
 
         mutating func power() throws -> Node {
             let base = try atom()
             // `**` is accepted as a synonym of `^` (Python's spelling).
-            if take("^") || take("**") { return .binary("^", base, try unary()) }
+            if take("^") { return .power(base, try nested(at: position - 1) { try $0.unary() }) }
+            if take("**") { return .power(base, try nested(at: position - 2) { try $0.unary() }) }
             return base
         }
 
@@ -165,7 +205,7 @@ public struct Formula: Equatable, Sendable, CustomStringConvertible {
             let start = position
             let character = characters[position]
             if take("(") {
-                let node = try conditional()
+                let node = try nested(at: start) { try $0.conditional() }
                 guard take(")") else { throw error("')'", found: remainderToken()) }
                 return node
             }
@@ -193,8 +233,8 @@ public struct Formula: Equatable, Sendable, CustomStringConvertible {
                     throw error("'epoch' or a function (exp, log, sqrt, cos, sin, floor, min, max)", found: "'\(name)'", at: start)
                 }
                 guard take("(") else { throw error("'(' after \(name)", found: remainderToken()) }
-                var arguments = [try conditional()]
-                while take(",") { arguments.append(try conditional()) }
+                var arguments = [try nested(at: start) { try $0.conditional() }]
+                while take(",") { arguments.append(try nested(at: start) { try $0.conditional() }) }
                 guard take(")") else { throw error("',' or ')'", found: remainderToken()) }
                 if Self.unaryFunctions.contains(name), arguments.count != 1 {
                     throw error("one argument for \(name)", found: "\(arguments.count)", at: start)
@@ -251,8 +291,10 @@ public struct FormulaError: Error, Equatable, CustomStringConvertible {
     /// What it found.
     public var found: String
 
-    /// `formula '0.95^': at character 6: expected a number, 'epoch', a function or '(', found the end`.
+    /// `formula '0.95^': at character 6: expected a number, 'epoch', a function or '(', found the end`;
+    /// a text longer than 60 characters shows its first 40 and its length.
     public var description: String {
-        "formula '\(text)': at character \(position): expected \(expected), found \(found)"
+        let shown = text.count > 60 ? "'\(text.prefix(40))...' (\(text.count) characters)" : "'\(text)'"
+        return "formula \(shown): at character \(position): expected \(expected), found \(found)"
     }
 }

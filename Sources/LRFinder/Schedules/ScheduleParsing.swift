@@ -195,11 +195,16 @@ extension ScheduleSpec {
         }
         let children = try parts.map { part -> ScheduleSpec in
             let trimmed = part.trimmingCharacters(in: .whitespaces)
-            guard let open = trimmed.firstIndex(of: "(") else { return try ScheduleSpec(parsing: trimmed) }
+            let open = trimmed.firstIndex(of: "(")
+            // Refused before parsing it: `chain:chain:chain:...` would otherwise recurse once per
+            // level, without bound.
+            let childName = String(trimmed[..<(open ?? trimmed.firstIndex(of: ":") ?? trimmed.endIndex)])
+            guard !["sequential", "chain"].contains(childName.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw ScheduleError("\(name): schedules inside it cannot nest \(childName)")
+            }
+            guard let open else { return try ScheduleSpec(parsing: trimmed) }
             guard trimmed.hasSuffix(")") else { throw ScheduleError("\(name): '\(trimmed)' must end with ')'") }
             let inner = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
-            let childName = String(trimmed[..<open])
-            guard childName != "sequential", childName != "chain" else { throw ScheduleError("\(name): schedules inside it cannot nest \(childName)") }
             return try ScheduleSpec(parsing: childName + ":" + inner)
         }
         if name == "sequential", milestones.count != children.count - 1 {

@@ -157,22 +157,13 @@ public struct Scheduler: Sendable {
         schedules.first { if case .plateau = $0.kind { return true } else { return false } }?.plateau
     }
 
-    /// The rates (and momenta) of steps `0..<steps`; `metrics[i]` is what the schedule sees at
-    /// the end of step i (ReduceLROnPlateau).
+    /// The rates (and momenta) of steps `0..<steps` in an array; `metrics[i]` is what the
+    /// schedule sees at the end of step i (ReduceLROnPlateau). ``steps(_:initialLearningRate:initialMomentum:steps:metrics:)``
+    /// computes them as they are read instead.
     public static func sequence(_ spec: ScheduleSpec, initialLearningRate: Double, initialMomentum: Double? = nil,
                                 steps: Int, metrics: [Double]? = nil) throws -> [ScheduleValue] {
-        var scheduler = try Scheduler(spec: spec, initialLearningRate: initialLearningRate,
-                                      initialMomentum: initialMomentum, runLength: steps)
-        if scheduler.needsMetric, (metrics?.count ?? 0) < steps - 1 {
-            throw ScheduleError("plateau: needs one metric value per epoch (\(steps - 1) at least), got \(metrics?.count ?? 0)")
-        }
-        var values: [ScheduleValue] = []
-        values.reserveCapacity(steps)
-        for index in 0..<steps {
-            values.append(ScheduleValue(learningRate: scheduler.learningRate, momentum: scheduler.momentum))
-            if index + 1 < steps { scheduler.step(metric: metrics.flatMap { index < $0.count ? $0[index] : nil }) }
-        }
-        return values
+        Array(try Self.steps(spec, initialLearningRate: initialLearningRate, initialMomentum: initialMomentum,
+                             steps: steps, metrics: metrics))
     }
 }
 

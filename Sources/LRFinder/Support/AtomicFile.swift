@@ -31,40 +31,51 @@ public enum AtomicFile {
     }
 
     /// Writes `bytes` to `path`: a new or regular file is replaced atomically, anything else is
-    /// written in place, as ``OutputDestination`` finds it.
-    ///
-    /// The temporary file is `.NAME.PID.RANDOM.tmp` beside the target, created exclusively, written
-    /// in full, `fsync`ed (so a crash cannot leave an empty file under the target's name) and
-    /// renamed over it. The new file has the default permissions (0666 less the umask). A stream
-    /// is opened for writing (blocking until a pipe has a reader) and written; standard output or
-    /// error is written through its descriptor after C stdio's buffers are flushed.
-    /// - Throws: `WriteError` naming `path` and the reason (`No space left on device` from
-    ///   `/dev/full`, say); no temporary file is left behind.
+    /// written in place, as ``OutputDestination`` finds it (see ``write(to:_:)``).
     public static func write(_ bytes: some ContiguousBytes, to path: String) throws {
+        try write(to: path) { $0.append(bytes) }
+    }
+
+    /// Writes what `produce` appends to `path` as it appends it (through a 64 KiB buffer), so a
+    /// file far larger than memory can be written.
+    ///
+    /// A new or regular file is replaced atomically when `produce` returns: the bytes go to
+    /// `.NAME.PID.RANDOM.tmp` beside the target (a link's target: links are written through),
+    /// created exclusively, `fsync`ed (so a crash cannot leave an empty file under the target's
+    /// name) and renamed over it; the new file has the default permissions (0666 less the umask).
+    /// A stream (device, pipe, socket) is opened for writing (blocking until a pipe has a reader)
+    /// and written as the bytes come; standard output or error is written through its descriptor
+    /// after C stdio's buffers are flushed.
+    /// - Throws: `WriteError` naming `path` and the reason (`No space left on device` from
+    ///   `/dev/full`, say), or what `produce` throws; a replaced file is then left as it was and
+    ///   no temporary file is left behind.
+    public static func write(to path: String, _ produce: (Writer) throws -> Void) throws {
         let destination: OutputDestination
         do { destination = try OutputDestination(path) } catch let error as OutputDestination.PathError {
             throw WriteError(path: path, reason: error.reason)
         }
-        let failure: Int32?
         switch destination.kind {
         case .newFile, .regularFile:
-            try replace(destination.target, with: bytes, reportingAs: path)
-            return
+            try replace(destination.target, reportingAs: path, produce)
         case .stream:
             let descriptor = open(path, O_WRONLY | O_TRUNC | O_NOCTTY | O_CLOEXEC)
             guard descriptor >= 0 else { throw WriteError(path: path, reason: String(cString: strerror(errno))) }
-            var code = bytes.withUnsafeBytes { writeAll($0, to: descriptor) }
-            if close(descriptor) != 0, code == nil, errno != EINTR { code = errno }
-            failure = code
+            let writer = Writer(descriptor: descriptor)
+            defer { close(descriptor) }
+            try produce(writer)
+            writer.flush()
+            if let failure = writer.failure { throw WriteError(path: path, reason: String(cString: strerror(failure))) }
         case .descriptor(let descriptor):
             fflush(nil)
-            failure = bytes.withUnsafeBytes { writeAll($0, to: descriptor) }
+            let writer = Writer(descriptor: descriptor)
+            try produce(writer)
+            writer.flush()
+            if let failure = writer.failure { throw WriteError(path: path, reason: String(cString: strerror(failure))) }
         }
-        if let failure { throw WriteError(path: path, reason: String(cString: strerror(failure))) }
     }
 
-    /// Writes `bytes` to a temporary file in `target`'s folder and renames it over `target`.
-    private static func replace(_ target: String, with bytes: some ContiguousBytes, reportingAs path: String) throws {
+    /// Writes what `produce` appends to a temporary file in `target`'s folder and renames it over `target`.
+    private static func replace(_ target: String, reportingAs path: String, _ produce: (Writer) throws -> Void) throws {
         let slash = target.lastIndex(of: "/")
         let folderPrefix = slash.map { String(target[...$0]) } ?? ""
         let name = slash.map { String(target[target.index(after: $0)...]) } ?? target
@@ -79,7 +90,16 @@ public enum AtomicFile {
             let code = errno, folder = OutputDestination.folder(of: target)
             throw WriteError(path: path, reason: code == ENOENT && access(folder, F_OK) != 0 ? "no such folder \(folder)" : String(cString: strerror(code)))
         }
-        var failure: Int32? = bytes.withUnsafeBytes { writeAll($0, to: descriptor) }
+        let writer = Writer(descriptor: descriptor)
+        do {
+            try produce(writer)
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+        writer.flush()
+        var failure = writer.failure
         if failure == nil, fsync(descriptor) != 0 { failure = errno }
         if close(descriptor) != 0, failure == nil { failure = errno }
         if failure == nil, rename(temporary, target) != 0 { failure = errno }
@@ -89,9 +109,43 @@ public enum AtomicFile {
         }
     }
 
+    /// The file ``write(to:_:)`` is writing: what is appended goes to its temporary file through
+    /// a buffer; the first failure is kept and reported when the file is finished. Valid only
+    /// inside the closure it is handed to.
+    public final class Writer {
+        fileprivate let descriptor: Int32
+        fileprivate var buffer: [UInt8] = []
+        fileprivate var failure: Int32?
+        private static let bufferSize = 1 << 16
+
+        fileprivate init(descriptor: Int32) {
+            self.descriptor = descriptor
+            buffer.reserveCapacity(Self.bufferSize)
+        }
+
+        /// Appends `text` in UTF-8.
+        public func append(_ text: String) {
+            buffer.append(contentsOf: text.utf8)
+            if buffer.count >= Self.bufferSize { flush() }
+        }
+
+        /// Appends `bytes`.
+        public func append(_ bytes: some ContiguousBytes) {
+            flush()
+            guard failure == nil else { return }
+            failure = bytes.withUnsafeBytes { AtomicFile.writeAll($0, to: descriptor) }
+        }
+
+        /// Writes out the buffer.
+        fileprivate func flush() {
+            if failure == nil, !buffer.isEmpty { failure = buffer.withUnsafeBytes { AtomicFile.writeAll($0, to: descriptor) } }
+            buffer.removeAll(keepingCapacity: true)
+        }
+    }
+
     /// Writes all of `buffer` to `descriptor`, resuming after partial writes and interrupts;
     /// nil on success, else the `errno` of the failure.
-    private static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32? {
+    fileprivate static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32? {
         var offset = 0
         while offset < buffer.count {
             let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)

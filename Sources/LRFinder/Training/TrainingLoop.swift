@@ -17,8 +17,8 @@ public struct TrainingLoop: Sendable {
         self.schedule = schedule
     }
 
-    /// Runs `configuration.epochs` epochs (fewer with early stopping, a non-finite loss, or when
-    /// `shouldStop` turns true), then scores the test split with the final (or restored best) weights.
+    /// Runs `configuration.epochs` epochs (fewer with early stopping, a non-finite loss, a
+    /// scheduled rate training cannot use, or when `shouldStop` turns true), then scores the test split with the final (or restored best) weights.
     /// - Parameters:
     ///   - progress: called after every batch.
     ///   - epochEnded: called with each finished epoch's record.
@@ -31,6 +31,7 @@ public struct TrainingLoop: Sendable {
     ) throws -> TrainingResult {
         var records: [EpochRecord] = []
         var stopReason = StopReason.completed
+        var stoppingUpdate: StoppingUpdate?
         var best: (epoch: Int, value: Double)?
         var stalled = 0
         var samples = 0
@@ -48,12 +49,22 @@ public struct TrainingLoop: Sendable {
             for _ in 0..<batchesPerEpoch {
                 if shouldStop() { stopReason = .interrupted; break }
                 if let schedule {
+                    // Checked as it comes: a plateau's rates depend on the metrics of the run.
+                    guard LearningRateLimits.problem(withScheduledRate: schedule.learningRate) == nil else {
+                        stopReason = .unusableLearningRate
+                        stoppingUpdate = StoppingUpdate(epoch: epoch, batch: batches + 1, learningRate: schedule.learningRate)
+                        break
+                    }
                     rate = schedule.learningRate
                     momentum = schedule.momentum ?? momentum
                 }
                 let outcome = try trainer.trainNextBatch(learningRate: rate, momentum: schedule?.momentum)
                 if schedule?.unit == .batch { schedule?.step(metric: Double(outcome.loss)) }
-                guard outcome.loss.isFinite else { stopReason = .nonFiniteLoss; break }
+                guard outcome.loss.isFinite else {
+                    stopReason = .nonFiniteLoss
+                    stoppingUpdate = StoppingUpdate(epoch: epoch, batch: batches + 1, learningRate: rate)
+                    break
+                }
                 lossSum += Double(outcome.loss) * Double(outcome.count)
                 if let right = outcome.correct { correct = (correct ?? 0) + right }
                 seen += outcome.count
@@ -102,6 +113,7 @@ public struct TrainingLoop: Sendable {
         let test = try trainer.evaluate(.test)
         return TrainingResult(epochs: records, stopReason: stopReason, bestEpoch: best?.epoch, restoredEpoch: restored,
                               test: test, trainingSeconds: trainingSeconds,
-                              samplesPerSecond: trainingSeconds > 0 ? Double(samples) / trainingSeconds : 0)
+                              samplesPerSecond: trainingSeconds > 0 ? Double(samples) / trainingSeconds : 0,
+                              stoppingUpdate: stoppingUpdate)
     }
 }

@@ -20,6 +20,19 @@ public enum StopReason: String, Sendable, Codable {
     case nonFiniteLoss = "non-finite-loss"
     /// The caller asked to stop (Ctrl-C).
     case interrupted
+    /// The schedule gave a rate training cannot use (negative, NaN, infinite, beyond Float:
+    /// ``LearningRateLimits/problem(withScheduledRate:)``); the update was not made.
+    case unusableLearningRate = "unusable-learning-rate"
+}
+
+/// The update a run stopped at, for a non-finite loss or an unusable scheduled rate.
+public struct StoppingUpdate: Equatable, Sendable, Codable {
+    /// Its epoch, from 1.
+    public var epoch: Int
+    /// Its batch within the epoch, from 1.
+    public var batch: Int
+    /// The learning rate it trained at (non-finite loss) or was given (unusable rate).
+    public var learningRate: Double
 }
 
 /// What one epoch did.
@@ -60,4 +73,7 @@ public struct TrainingResult: Equatable, Sendable, Codable {
     public var trainingSeconds: Double
     /// Training throughput: samples per second of forward, loss, backward and update.
     public var samplesPerSecond: Double
+    /// Where a run stopped for a non-finite loss or an unusable scheduled rate, with the rate
+    /// in use there (which, under a schedule, is not the configured one); nil otherwise.
+    public var stoppingUpdate: StoppingUpdate?
 }
