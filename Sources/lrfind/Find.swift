@@ -131,6 +131,10 @@ struct Find: ParsableCommand {
             throw ValidationError("--metric \(settings.metric.rawValue) needs a non-empty validation split")
         }
         let plannedSteps = settings.stepCount(batchesPerEpoch: batchesPerEpoch)
+        let handOffUpdates: Int
+        do { handOffUpdates = try TrainingConfiguration.updateCount(epochs: trainEpochs, batchesPerEpoch: batchesPerEpoch) } catch {
+            throw ValidationError("--train-epochs: \(error)")
+        }
 
         func makeTrainer(_ run: Int) throws -> EmbeddedTrainer {
             let runSeed = seed &+ UInt64(run)
@@ -175,7 +179,7 @@ struct Find: ParsableCommand {
             guard let bounds = analysis.bounds else {
                 throw RunError("--then \(then.rawValue): no recommendation to train with: \(analysis.noRecommendationReason ?? "")")
             }
-            training = try handOff(then, bounds: bounds, trainer: makeTrainer(0), batchesPerEpoch: batchesPerEpoch)
+            training = try handOff(then, bounds: bounds, trainer: makeTrainer(0), updates: handOffUpdates)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
 
@@ -215,12 +219,12 @@ struct Find: ParsableCommand {
 
     /// Trains a copy of the initial model with the recommended schedule (and the baseline).
     private func handOff(_ kind: HandOffSchedule, bounds: LearningRateBounds, trainer: EmbeddedTrainer,
-                         batchesPerEpoch: Int) throws -> [HandOffRun] {
+                         updates: Int) throws -> [HandOffRun] {
         var configuration = TrainingConfiguration()
         configuration.epochs = trainEpochs
         configuration.batchSize = batchSize
         configuration.seed = seed
-        let spec = kind.schedule(bounds, totalIterations: trainEpochs * batchesPerEpoch)
+        let spec = kind.schedule(bounds, totalIterations: updates)
         var runs: [(String, ScheduleSpec?, Double)] = [(kind.rawValue, spec, bounds.maximumLearningRate)]
         if baseline { runs.append(("constant", nil, bounds.maximumLearningRate)) }
         return try runs.map { name, spec, rate in
@@ -228,12 +232,12 @@ struct Find: ParsableCommand {
             configuration.learningRate = Float(rate)
             let scheduler = try spec.map {
                 try Scheduler(spec: $0, initialLearningRate: rate, initialMomentum: trainer.defaultMomentum,
-                              runLength: trainEpochs * batchesPerEpoch)
+                              runLength: updates)
             }
-            do { try scheduler.map { try $0.checkRates(steps: $0.unit == .batch ? trainEpochs * batchesPerEpoch : trainEpochs) } } catch {
+            do { try scheduler.map { try $0.checkRates(steps: $0.unit == .batch ? updates : trainEpochs) } } catch {
                 throw RunError("--then \(name): \(spec?.description(significantDigits: 4) ?? ""): \(error)")
             }
-            var bar = ProgressBar(label: "train \(name)", total: trainEpochs * batchesPerEpoch, enabled: !runtime.quiet)
+            var bar = ProgressBar(label: "train \(name)", total: updates, enabled: !runtime.quiet)
             let result = try TrainingLoop(configuration: configuration, schedule: scheduler).run(
                 &trainer, progress: { bar.update($0.step, detail: "epoch \($0.epoch)") }, shouldStop: { Interrupt.requested })
             bar.finish()

@@ -77,9 +77,12 @@ struct Train: ParsableCommand {
         }
         var trainer = EmbeddedTrainer(network: network, optimizer: optimizer, data: prepared, batchSize: batchSize, seed: seed,
                                       clipping: configuration.clipping)
+        let updates: Int
+        do { updates = try TrainingConfiguration.updateCount(epochs: epochs, batchesPerEpoch: trainer.batchesPerEpoch) } catch {
+            throw ValidationError("--epochs: \(error)")
+        }
         let scheduler = try scheduleSpec.map { spec -> Scheduler in
-            let batches = BatchSampler.batchCount(samples: prepared.train.count, batchSize: batchSize)
-            let runLength = spec.unit == .batch ? epochs * batches : epochs
+            let runLength = spec.unit == .batch ? updates : epochs
             do {
                 let scheduler = try Scheduler(spec: spec, initialLearningRate: Double(configuration.learningRate),
                                               initialMomentum: optimizer.defaultMomentum.map(Double.init), runLength: runLength)
@@ -95,7 +98,7 @@ struct Train: ParsableCommand {
             print("data \(prepared.name) (\(prepared.train.count) train / \(prepared.validation.count) validation / \(prepared.test.count) test, scaling \(prepared.scaling.rawValue)\(classNote(prepared))), model \(spec.description.isEmpty ? "logreg" : spec.description), \(optimizer.summary), lr \(format(Double(configuration.learningRate)))" + (schedule.map { ", schedule \($0) (per \(scheduleSpec!.unit.rawValue))" } ?? ""))
             print(EpochTable.header)
         }
-        var bar = ProgressBar(label: "train", total: epochs * trainer.batchesPerEpoch, enabled: !runtime.quiet)
+        var bar = ProgressBar(label: "train", total: updates, enabled: !runtime.quiet)
         let result = try TrainingLoop(configuration: configuration, schedule: scheduler).run(
             &trainer,
             progress: {

@@ -81,3 +81,23 @@ import Testing
         }
     }
 }
+
+/// Run lengths that do not fit a 64-bit count are refused, not wrapped (`--epochs 2^63-1`).
+@Suite struct RunLengthTests {
+    @Test func updateCountsThatOverflowAreRefused() throws {
+        #expect(try TrainingConfiguration.updateCount(epochs: 10, batchesPerEpoch: 47) == 470)
+        #expect(throws: TrainingSizeError(description: "9223372036854775807 epochs of 17 batches are more updates than a 64-bit count holds")) {
+            try TrainingConfiguration.updateCount(epochs: .max, batchesPerEpoch: 17)
+        }
+        var settings = RangeTestSettings()
+        settings.length = .epochs(.max)
+        #expect(settings.stepCount(batchesPerEpoch: 17) == Int.max)
+        #expect(throws: RangeTestError(description: "range test: epochs 9223372036854775807 is invalid: times 17 batches per epoch is more steps than a 64-bit count holds")) {
+            try settings.validate(batchesPerEpoch: 17)
+        }
+        var loop = ScriptedTrainer(losses: [1], batchesPerEpoch: 17)
+        var configuration = TrainingConfiguration()
+        configuration.epochs = .max
+        #expect(throws: TrainingSizeError.self) { try TrainingLoop(configuration: configuration).run(&loop) }
+    }
+}

@@ -114,7 +114,10 @@ public struct RangeTestSettings: Equatable, Codable, Sendable {
     public func stepCount(batchesPerEpoch: Int) -> Int {
         switch length {
         case .steps(let steps): return steps
-        case .epochs(let epochs): return epochs * batchesPerEpoch / max(1, batchesPerStep)
+        case .epochs(let epochs):
+            // Saturates rather than overflows; `validate` refuses a count that does not fit.
+            let (batches, overflow) = epochs.multipliedReportingOverflow(by: batchesPerEpoch)
+            return (overflow ? Int.max : batches) / max(1, batchesPerStep)
         }
     }
 
@@ -140,6 +143,9 @@ public struct RangeTestSettings: Equatable, Codable, Sendable {
         guard stopFactor > 1, stopFactor.isFinite else { throw fail("stop factor", stopFactor, "must be finite and above 1") }
         guard batchesPerEpoch > 0 else { throw fail("batches per epoch", batchesPerEpoch, "need at least 1") }
         if case .epochs(let epochs) = length, epochs < 1 { throw fail("epochs", epochs, "must be at least 1") }
+        if case .epochs(let epochs) = length, epochs.multipliedReportingOverflow(by: batchesPerEpoch).overflow {
+            throw fail("epochs", epochs, "times \(batchesPerEpoch) batches per epoch is more steps than a 64-bit count holds")
+        }
         let steps = stepCount(batchesPerEpoch: batchesPerEpoch)
         guard steps >= 2 else {
             throw fail("number of steps", steps, "must be at least 2 (the first uses the minimum rate, the last the maximum)")

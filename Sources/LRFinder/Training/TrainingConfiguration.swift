@@ -54,3 +54,21 @@ public struct EarlyStopping: Equatable, Codable, Sendable {
         self.restoresBestWeights = restoresBestWeights
     }
 }
+
+extension TrainingConfiguration {
+    /// Updates in `epochs` epochs of `batchesPerEpoch` batches.
+    /// - Throws: ``TrainingSizeError`` when the count does not fit a 64-bit integer.
+    public static func updateCount(epochs: Int, batchesPerEpoch: Int) throws -> Int {
+        let (count, overflow) = epochs.multipliedReportingOverflow(by: batchesPerEpoch)
+        guard !overflow else {
+            throw TrainingSizeError(description: "\(epochs) epochs of \(batchesPerEpoch) batches are more updates than a 64-bit count holds")
+        }
+        return count
+    }
+}
+
+/// A run too long to count.
+public struct TrainingSizeError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// One line naming the sizes.
+    public var description: String
+}

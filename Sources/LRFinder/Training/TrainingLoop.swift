@@ -37,7 +37,7 @@ public struct TrainingLoop: Sendable {
         var samples = 0
         var trainingSeconds = 0.0
         let batchesPerEpoch = trainer.batchesPerEpoch
-        let totalSteps = configuration.epochs * batchesPerEpoch
+        let totalSteps = try TrainingConfiguration.updateCount(epochs: configuration.epochs, batchesPerEpoch: batchesPerEpoch)
         var step = 0
         var schedule = self.schedule
         var early = configuration.earlyStopping
