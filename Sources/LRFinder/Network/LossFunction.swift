@@ -11,13 +11,15 @@ public enum LossFunction: String, Codable, CaseIterable, Sendable {
     case meanSquaredError = "mse"
 
     /// Mean loss (and correct count, for cross-entropy) of a batch; the gradient (batch x width)
-    /// is written into `gradient` when given.
+    /// is written into `gradient` when given, and each sample is counted in `confusion` (a
+    /// row-major width x width ``ConfusionMatrix``, cross-entropy only) when given.
     /// - Parameters:
     ///   - output: the network's output, batch x width.
     ///   - labels: class indices (cross-entropy).
     ///   - values: targets, batch x width (squared error).
     func evaluate(output: UnsafePointer<Float>, batch: Int, width: Int, labels: UnsafePointer<Int32>,
-                  values: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>?) -> BatchOutcome {
+                  values: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>?,
+                  confusion: UnsafeMutablePointer<Int>? = nil) -> BatchOutcome {
         switch self {
         case .crossEntropy:
             var lossSum = 0.0
@@ -29,6 +31,7 @@ public enum LossFunction: String, Codable, CaseIterable, Sendable {
                 var largest = row[0], argmax = 0
                 for c in 1..<width where row[c] > largest { largest = row[c]; argmax = c }
                 if argmax == label { correct += 1 }
+                confusion?[label * width + argmax] += 1
                 var sum: Float = 0
                 for c in 0..<width { sum += Foundation.exp(row[c] - largest) }
                 lossSum += Double(Foundation.log(sum) + largest - row[label])
@@ -84,7 +87,7 @@ public struct BatchOutcome: Equatable, Sendable {
     }
 }
 
-/// Loss and (for classification) accuracy over a data set.
+/// Loss and (for classification) accuracy and classification report over a data set.
 public struct Evaluation: Equatable, Sendable, Codable {
     /// Mean loss.
     public var loss: Double
@@ -92,11 +95,15 @@ public struct Evaluation: Equatable, Sendable, Codable {
     public var accuracy: Double?
     /// Number of samples evaluated.
     public var count: Int
+    /// The confusion matrix and per-class scores (scikit-learn's `classification_report`
+    /// figures); nil for regression.
+    public var report: ClassificationReport?
 
     /// An evaluation from its parts.
-    public init(loss: Double, accuracy: Double?, count: Int) {
+    public init(loss: Double, accuracy: Double?, count: Int, report: ClassificationReport? = nil) {
         self.loss = loss
         self.accuracy = accuracy
         self.count = count
+        self.report = report
     }
 }

@@ -178,7 +178,8 @@ public struct Network: Equatable, Sendable {
 
     /// The loss of the output in `workspace` against its loaded targets (and its gradient into
     /// the last boundary's gradient buffer).
-    private func score(workspace: inout Workspace, loss: LossFunction, writesGradient: Bool) -> BatchOutcome {
+    private func score(workspace: inout Workspace, loss: LossFunction, writesGradient: Bool,
+                       confusion: UnsafeMutablePointer<Int>? = nil) -> BatchOutcome {
         let batch = workspace.batchSize, width = outputWidth, last = layout.entries.count
         let outputOffset = workspace.activationOffsets[last], gradientOffset = workspace.gradientOffsets[last]
         return workspace.labels.withUnsafeBufferPointer { labels in
@@ -186,14 +187,15 @@ public struct Network: Equatable, Sendable {
                 workspace.values.withUnsafeMutableBufferPointer { arena in
                     loss.evaluate(output: arena.baseAddress! + outputOffset, batch: batch, width: width,
                                   labels: labels.baseAddress!, values: values.baseAddress!,
-                                  gradient: writesGradient ? arena.baseAddress! + gradientOffset : nil)
+                                  gradient: writesGradient ? arena.baseAddress! + gradientOffset : nil, confusion: confusion)
                 }
             }
         }
     }
 
-    /// Mean loss and (for classes) accuracy over a whole data set in evaluation mode (no
-    /// dropout, running batch-norm statistics), by batches of up to `workspace.capacity`.
+    /// Mean loss and (for classes) accuracy and ``ClassificationReport`` over a whole data set in
+    /// evaluation mode (no dropout, running batch-norm statistics), by batches of up to
+    /// `workspace.capacity`; the confusion matrix is counted in place, batch by batch.
     public func evaluate(_ dataset: Dataset, loss: LossFunction, workspace: inout Workspace) -> Evaluation {
         guard dataset.count > 0 else { return Evaluation(loss: .nan, accuracy: nil, count: 0) }
         var copy = self
@@ -201,17 +203,21 @@ public struct Network: Equatable, Sendable {
         var lossSum = 0.0
         var correct: Int?
         var start = 0
+        let classifies = loss == .crossEntropy
+        var matrix = ConfusionMatrix(classCount: classifies ? outputWidth : 0)
         while start < dataset.count {
             let end = Swift.min(start + workspace.capacity, dataset.count)
             workspace.load(features: dataset.features, targets: dataset.targets, indices: start..<end)
             copy.forward(workspace: &workspace, training: false, random: &unused)
-            let outcome = score(workspace: &workspace, loss: loss, writesGradient: false)
+            let outcome = classifies
+                ? matrix.withUnsafeMutableCounts { score(workspace: &workspace, loss: loss, writesGradient: false, confusion: $0) }
+                : score(workspace: &workspace, loss: loss, writesGradient: false)
             lossSum += Double(outcome.loss) * Double(end - start)
             if let right = outcome.correct { correct = (correct ?? 0) + right }
             start = end
         }
         return Evaluation(loss: lossSum / Double(dataset.count), accuracy: correct.map { Double($0) / Double(dataset.count) },
-                          count: dataset.count)
+                          count: dataset.count, report: classifies ? ClassificationReport(matrix) : nil)
     }
 
     /// ``evaluate(_:loss:workspace:)`` with a workspace of its own for batches of `batchSize`.
