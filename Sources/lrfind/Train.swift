@@ -129,7 +129,9 @@ struct Train: ParsableCommand {
             if let restored = result.restoredEpoch { summary += "; restored the weights of epoch \(restored)" }
             print(summary)
             if let test = result.test {
-                print("test: loss \(format(test.loss))" + (test.accuracy.map { ", accuracy \(String(format: "%.4f", $0))" } ?? "") + " (\(test.count) samples)")
+                let scores = test.report.map { ", " + ReportTable.averages($0) } ?? test.accuracy.map { ", accuracy \(String(format: "%.4f", $0))" } ?? ""
+                print("test: loss \(format(test.loss))" + scores + " (\(test.count) samples)")
+                if let report = test.report { ReportTable.lines(report, classNames: prepared.classNames).forEach { print($0) } }
             }
         }
         // The rate of the update that failed: under a schedule it is not --lr.

@@ -1,0 +1,47 @@
+import LRFinder
+
+/// The classification report of `lrfind train`'s test split: per-class precision, recall, F1
+/// and support, then the confusion matrix (rows true, columns predicted) for up to
+/// ``matrixClassLimit`` classes.
+enum ReportTable {
+    /// Above this many classes the table leaves the matrix out (the JSON always has it).
+    static let matrixClassLimit = 20
+
+    /// The summary after the test loss: accuracy, balanced accuracy and macro F1.
+    static func averages(_ report: ClassificationReport) -> String {
+        String(format: "accuracy %.4f, balanced accuracy %.4f, macro F1 %.4f", report.accuracy, report.balancedAccuracy, report.macroF1)
+    }
+
+    /// The per-class table and the matrix, labelled with `classNames` (`0..K-1` when they do not
+    /// name every class).
+    static func lines(_ report: ClassificationReport, classNames: [String]) -> [String] {
+        let count = report.confusionMatrix.classCount
+        let names = classNames.count == count ? classNames : (0..<count).map(String.init)
+        let nameWidth = max(7, (names.map(\.count).max() ?? 0) + 2)
+        let score = TableColumn(.fixed(fractionDigits: 4), width: 11)
+        var lines = [(TableColumn.cell("class", width: nameWidth) + "precision  recall     f1         support")]
+        for c in 0..<count {
+            lines.append((TableColumn.cell(names[c], width: nameWidth) + score.cell(report.precision[c]) + score.cell(report.recall[c])
+                          + score.cell(report.f1[c]) + String(report.support[c])))
+        }
+        guard count <= matrixClassLimit else {
+            lines.append("confusion matrix: \(count) classes, more than \(matrixClassLimit), not printed (--json and --record have it)")
+            return lines
+        }
+        lines.append("confusion matrix (rows true class, columns predicted):")
+        let rows = report.confusionMatrix.rows
+        let cellWidth = max((names.map(\.count).max() ?? 0), (rows.joined().map { String($0).count }.max() ?? 0)) + 2
+        let corner = "true\\pred"
+        let labelWidth = max(nameWidth, corner.count + 2)
+        lines.append(TableColumn.cell(corner, width: labelWidth) + names.map { pad($0, cellWidth) }.joined())
+        for (c, row) in rows.enumerated() {
+            lines.append(TableColumn.cell(names[c], width: labelWidth) + row.map { pad(String($0), cellWidth) }.joined())
+        }
+        return lines.map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }
+    }
+
+    /// `text` right-aligned in `width` characters.
+    private static func pad(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+}
