@@ -127,6 +127,10 @@ private struct CairoPainter {
         cairo_paint(context)
         cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
         drawTitle()
+        if let heatMap = chart.heatMap {
+            drawHeatMap(heatMap)
+            return
+        }
         clipToPlot { drawBands() }
         drawAxes()
         clipToPlot {
@@ -283,6 +287,47 @@ private struct CairoPainter {
             setColor(.ink)
             text(marker.label, at: (labelX, labelY), size: 11, align: .left)
         }
+    }
+
+    /// The cells, shaded, with their text in ink or (on a dark cell) white; the column labels
+    /// under the grid and the row labels left of it, each as dense as the cells allow.
+    private func drawHeatMap(_ map: HeatMap) {
+        let grid = map.cells(in: area)
+        let side = grid.side
+        let size = min(12, max(6, side * 0.32))
+        let showsText = side >= 14
+        for (row, shades) in map.shades.enumerated() {
+            for (column, shade) in shades.enumerated() {
+                let left = grid.left + Double(column) * side, top = grid.top + Double(row) * side
+                setColor(map.fill(shade))
+                cairo_rectangle(context, left, top, side, side)
+                cairo_fill(context)
+                guard showsText else { continue }
+                let label = map.text[row][column]
+                var fitted = size
+                while fitted > 5 && textWidth(label, size: fitted) > side - 4 { fitted -= 1 }
+                guard textWidth(label, size: fitted) <= side - 2 else { continue }
+                setColor(shade > 0.55 ? Color(red: 1, green: 1, blue: 1) : .ink)
+                text(label, at: (left + side / 2, top + side / 2 + fitted * 0.36), size: fitted, align: .center)
+            }
+        }
+        setColor(.ink)
+        cairo_set_line_width(context, 1)
+        cairo_rectangle(context, grid.left, grid.top, side * Double(map.columnLabels.count), side * Double(map.rowLabels.count))
+        cairo_stroke(context)
+        // Every k-th label, so that labels do not overlap.
+        let every = max(1, Int((14 / max(side, 1)).rounded(.up)))
+        let bottom = grid.top + side * Double(map.rowLabels.count)
+        for (column, label) in map.columnLabels.enumerated() where column % every == 0 {
+            text(label, at: (grid.left + (Double(column) + 0.5) * side, bottom + 16), size: 11, align: .center)
+        }
+        for (row, label) in map.rowLabels.enumerated() where row % every == 0 {
+            text(label, at: (grid.left - 6, grid.top + (Double(row) + 0.5) * side + 4), size: 11, align: .right)
+        }
+        text(chart.xAxis.label, at: ((grid.left + grid.left + side * Double(map.columnLabels.count)) / 2, chart.height - 16), size: 12.5,
+             align: .center)
+        let labelWidth = map.rowLabels.map { textWidth($0, size: 11) }.max() ?? 0
+        verticalText(chart.yAxis.label, at: (max(14, grid.left - labelWidth - 18), (grid.top + bottom) / 2), size: 12.5)
     }
 
     private func drawLegend() {

@@ -166,7 +166,8 @@ public struct Band: Equatable, Sendable {
     }
 }
 
-/// A line chart described as data: axes, series, markers, lines and bands. `render(to:)` draws it.
+/// A chart described as data: axes, series, markers, lines and bands, or a ``HeatMap`` in their
+/// place. `rendered(as:)` draws it.
 public struct Chart: Equatable, Sendable {
     /// Title above the plot.
     public var title: String
@@ -186,6 +187,9 @@ public struct Chart: Equatable, Sendable {
     public var verticalLines: [VerticalLine] = []
     /// Shaded regions, drawn under the lines.
     public var bands: [Band] = []
+    /// A grid of shaded cells drawn instead of the series, markers, lines and bands; the axes
+    /// label its columns (x) and rows (y).
+    public var heatMap: HeatMap?
     /// Whether to draw the legend (when anything is named).
     public var showsLegend = true
     /// Width in pixels (PNG) or points (SVG, PDF).

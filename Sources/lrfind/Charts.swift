@@ -105,3 +105,21 @@ extension Charts {
         return chart
     }
 }
+
+extension Charts {
+    /// The confusion matrix as a heat map: rows the true class, columns the predicted one, each
+    /// cell shaded by its share of the row (the diagonal is the class's recall) and labelled
+    /// with its count.
+    static func confusion(_ report: ClassificationReport, classNames: [String], title: String) -> Chart {
+        let matrix = report.confusionMatrix
+        let names = classNames.count == matrix.classCount ? classNames : (0..<matrix.classCount).map(String.init)
+        var chart = Chart(title: title, xAxis: Axis("predicted class"), yAxis: Axis("true class"))
+        chart.subtitle = String(format: "shade: share of the true class's samples; text: count; accuracy %.4f, balanced accuracy %.4f, macro F1 %.4f",
+                                report.accuracy, report.balancedAccuracy, report.macroF1)
+        chart.heatMap = HeatMap(rowLabels: names, columnLabels: names, shades: matrix.rowNormalized,
+                                text: matrix.rows.map { $0.map(String.init) })
+        chart.width = 760
+        chart.height = 720
+        return chart
+    }
+}

@@ -76,6 +76,9 @@ struct Find: ParsableCommand {
     @Flag(name: .long, help: "With --then, also train at a constant rate (the recommended max) for comparison.")
     var baseline = false
 
+    @Option(name: .long, help: ArgumentHelp("With --then, draw the test confusion matrix of its run to this file (.png, .svg or .pdf).", valueName: "file"))
+    var confusionPlot: String?
+
     @OptionGroup(title: "Run") var runtime: RuntimeOptions
 
     func validate() throws {
@@ -97,8 +100,10 @@ struct Find: ParsableCommand {
         var paths = OutputPaths(inputs: [("--data", data.data), ("--labels", data.labels)])
         try paths.output(csv, option: "--csv", standardOutput: true, json: runtime.json)
         try paths.output(plot ?? plotPath, option: "--plot", image: true, isDefault: plot == nil)
+        try paths.output(confusionPlot, option: "--confusion-plot", image: true)
         try paths.output(runtime.record, option: "--record")
         if baseline && then == nil { throw ValidationError("--baseline goes with --then") }
+        if confusionPlot != nil && then == nil { throw ValidationError("--confusion-plot goes with --then") }
     }
 
     func run() throws {
@@ -180,6 +185,10 @@ struct Find: ParsableCommand {
                 throw RunError("--then \(then.rawValue): no recommendation to train with: \(analysis.noRecommendationReason ?? "")")
             }
             training = try handOff(then, bounds: bounds, trainer: makeTrainer(0), updates: handOffUpdates)
+            if let confusionPlot, let run = training.first, let report = run.result.test?.report {
+                try Charts.write(Charts.confusion(report, classNames: prepared.classNames,
+                                                  title: "Test confusion matrix: \(prepared.name), \(modelName(spec)), \(run.name)"), to: confusionPlot)
+            }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
 

@@ -30,6 +30,9 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Plot the per-epoch losses and validation accuracy to this file (.png, .svg or .pdf).", valueName: "file"))
     var plot: String?
 
+    @Option(name: .long, help: ArgumentHelp("Draw the test confusion matrix to this file (.png, .svg or .pdf).", valueName: "file"))
+    var confusionPlot: String?
+
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stop after N epochs without improvement of --monitor and restore the best weights (0: off).", valueName: "N"))
     var earlyStop: Int = 0
 
@@ -45,6 +48,7 @@ struct Train: ParsableCommand {
         if let lr, let problem = LearningRateLimits.problem(withGivenRate: lr) { throw ValidationError("--lr \(problem), got \(lr)") }
         var paths = OutputPaths(inputs: [("--data", data.data), ("--labels", data.labels)])
         try paths.output(plot, option: "--plot", image: true)
+        try paths.output(confusionPlot, option: "--confusion-plot", image: true)
         try paths.output(runtime.record, option: "--record")
     }
 
@@ -113,6 +117,10 @@ struct Train: ParsableCommand {
         bar.finish()
         if let plot, !result.epochs.isEmpty {
             try Charts.write(Charts.training(result, title: "Training: \(prepared.name), \(spec.description.isEmpty ? "logreg" : model.model), \(self.optimizer.optimizer.rawValue)" + (schedule.map { ", \($0)" } ?? ", lr \(format(Double(configuration.learningRate)))")), to: plot)
+        }
+        if let confusionPlot, let report = result.test?.report {
+            try Charts.write(Charts.confusion(report, classNames: prepared.classNames,
+                                              title: "Test confusion matrix: \(prepared.name), \(spec.description.isEmpty ? "logreg" : model.model)"), to: confusionPlot)
         }
 
         if runtime.json || runtime.record != nil {

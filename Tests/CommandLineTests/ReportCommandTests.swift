@@ -90,3 +90,32 @@ import Testing
         #expect(lines[header + 1].hasPrefix("0 ") && lines[header + 21].hasPrefix("20 "))
     }
 }
+
+extension ReportCommandTests {
+    @Test func confusionPlotIsDrawnAndCheckedBeforeWork() throws {
+        let directory = scratchDirectory()
+        let data = try Self.writeCSV(labels: [5, 7, 9], perClass: 40, in: directory)
+        let plot = directory.appendingPathComponent("confusion.png").path
+        let run = try runLRFind(["train", "--data", data, "--model", "logreg", "--epochs", "1", "--confusion-plot", plot])
+        #expect(run.status == 0, "\(run.error)")
+        let png = try Data(contentsOf: URL(fileURLWithPath: plot))
+        #expect(Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
+        let svg = directory.appendingPathComponent("confusion.svg").path
+        let then = try runLRFind(["find", "--data", data, "--model", "logreg", "--steps", "30", "--no-plot", "--then", "onecycle",
+                                  "--train-epochs", "1", "--confusion-plot", svg])
+        #expect(then.status == 0, "\(then.error)")
+        #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: svg)), as: UTF8.self).contains("<svg"))
+
+        for (arguments, message) in [
+            (["train", "--confusion-plot", "nodir/c.png"], "lrfind: error: --confusion-plot: no such folder 'nodir' for 'nodir/c.png'"),
+            (["train", "--confusion-plot", "c.jpg"], "lrfind: error: --confusion-plot: unknown image format '.jpg' in 'c.jpg'; use .png, .svg or .pdf"),
+            (["train", "--plot", "a.png", "--confusion-plot", "./a.png"], "lrfind: error: --confusion-plot: './a.png' is the same file as --plot 'a.png'"),
+            (["find", "--no-plot", "--confusion-plot", "c.png"], "lrfind: error: --confusion-plot goes with --then"),
+        ] {
+            let refused = try runLRFind(arguments, in: directory)
+            #expect(refused.status == 2, "\(arguments)")
+            #expect(refused.error.hasPrefix(message), "\(arguments): \(refused.error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("c.png").path))
+    }
+}

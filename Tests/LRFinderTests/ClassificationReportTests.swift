@@ -84,3 +84,11 @@ import Testing
         #expect(old.report == nil)
     }
 }
+
+extension ClassificationReportTests {
+    @Test func rowNormalizedMatrixIsEachClassShareAndZeroWithoutSamples() {
+        // Rows [5, 1, 0, 0, 0] / 6, [2, 2, 0, 0, 0] / 4, zeros, [1, 0, 1, 0, 0] / 2, zeros.
+        let expected: [[Double]] = [[5.0 / 6, 1.0 / 6, 0, 0, 0], [0.5, 0.5, 0, 0, 0], [0, 0, 0, 0, 0], [0.5, 0, 0.5, 0, 0], [0, 0, 0, 0, 0]]
+        #expect(Self.matrix.rowNormalized == expected)
+    }
+}

@@ -54,6 +54,16 @@ public struct ConfusionMatrix: Equatable, Sendable, Codable {
         (0..<classCount).reduce(0) { $0 + self[$1, c] }
     }
 
+    /// Each row divided by its sum, scikit-learn's `confusion_matrix(normalize="true")`: row
+    /// `t` is where class `t`'s samples went, its diagonal cell the class's recall; a class
+    /// without samples has a row of zeros (scikit-learn's `nan_to_num`).
+    public var rowNormalized: [[Double]] {
+        rows.map { row in
+            let sum = row.reduce(0, +)
+            return row.map { sum == 0 ? 0 : Double($0) / Double(sum) }
+        }
+    }
+
     /// The correctly classified samples (the diagonal's sum).
     public var correct: Int {
         (0..<classCount).reduce(0) { $0 + self[$1, $1] }
