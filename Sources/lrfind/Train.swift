@@ -36,7 +36,7 @@ struct Train: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stop after N epochs without improvement of --monitor and restore the best weights (0: off).", valueName: "N"))
     var earlyStop: Int = 0
 
-    @Option(name: .long, help: "Metric watched by --early-stop: val-loss or val-accuracy.")
+    @Option(name: .long, help: "Metric watched by --early-stop and by a plateau schedule in max mode: val-loss, val-accuracy, val-balanced-accuracy or val-macro-f1.")
     var monitor: ValidationMetric = .loss
 
     @OptionGroup(title: "Run") var runtime: RuntimeOptions
@@ -65,6 +65,7 @@ struct Train: ParsableCommand {
         configuration.clipping = try self.optimizer.clipping()
         configuration.seed = seed
         if earlyStop > 0 { configuration.earlyStopping = EarlyStopping(metric: monitor, patience: earlyStop) }
+        if monitor != .loss { configuration.monitor = monitor }
         let scheduleSpec: ScheduleSpec?
         do { scheduleSpec = try schedule.map(ScheduleSpec.init(parsing:)) } catch { throw ValidationError("--schedule: \(error)") }
 

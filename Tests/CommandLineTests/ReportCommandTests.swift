@@ -119,3 +119,22 @@ extension ReportCommandTests {
         #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("c.png").path))
     }
 }
+
+extension ReportCommandTests {
+    @Test func monitorTakesBalancedAccuracyAndMacroF1() throws {
+        let directory = scratchDirectory()
+        let data = try Self.writeCSV(labels: [5, 7, 9], perClass: 40, in: directory)
+        for metric in ["val-balanced-accuracy", "val-macro-f1"] {
+            let run = try runLRFind(["train", "--data", data, "--model", "logreg", "--epochs", "3", "--early-stop", "1", "--monitor", metric,
+                                     "--schedule", "plateau:mode=max,patience=0", "--json"])
+            #expect(run.status == 0, "\(run.error)")
+            let json = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as! [String: Any]
+            let training = ((json["recipe"] as! [String: Any])["training"] as! [String: Any])
+            #expect(training["monitor"] as? String == metric)
+            #expect((training["earlyStopping"] as! [String: Any])["metric"] as? String == metric)
+        }
+        let refused = try runLRFind(["train", "--monitor", "val-f1"])
+        #expect(refused.status == 2)
+        #expect(refused.error.contains("val-balanced-accuracy") && refused.error.contains("val-macro-f1"), "\(refused.error)")
+    }
+}

@@ -3,8 +3,14 @@
 public struct ScriptedTrainer: Trainer, Sendable {
     /// The training losses returned by successive batches.
     public var losses: [Double]
-    /// The validation losses returned by successive validation evaluations (none: no validation split).
-    public var validationLosses: [Double]
+    /// The validation evaluations returned one after the other (none: no validation split).
+    public var validations: [Evaluation]
+    /// The losses of ``validations``; setting them scripts evaluations of one sample with that
+    /// loss and no accuracy.
+    public var validationLosses: [Double] {
+        get { validations.map(\.loss) }
+        set { validations = newValue.map { Evaluation(loss: $0, accuracy: nil, count: 1) } }
+    }
     /// Batches in one epoch.
     public var batchesPerEpoch: Int
     /// The momentum reported when none is passed.
@@ -20,7 +26,7 @@ public struct ScriptedTrainer: Trainer, Sendable {
     /// A trainer replaying `losses` (and `validationLosses`) with `batchesPerEpoch` batches per epoch.
     public init(losses: [Double], validationLosses: [Double] = [], batchesPerEpoch: Int, defaultMomentum: Double? = nil) {
         self.losses = losses
-        self.validationLosses = validationLosses
+        validations = validationLosses.map { Evaluation(loss: $0, accuracy: nil, count: 1) }
         self.batchesPerEpoch = batchesPerEpoch
         self.defaultMomentum = defaultMomentum
     }
@@ -34,14 +40,21 @@ public struct ScriptedTrainer: Trainer, Sendable {
         return BatchOutcome(loss: Float(losses[learningRates.count - 1]), correct: nil, count: 1)
     }
 
-    /// The next scripted validation loss; nil for other splits or without a script.
+    /// A trainer replaying `losses` and the whole validation `evaluations` (accuracy and report
+    /// too), with `batchesPerEpoch` batches per epoch.
+    public init(losses: [Double], validations: [Evaluation], batchesPerEpoch: Int, defaultMomentum: Double? = nil) {
+        self.init(losses: losses, batchesPerEpoch: batchesPerEpoch, defaultMomentum: defaultMomentum)
+        self.validations = validations
+    }
+
+    /// The next scripted validation evaluation; nil for other splits or without a script.
     public mutating func evaluate(_ split: DataPart) throws -> Evaluation? {
-        guard split == .validation, !validationLosses.isEmpty else { return nil }
-        guard validationIndex < validationLosses.count else {
-            throw ScriptedTrainerError(description: "scripted trainer: all \(validationLosses.count) validation losses used")
+        guard split == .validation, !validations.isEmpty else { return nil }
+        guard validationIndex < validations.count else {
+            throw ScriptedTrainerError(description: "scripted trainer: all \(validations.count) validation losses used")
         }
         validationIndex += 1
-        return Evaluation(loss: validationLosses[validationIndex - 1], accuracy: nil, count: 1)
+        return validations[validationIndex - 1]
     }
 
     /// Counts the call.

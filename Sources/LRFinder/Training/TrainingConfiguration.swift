@@ -12,24 +12,45 @@ public struct TrainingConfiguration: Equatable, Codable, Sendable {
     public var earlyStopping: EarlyStopping?
     /// Seed of the batch order and dropout streams.
     public var seed: UInt64 = 0
+    /// The validation metric ReduceLROnPlateau watches in `max` mode when it is one where
+    /// higher is better (``ValidationMetric/higherIsBetter``); nil, or `val-loss`, watches the
+    /// accuracy. `min` mode always watches the validation loss.
+    public var monitor: ValidationMetric?
 
     /// The default settings: 10 epochs, batch 64, rate 1e-3, no clipping, no early stopping, seed 0.
     public init() {}
 }
 
-/// A validation metric watched by early stopping.
+/// A validation metric watched by early stopping and ReduceLROnPlateau.
 public enum ValidationMetric: String, CaseIterable, Sendable, Codable {
     /// Mean validation cross-entropy; lower is better.
     case loss = "val-loss"
-    /// Validation accuracy; higher is better.
+    /// Validation accuracy (scikit-learn's `accuracy_score`); higher is better.
     case accuracy = "val-accuracy"
+    /// Validation balanced accuracy, the mean recall over the classes the split has
+    /// (scikit-learn's `balanced_accuracy_score`, ``ClassificationReport/balancedAccuracy``); higher is better.
+    case balancedAccuracy = "val-balanced-accuracy"
+    /// Validation macro F1, the unweighted mean of the per-class F1 scores (scikit-learn's
+    /// `f1_score(average="macro", zero_division=0)`, ``ClassificationReport/macroF1``); higher is better.
+    case macroF1 = "val-macro-f1"
+
+    /// Whether a larger value is an improvement (every metric but the loss).
+    public var higherIsBetter: Bool { self != .loss }
+
+    /// The metric's value in `evaluation`; minus the loss for a score that regression has no
+    /// value of, so that higher stays better.
+    public func value(in evaluation: Evaluation) -> Double {
+        switch self {
+        case .loss: evaluation.loss
+        case .accuracy: evaluation.accuracy ?? -evaluation.loss
+        case .balancedAccuracy: evaluation.report?.balancedAccuracy ?? -evaluation.loss
+        case .macroF1: evaluation.report?.macroF1 ?? -evaluation.loss
+        }
+    }
 
     /// Whether `value` beats `best` by more than `minimumDelta`.
     public func improves(_ value: Double, on best: Double, minimumDelta: Double) -> Bool {
-        switch self {
-        case .loss: return value < best - minimumDelta
-        case .accuracy: return value > best + minimumDelta
-        }
+        higherIsBetter ? value > best + minimumDelta : value < best - minimumDelta
     }
 }
 

@@ -7,8 +7,8 @@ public struct TrainingLoop: Sendable {
     public var configuration: TrainingConfiguration
     /// Moves the learning rate (and momentum) instead of `configuration.learningRate`: stepped
     /// after every batch or after every epoch, as its unit says. ReduceLROnPlateau watches the
-    /// validation loss in `min` mode and the validation accuracy in `max` mode (the training
-    /// loss without a validation split).
+    /// validation loss in `min` mode and in `max` mode `configuration.monitor` when higher is
+    /// better for it, else the validation accuracy (the training loss without a validation split).
     public var schedule: Scheduler?
 
     /// A loop with `configuration` and an optional schedule.
@@ -88,13 +88,14 @@ public struct TrainingLoop: Sendable {
             if schedule?.unit == .epoch {
                 var watched = lossSum / Double(seen)
                 if let mode = schedule?.spec.kind.plateauMode, let validation {
-                    watched = mode == .max ? (validation.accuracy ?? -validation.loss) : validation.loss
+                    let maximized = configuration.monitor.flatMap { $0.higherIsBetter ? $0 : nil } ?? .accuracy
+                    watched = mode == .max ? maximized.value(in: validation) : validation.loss
                 }
                 schedule?.step(metric: watched)
             }
             if stopReason != .completed { break }
             if let early, let validation {
-                let value = early.metric == .loss ? validation.loss : (validation.accuracy ?? -validation.loss)
+                let value = early.metric.value(in: validation)
                 if let current = best, !early.metric.improves(value, on: current.value, minimumDelta: early.minimumDelta) {
                     stalled += 1
                     if stalled >= early.patience { stopReason = .earlyStopped; break epochs }
