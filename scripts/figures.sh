@@ -20,3 +20,4 @@ draw lambda "lambda:f=0.95^epoch" "LambdaLR, factor 0.95^epoch"
 "$lrfind" schedule "onecycle:max=0.0016" --epochs 10 --steps-per-epoch 47 --lr 0.0016 --plot "$out/onecycle.png" --title "OneCycleLR, max 0.0016, 10 epochs of 47 batches"
 "$lrfind" --min 1e-4 --max 1 --epochs 5 --runs 3 --plot "$out/range-test.png" >/dev/null
 "$lrfind" train --schedule onecycle:max=0.005 --plot "$out/training-onecycle.png" >/dev/null
+"$lrfind" train --model logreg --epochs 2 --confusion-plot "$out/confusion.png" >/dev/null
