@@ -85,7 +85,8 @@ enum FindTable {
             out(EpochTable.header)
             for record in run.result.epochs { out(EpochTable.row(record)) }
             let validation = run.result.epochs.last?.validationAccuracy.map { String(format: "%.4f", $0) } ?? "-"
-            let test = run.result.test?.accuracy.map { String(format: "%.4f", $0) } ?? "-"
+            let test = (run.result.test?.accuracy.map { String(format: "%.4f", $0) } ?? "-")
+                + (run.result.test?.report.map { String(format: ", balanced accuracy %.4f, macro F1 %.4f", $0.balancedAccuracy, $0.macroF1) } ?? "")
             out("\(run.name): final validation accuracy \(validation), test accuracy \(test), \(run.result.stopReason.rawValue)")
         }
         out("")

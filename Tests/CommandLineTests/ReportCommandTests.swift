@@ -104,6 +104,10 @@ extension ReportCommandTests {
         let then = try runLRFind(["find", "--data", data, "--model", "logreg", "--steps", "30", "--no-plot", "--then", "onecycle",
                                   "--train-epochs", "1", "--confusion-plot", svg])
         #expect(then.status == 0, "\(then.error)")
+        // The run's summary has the test report's averages beside accuracy.
+        let summary = try #require(then.output.split(separator: "\n").first { $0.hasPrefix("onecycle: final validation accuracy") })
+        #expect(summary.range(of: #"test accuracy \d\.\d{4}, balanced accuracy \d\.\d{4}, macro F1 \d\.\d{4}, "#, options: .regularExpression) != nil,
+                "\(summary)")
         #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: svg)), as: UTF8.self).contains("<svg"))
 
         for (arguments, message) in [
