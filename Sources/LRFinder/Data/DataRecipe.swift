@@ -11,6 +11,10 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     public var labelColumn: LabelColumn = .last
     /// Whether the CSV starts with a header row.
     public var header: HeaderMode = .auto
+    /// The byte between CSV fields; nil: detected (``CSVDelimiter/auto``).
+    public var delimiter: CSVDelimiter?
+    /// CSV columns that are neither features nor the label; nil: none.
+    public var ignoredColumns: [CSVColumn]?
     /// Feature scaling; nil picks `max` for image data (IDX or bundled) and `standardize` otherwise.
     public var scaling: ScalingMethod?
     /// Split sizes; nil gives 3,000 / 1,000 / 1,000 for mnist5k and 60 / 20 / 20 % otherwise.
@@ -34,7 +38,8 @@ public struct DataRecipe: Equatable, Codable, Sendable {
         let dataset: Dataset
         let isImageData: Bool
         if let path {
-            dataset = try DataLoader.load(path, labelsPath: labelsPath, labelColumn: labelColumn, header: header)
+            dataset = try DataLoader.load(path, labelsPath: labelsPath, labelColumn: labelColumn, header: header,
+                                          delimiter: delimiter ?? .auto, ignoredColumns: ignoredColumns ?? [])
             isImageData = labelsPath != nil
         } else {
             dataset = try bundled.load()
@@ -51,7 +56,7 @@ public struct DataRecipe: Equatable, Codable, Sendable {
         let method = scaling ?? (isImageData ? .max : .standardize)
         let scaler = FeatureScaler(method: method, fittedOn: parts.train.features)
         return PreparedData(train: scaler.applied(to: parts.train), validation: scaler.applied(to: parts.validation),
-                            test: scaler.applied(to: parts.test), scaling: method, name: name)
+                            test: scaler.applied(to: parts.test), scaling: method, name: name, delimiter: dataset.delimiter)
     }
 }
 
@@ -67,14 +72,19 @@ public struct PreparedData: Sendable {
     public var scaling: ScalingMethod
     /// The data's file path or bundled name.
     public var name: String
+    /// The delimiter of the CSV file the data came from (as given or detected); nil for IDX and
+    /// bundled data.
+    public var delimiter: CSVDelimiter?
 
     /// The splits and how they were prepared.
-    public init(train: Dataset, validation: Dataset, test: Dataset, scaling: ScalingMethod = .none, name: String = "") {
+    public init(train: Dataset, validation: Dataset, test: Dataset, scaling: ScalingMethod = .none, name: String = "",
+                delimiter: CSVDelimiter? = nil) {
         self.train = train
         self.validation = validation
         self.test = test
         self.scaling = scaling
         self.name = name
+        self.delimiter = delimiter
     }
 
     /// The split for `part`.
