@@ -22,6 +22,9 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("CSV columns that are neither features nor the label: header names or 1-based column numbers, comma-separated.", valueName: "columns"))
     var ignoreColumns: String?
 
+    @Option(name: .long, help: "A missing CSV feature value (empty, NA, N/A, NaN, ?, null): error, drop (leave the row out), mean (the column's training mean).")
+    var missing: MissingValues = .error
+
     @Option(name: .long, help: "Feature scaling: none, max (divide by the largest training value), standardize (training mean and deviation per feature). Default: max for image data, standardize otherwise.")
     var scale: ScalingMethod?
 
@@ -63,6 +66,7 @@ struct DataOptions: ParsableArguments {
         }
         request.header = header
         request.delimiter = delimiter == .auto ? nil : delimiter
+        request.missing = missing == .error ? nil : missing
         request.scaling = scale
         if let split {
             do { request.split = try SplitSizes(parsing: split) } catch { throw ValidationError("--split: \(error)") }
@@ -205,6 +209,7 @@ struct RuntimeOptions: ParsableArguments {
 
 extension HeaderMode: ExpressibleByArgument {}
 extension CSVDelimiter: ExpressibleByArgument {}
+extension MissingValues: ExpressibleByArgument {}
 extension ScalingMethod: ExpressibleByArgument {}
 extension WeightInitialization: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}

@@ -59,4 +59,19 @@ import Testing
             #expect(usage.status == 2, "\(arguments): \(usage.error)")
         }
     }
+
+    @Test func missingValuesAreNamedThenDroppedOrFilled() throws {
+        let rows = (0..<60).map { index in "\(index % 7 == 3 ? "NA" : String(Double(index % 2) + Double(index % 5) / 10)),\(index % 3),\(index % 2)" }
+        let path = try file("missing.csv", "x,y,label\n" + rows.joined(separator: "\n") + "\n")
+        let refused = try runLRFind(["train", "--data", path, "--model", "logreg", "--epochs", "1"])
+        #expect(refused.status == 1)
+        #expect(refused.error == "lrfind: error: \(path):5:1: missing value (--missing drop leaves such rows out, --missing mean fills in the column's training mean): 'NA'\n")
+        let dropped = try runLRFind(["train", "--data", path, "--model", "logreg", "--epochs", "1", "--missing", "drop", "--quiet"])
+        #expect(dropped.status == 0, "\(dropped.error)")
+        #expect(dropped.output.hasPrefix("data \(path) (31 train / 10 validation / 10 test"), "\(dropped.output)")
+        let filled = try runLRFind(["train", "--data", path, "--model", "logreg", "--epochs", "1", "--missing", "mean", "--quiet"])
+        #expect(filled.status == 0, "\(filled.error)")
+        #expect(filled.output.hasPrefix("data \(path) (36 train / 12 validation / 12 test"), "\(filled.output)")
+        #expect(!filled.output.contains("nan"))
+    }
 }

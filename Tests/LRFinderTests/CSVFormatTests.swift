@@ -6,6 +6,7 @@ import Testing
 /// writes its own small file.
 @Suite struct CSVFormatTests {
     let directory = temporaryDirectory()
+    static let missing = "missing value (--missing drop leaves such rows out, --missing mean fills in the column's training mean)"
 
     func load(_ text: String, labelColumn: LabelColumn = .last, header: HeaderMode = .auto, delimiter: CSVDelimiter = .auto,
               ignoring ignored: [CSVColumn] = []) throws -> Dataset {
@@ -60,7 +61,7 @@ import Testing
     }
 
     @Test func tabSeparatedFieldsMayBeEmptyAndDelimitersCanBeForced() throws {
-        #expect(error("1\t2\t0\n1\t\t0\n3\t4\t1\n", delimiter: .tab) == "FILE:2:2: empty field: ''")
+        #expect(error("1\t2\t0\n1\t\t0\n3\t4\t1\n", delimiter: .tab) == "FILE:2:2: \(Self.missing): ''")
         let data = try load("1;2,0,0\n3;4,5,1\n", delimiter: .comma, ignoring: [.index(0)])
         #expect(data.delimiter == .comma && data.features == Matrix([[0], [5]]))
     }
@@ -111,5 +112,45 @@ import Testing
         // A recipe written before these settings existed still decodes.
         let old = try JSONDecoder().decode(DataRecipe.self, from: Data(#"{"bundled":"mnist5k","labelColumn":{"last":{}},"header":"auto","splitSeed":0}"#.utf8))
         #expect(old.delimiter == nil && old.ignoredColumns == nil)
+    }
+
+    @Test func missingValuesAreErrorsByDefault() {
+        for token in ["", "NA", "n/a", "NaN", "?", "NULL", " na ", "\"NA\""] {
+            #expect(error("a,b,label\n1,2,0\n3,\(token),1\n") == "FILE:3:2: \(Self.missing): '\(token.replacingOccurrences(of: "\"", with: ""))'")
+        }
+        #expect(error("a,b,label\n1,-,0\n") == "FILE:2:2: not a number: '-'")
+    }
+
+    @Test func missingValuesDropTheirRows() throws {
+        let path = writeFile("a,b,label\n1,NA,0\n3,4,1\n5,6,0\n?,8,1\n9,10,1\n", named: "m.csv", in: directory)
+        let data = try DataLoader.load(path, missing: .drop)
+        #expect(data.features == Matrix([[3, 4], [5, 6], [9, 10]]))
+        #expect(data.labels == [1, 0, 1])
+        // The first row's NA does not make it a header.
+        let first = writeFile("NA,2,0\n3,4,1\n5,6,0\n", named: "f.csv", in: directory)
+        #expect(try DataLoader.load(first, missing: .drop).count == 2)
+    }
+
+    @Test func missingValuesTakeTheTrainingMean() throws {
+        // Column a: training values decide the fill; every split is filled with the same mean.
+        let rows = (0..<20).map { index in index == 7 || index == 15 ? "NA,\(index),\(index % 2)" : "\(index % 4),\(index),\(index % 2)" }
+        var recipe = DataRecipe()
+        recipe.path = writeFile("a,b,label\n" + rows.joined(separator: "\n") + "\n", named: "mean.csv", in: directory)
+        recipe.missing = .mean
+        recipe.scaling = ScalingMethod.none
+        recipe.split = .fractions(train: 0.5, validation: 0.25, test: 0.25)
+        let data = try recipe.prepare()
+        func isFilled(_ part: Dataset, _ row: Int) -> Bool { [7, 15].contains(part.features[row, 1]) }
+        let train = data.train
+        let known = (0..<train.count).filter { !isFilled(train, $0) }.map { train.features[$0, 0] }
+        let mean = known.reduce(0, +) / Float(known.count)
+        let filled = [data.train, data.validation, data.test].flatMap { part in
+            (0..<part.count).filter { isFilled(part, $0) }.map { part.features[$0, 0] }
+        }
+        #expect(filled.count == 2)
+        #expect(filled.allSatisfy { abs($0 - mean) < 1e-5 }, "\(filled) \(mean)")
+        var empty = recipe
+        empty.path = writeFile("a,b,label\n" + (0..<20).map { "NA,\($0),\($0 % 2)" }.joined(separator: "\n") + "\n", named: "none.csv", in: directory)
+        #expect(throws: DataError.self) { try empty.prepare() }
     }
 }

@@ -12,6 +12,9 @@ struct CSVLabels {
     /// Rows read.
     var count: Int { values.count }
 
+    /// Forgets the label added last (of a row left out).
+    mutating func removeLast() { values.removeLast() }
+
     /// Adds the label in `field` of `record` (the `column`th): an integer, or else a name (its text
     /// without quotes and surrounding spaces); a non-integer number, an integer beyond
     /// ±(2^31 - 1) (or a Float) or an empty field is an error.

@@ -10,6 +10,7 @@ struct CSVParser {
     let header: HeaderMode
     var delimiter: CSVDelimiter = .auto
     var ignoredColumns: [CSVColumn] = []
+    var missing: MissingValues = .error
 
     /// What a column is for.
     private enum Role { case feature, label, ignored }
@@ -78,6 +79,7 @@ struct CSVParser {
         func read(_ record: CSVRecord) throws {
             var cursor = record.range.lowerBound
             var column = 0
+            var hasMissingValue = false
             for run in runs {
                 switch run.role {
                 case .feature:
@@ -87,10 +89,15 @@ struct CSVParser {
                             cursor = end + 1
                         } else {
                             let end = try fieldEnd(record, cursor, fieldCount: fieldCount)
-                            guard let value = record.number(in: cursor..<end, fitting: .float) else {
+                            if let value = record.number(in: cursor..<end, fitting: .float) {
+                                features.append(Float(value))
+                            } else if MissingValues.isMissing(record, cursor..<end) {
+                                guard missing != .error else { throw MissingValues.error(record, cursor..<end, column: column + 1, file: path) }
+                                features.append(.nan)
+                                hasMissingValue = true
+                            } else {
                                 throw record.numberError(in: cursor..<end, column: column + 1, file: path, fitting: .float)
                             }
-                            features.append(Float(value))
                             cursor = end + 1
                         }
                         column += 1
@@ -108,6 +115,10 @@ struct CSVParser {
                 }
             }
             guard cursor == record.range.upperBound + 1 else { throw fieldCountError(record, expected: fieldCount) }
+            if hasMissingValue && missing == .drop {
+                features.removeLast(featureCount)
+                labels.removeLast()
+            }
         }
 
         if !hasHeader { try read(first) }
@@ -132,12 +143,13 @@ struct CSVParser {
     }
 
     /// Whether the first record is a header (under `--header auto`): a field other than those at
-    /// `skipped` (the label and ignored columns, which may hold names) is not a number (of any
-    /// size: an out-of-range value is data, and an error), or the record is exactly
+    /// `skipped` (the label and ignored columns, which may hold names) is neither a number (of any
+    /// size: an out-of-range value is data, and an error) nor a missing value, or the record is exactly
     /// `0,1,2,...,n-1`, the column names pandas gives a frame without names.
     static func looksLikeHeader(_ record: CSVRecord, skipping skipped: Set<Int> = []) -> Bool {
         let fields = record.fields
-        guard fields.indices.allSatisfy({ skipped.contains($0) || record.number(in: fields[$0], fitting: .unbounded) != nil }) else { return true }
+        guard fields.indices.allSatisfy({ skipped.contains($0) || record.number(in: fields[$0], fitting: .unbounded) != nil
+            || MissingValues.isMissing(record, fields[$0]) }) else { return true }
         return fields.enumerated().allSatisfy { index, field in record.text(of: field) == String(index) }
     }
 }

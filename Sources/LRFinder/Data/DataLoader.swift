@@ -40,10 +40,12 @@ public enum DataLoader {
     ///   - delimiter: the byte between CSV fields, or `auto` (detected; the data set's `delimiter`
     ///     says which).
     ///   - ignoredColumns: CSV columns that are neither features nor the label.
+    ///   - missing: what a missing feature value does: an error, the row left out, or a NaN (for
+    ///     ``MissingValues/mean``, filled in by ``DataRecipe/prepare()``).
     /// - Throws: `DataError` naming the file, line, column and offending text.
     public static func load(_ path: String, labelsPath: String? = nil, labelColumn: LabelColumn = .last,
                             header: HeaderMode = .auto, delimiter: CSVDelimiter = .auto,
-                            ignoredColumns: [CSVColumn] = []) throws -> Dataset {
+                            ignoredColumns: [CSVColumn] = [], missing: MissingValues = .error) throws -> Dataset {
         var dataset: Dataset
         let name = FileBytes.displayName(path)
         if let labelsPath {
@@ -56,7 +58,7 @@ public enum DataLoader {
             dataset = try bytes.withUnsafeBufferPointer {
                 try CSVReader.checkText($0, file: name)
                 return try CSVParser(path: name, bytes: $0, labelColumn: labelColumn, header: header, delimiter: delimiter,
-                                     ignoredColumns: ignoredColumns).parse()
+                                     ignoredColumns: ignoredColumns, missing: missing).parse()
             }
         }
         let (indices, names) = labelsPath == nil ? (dataset.labels, dataset.classNames) : ClassLabels.compacted(dataset.labels)
