@@ -31,6 +31,14 @@ import Testing
         #expect(records.map(\.line) == [1, 2, 5])
     }
 
+    @Test func aQuoteInsideAnUnquotedFieldIsText() {
+        let records = csvRecords("5'11\",a\"b, \"c\"\nx,\"\"\"y\"\"\"\n")
+        #expect(records.map(\.fields) == [["5'11\"", "a\"b", "c"], ["x", "\"y\""]])
+        #expect(records.map(\.line) == [1, 2])
+        let semicolons = Array("id;\"note\";label\n1;\"a;\nb\";0\n2;\"c\";1\n".utf8)
+        #expect(semicolons.withUnsafeBufferPointer { CSVDelimiter.detected(in: $0) } == .semicolon)
+    }
+
     @Test func quotedNumbersAreNumbersAndLinesStayRightAfterAMultiLineField() throws {
         let data = try load("\"f 1\",\"f,2\",label\n\"1.5\",2,0\n3,\"4\",1\n")
         #expect(data.features == Matrix([[1.5, 2], [3, 4]]))

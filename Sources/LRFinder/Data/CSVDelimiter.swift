@@ -39,16 +39,11 @@ public enum CSVDelimiter: String, CaseIterable, Codable, Sendable {
     /// (more than one); failing that the one that splits the first record into the most fields;
     /// ties go to the comma, then the semicolon; a comma when none splits anything.
     static func detected(in bytes: UnsafeBufferPointer<UInt8>, commentPrefix: String? = nil) -> CSVDelimiter {
-        let records = Array(CSVReader(bytes: bytes, commentPrefix: commentPrefix).prefix(detectionRecordCount))
-        guard !records.isEmpty else { return .comma }
         let candidates: [CSVDelimiter] = [.comma, .semicolon, .tab]
         let counts = candidates.map { candidate in
-            records.map { record in
-                var copy = record
-                copy.delimiter = candidate.byte!
-                return copy.fields.count
-            }
+            CSVReader(bytes: bytes, commentPrefix: commentPrefix, delimiter: candidate.byte!).prefix(detectionRecordCount).map { $0.fields.count }
         }
+        guard !counts[0].isEmpty else { return .comma }
         func best(_ score: ([Int]) -> Int) -> CSVDelimiter? {
             var chosen: CSVDelimiter?
             var most = 1

@@ -88,16 +88,9 @@ struct CSVParser {
                             features.append(Float(value))
                             cursor = end + 1
                         } else {
-                            let end = try fieldEnd(record, cursor, fieldCount: fieldCount)
-                            if let value = record.number(in: cursor..<end, fitting: .float) {
-                                features.append(Float(value))
-                            } else if MissingValues.isMissing(record, cursor..<end) {
-                                guard missing != .error else { throw MissingValues.error(record, cursor..<end, column: column + 1, file: path) }
-                                features.append(.nan)
-                                hasMissingValue = true
-                            } else {
-                                throw record.numberError(in: cursor..<end, column: column + 1, file: path, fitting: .float)
-                            }
+                            let (value, end) = try feature(record, at: cursor, column: column + 1, fieldCount: fieldCount)
+                            features.append(value)
+                            hasMissingValue = hasMissingValue || value.isNaN
                             cursor = end + 1
                         }
                         column += 1
@@ -129,6 +122,19 @@ struct CSVParser {
                               classCount: classNames.count, source: path, classNames: classNames)
         dataset.delimiter = separator
         return dataset
+    }
+
+    /// The feature value of a field that is not a plain number (a quoted number, a missing value
+    /// as NaN when `missing` allows it) and the field's end; kept out of the hot loop.
+    @inline(never)
+    private func feature(_ record: CSVRecord, at start: Int, column: Int, fieldCount: Int) throws -> (value: Float, end: Int) {
+        let end = try fieldEnd(record, start, fieldCount: fieldCount)
+        if let value = record.number(in: start..<end, fitting: .float) { return (Float(value), end) }
+        guard MissingValues.isMissing(record, start..<end) else {
+            throw record.numberError(in: start..<end, column: column, file: path, fitting: .float)
+        }
+        guard missing != .error else { throw MissingValues.error(record, start..<end, column: column, file: path) }
+        return (.nan, end)
     }
 
     /// The end of the field at `start` of `record`; throws when the record has no field there.

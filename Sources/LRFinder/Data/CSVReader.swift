@@ -100,21 +100,21 @@ struct CSVReader: Sequence, IteratorProtocol {
     /// The end of the record starting at `start` (its first line end outside quotes, or the end of
     /// the bytes) and the line breaks inside its quotes; moves `position` past its line end.
     private mutating func quotedRecordEnd(from start: Int) -> (end: Int, breaks: Int) {
+        var quotes = CSVQuoteState()
         var index = start
-        var inQuotes = false
         var breaks = 0
         while index < bytes.count {
             let byte = bytes[index]
-            if byte == CSVByte.quote {
-                inQuotes.toggle()
-            } else if byte == CSVByte.newline || byte == CSVByte.carriageReturn {
+            if byte == CSVByte.newline || byte == CSVByte.carriageReturn {
                 let pairEnd = byte == CSVByte.carriageReturn && index + 1 < bytes.count && bytes[index + 1] == CSVByte.newline ? index + 1 : index
-                if !inQuotes {
+                if !quotes.inQuotes {
                     position = pairEnd + 1
                     return (index, breaks)
                 }
                 breaks += 1
                 index = pairEnd
+            } else {
+                quotes.read(byte, delimiter: delimiter)
             }
             index += 1
         }
@@ -166,9 +166,9 @@ struct CSVRecord {
     /// the record.
     func fieldEnd(from start: Int) -> Int {
         var end = start
-        var inQuotes = false
-        while end < range.upperBound && (inQuotes || bytes[end] != delimiter) {
-            if bytes[end] == CSVByte.quote { inQuotes.toggle() }
+        var quotes = CSVQuoteState()
+        while end < range.upperBound && (quotes.inQuotes || bytes[end] != delimiter) {
+            quotes.read(bytes[end], delimiter: delimiter)
             end += 1
         }
         return end
@@ -272,6 +272,34 @@ struct CSVRecord {
             : text.trimmingSpaces.isEmpty ? "empty field"
             : number(in: field, fitting: .unbounded) != nil ? "value out of range for a \(width.name)" : "not a number"
         return DataError(file: file, line: line, column: column, message: message, text: text)
+    }
+}
+
+/// Whether a walk over a record's bytes is inside quotes, as RFC 4180 has them: a quote opens
+/// only at the start of a field (after spaces), so that a quote inside an unquoted field (`5'11"`)
+/// is text; inside quotes, a quote closes them unless another follows (`""` is one quote).
+struct CSVQuoteState {
+    /// Inside a quoted field.
+    private(set) var inQuotes = false
+    /// At the start of a field: only spaces since the record's start or a delimiter.
+    private var atFieldStart = true
+    /// Just after a quote that closed quotes (a quote here is a doubled one).
+    private var justClosed = false
+
+    /// Takes the next byte (not a line end outside quotes).
+    mutating func read(_ byte: UInt8, delimiter: UInt8) {
+        if inQuotes {
+            if byte == CSVByte.quote { inQuotes = false; justClosed = true }
+            return
+        }
+        if byte == CSVByte.quote && (atFieldStart || justClosed) {
+            inQuotes = true
+            atFieldStart = false
+            justClosed = false
+            return
+        }
+        justClosed = false
+        atFieldStart = byte == delimiter || (atFieldStart && byte == CSVByte.space)
     }
 }
 
