@@ -9,3 +9,8 @@ func classNote(_ data: PreparedData) -> String {
     let shown = names.count <= 8 ? names : Array(names.prefix(3)) + ["...", names.last!]
     return ", labels \(shown.joined(separator: ", ")) as classes 0-\(names.count - 1)"
 }
+
+/// `, delimiter ';'` for the first table line when the data came from a CSV file; empty otherwise.
+func delimiterNote(_ data: PreparedData) -> String {
+    data.delimiter.map { ", delimiter \($0.shown)" } ?? ""
+}

@@ -213,7 +213,7 @@ struct Find: ParsableCommand {
         }
         if !runtime.json && csv != "-" {
             let context = FindTable.Context(data: prepared.name, trainCount: prepared.train.count, model: modelName(spec),
-                                            optimizer: optimizerValue.summary, batchSize: batchSize)
+                                            optimizer: optimizerValue.summary, batchSize: batchSize, dataNote: delimiterNote(prepared))
             FindTable.print(context: context, settings: settings, runSeeds: runSeeds, results: results, steps: curve.steps,
                             plannedSteps: curve.plannedSteps, analysis: analysis, ensemble: ensemble,
                             batchesPerEpoch: batchesPerEpoch, training: training, plot: plotPath, csv: csv, seconds: seconds)

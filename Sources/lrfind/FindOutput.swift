@@ -24,6 +24,8 @@ enum FindTable {
         let model: String
         let optimizer: String
         let batchSize: Int
+        /// Text after the training count in the parentheses (`, delimiter ';'`).
+        var dataNote = ""
     }
 
     static func print(context: Context?, settings: RangeTestSettings?, runSeeds: [UInt64], results: [RangeTestResult],
@@ -37,7 +39,7 @@ enum FindTable {
             out("  " + TableColumn.cell(name, width: 26) + TableColumn.cell(value, width: 12) + note)
         }
         if let context {
-            out("range test: \(context.data) (\(context.trainCount) train), model \(context.model), \(context.optimizer), batch \(context.batchSize)")
+            out("range test: \(context.data) (\(context.trainCount) train\(context.dataNote)), model \(context.model), \(context.optimizer), batch \(context.batchSize)")
         }
         if let settings {
             out("rates \(format(settings.minimumLearningRate)) to \(format(settings.maximumLearningRate)) (\(settings.spacing.rawValue)) over \(plannedSteps) steps")

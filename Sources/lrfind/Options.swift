@@ -10,11 +10,20 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("IDX labels file that goes with an IDX images --data file.", valueName: "file"))
     var labels: String?
 
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("CSV column of the class label: first, last, or a 1-based column number.", valueName: "column"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("CSV column of the class label: first, last, a 1-based column number, or a header name.", valueName: "column"))
     var labelColumn: String = "last"
 
     @Option(name: .long, help: "Whether the CSV has a header row: auto, present, absent.")
     var header: HeaderMode = .auto
+
+    @Option(name: .long, help: "Separator of CSV fields: comma, semicolon, tab, auto (detected from the first lines).")
+    var delimiter: CSVDelimiter = .auto
+
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("CSV columns that are neither features nor the label: header names or 1-based column numbers, comma-separated.", valueName: "columns"))
+    var ignoreColumns: String?
+
+    @Option(name: .long, help: "A missing CSV feature value (empty, NA, N/A, NaN, ?, null): error, drop (leave the row out), mean (the column's training mean).")
+    var missing: MissingValues = .error
 
     @Option(name: .long, help: "Feature scaling: none, max (divide by the largest training value), standardize (training mean and deviation per feature). Default: max for image data, standardize otherwise.")
     var scale: ScalingMethod?
@@ -37,12 +46,27 @@ struct DataOptions: ParsableArguments {
         case "first": request.labelColumn = .first
         case "last": request.labelColumn = .last
         default:
-            guard let column = Int(labelColumn), column >= 1 else {
-                throw ValidationError("--label-column must be first, last or a column number >= 1, got '\(labelColumn)'")
+            switch CSVColumn(parsing: labelColumn) {
+            case let .index(index)?: request.labelColumn = .index(index)
+            case let .name(name)? where !name.isEmpty: request.labelColumn = .name(name)
+            default: throw ValidationError("--label-column must be first, last, a column number >= 1 or a header name, got '\(labelColumn)'")
             }
-            request.labelColumn = .index(column - 1)
+        }
+        if let ignoreColumns {
+            request.ignoredColumns = try ignoreColumns.split(separator: ",", omittingEmptySubsequences: false).map {
+                guard !$0.isEmpty, let column = CSVColumn(parsing: String($0)) else {
+                    throw ValidationError("--ignore-columns must list header names or column numbers >= 1, got '\(ignoreColumns)'")
+                }
+                return column
+            }
+        }
+        let namesColumns = request.labelColumn.isNamed || (request.ignoredColumns ?? []).contains { if case .name = $0 { true } else { false } }
+        if header == .absent && namesColumns {
+            throw ValidationError("columns named in --label-column or --ignore-columns need a header row, but --header is absent")
         }
         request.header = header
+        request.delimiter = delimiter == .auto ? nil : delimiter
+        request.missing = missing == .error ? nil : missing
         request.scaling = scale
         if let split {
             do { request.split = try SplitSizes(parsing: split) } catch { throw ValidationError("--split: \(error)") }
@@ -184,6 +208,8 @@ struct RuntimeOptions: ParsableArguments {
 }
 
 extension HeaderMode: ExpressibleByArgument {}
+extension CSVDelimiter: ExpressibleByArgument {}
+extension MissingValues: ExpressibleByArgument {}
 extension ScalingMethod: ExpressibleByArgument {}
 extension WeightInitialization: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}

@@ -100,7 +100,7 @@ struct Train: ParsableCommand {
         }
         let showTable = !runtime.json
         if showTable {
-            print("data \(prepared.name) (\(prepared.train.count) train / \(prepared.validation.count) validation / \(prepared.test.count) test, scaling \(prepared.scaling.rawValue)\(classNote(prepared))), model \(spec.description.isEmpty ? "logreg" : spec.description), \(optimizer.summary), lr \(format(Double(configuration.learningRate)))" + (schedule.map { ", schedule \($0) (per \(scheduleSpec!.unit.rawValue))" } ?? ""))
+            print("data \(prepared.name) (\(prepared.train.count) train / \(prepared.validation.count) validation / \(prepared.test.count) test, scaling \(prepared.scaling.rawValue)\(delimiterNote(prepared))\(classNote(prepared))), model \(spec.description.isEmpty ? "logreg" : spec.description), \(optimizer.summary), lr \(format(Double(configuration.learningRate)))" + (schedule.map { ", schedule \($0) (per \(scheduleSpec!.unit.rawValue))" } ?? ""))
             print(EpochTable.header)
         }
         var bar = ProgressBar(label: "train", total: updates, enabled: !runtime.quiet)

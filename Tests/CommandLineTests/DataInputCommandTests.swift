@@ -59,7 +59,7 @@ func runLRFind(_ arguments: [String], standardInput input: Data, in directory: U
         let data = try file("crlf.csv", "a,b,label\r\n" + Self.rows(60, labels: [0, 1], end: "\r\n"))
         let trained = try runLRFind(["train", "--data", data, "--model", "logreg", "--epochs", "1"])
         #expect(trained.status == 0, "\(trained.error)")
-        #expect(trained.output.hasPrefix("data \(data) (36 train / 12 validation / 12 test, scaling standardize), model logreg"))
+        #expect(trained.output.hasPrefix("data \(data) (36 train / 12 validation / 12 test, scaling standardize, delimiter ','), model logreg"))
     }
 
     @Test func aByteOrderMarkAndOldMacLineEndsKeepEveryRow() throws {
@@ -82,7 +82,7 @@ func runLRFind(_ arguments: [String], standardInput input: Data, in directory: U
 
     @Test(arguments: [
         ("big.csv", "1,2,0\n3,1e400,1\n", ":2:2: value out of range for a 32-bit float: '1e400'"),
-        ("label.csv", "1,2,0\n3,4,1e12\n", ":2:3: label is out of range for a class label (at most 2147483647): '1e12'"),
+        ("label.csv", "1,2,0\n3,4,1e12\n", ":2:3: label is out of range for a class label (at most 2147483647 in magnitude): '1e12'"),
     ])
     func dataValuesThatDoNotFit(name: String, text: String, message: String) throws {
         let path = try file(name, text)
@@ -177,7 +177,7 @@ func runLRFind(_ arguments: [String], standardInput input: Data, in directory: U
         let path = try file("gaps.csv", Self.rows(90, labels: [5, 7, 9]))
         let run = try runLRFind(["train", "--data", path, "--model", "logreg", "--epochs", "1"])
         #expect(run.status == 0, "\(run.error)")
-        #expect(run.output.hasPrefix("data \(path) (54 train / 18 validation / 18 test, scaling standardize, labels 5, 7, 9 as classes 0-2), model logreg"))
+        #expect(run.output.hasPrefix("data \(path) (54 train / 18 validation / 18 test, scaling standardize, delimiter ',', labels 5, 7, 9 as classes 0-2), model logreg"))
         let json = try runLRFind(["train", "--data", path, "--model", "logreg", "--epochs", "1", "--json"])
         let data = (try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as! [String: Any])["data"] as! [String: Any]
         #expect(data["classCount"] as? Int == 3 && data["classNames"] as? [String] == ["5", "7", "9"])

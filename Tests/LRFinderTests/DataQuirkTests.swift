@@ -47,8 +47,8 @@ import Testing
         ("1,2,0\n3,-1e400,1\n", "2:2: value out of range for a 32-bit float: '-1e400'"),
         ("1e400,2,0\n3,4,1\n", "1:1: value out of range for a 32-bit float: '1e400'"),
         ("1,2,0\n3,inf,1\n", "2:2: not a number: 'inf'"),
-        ("1,2,0\n3,4,1e12\n", "2:3: label is out of range for a class label (at most 2147483647): '1e12'"),
-        ("1,2,0\n3,4,2147483648\n", "2:3: label is out of range for a class label (at most 2147483647): '2147483648'"),
+        ("1,2,0\n3,4,1e12\n", "2:3: label is out of range for a class label (at most 2147483647 in magnitude): '1e12'"),
+        ("1,2,0\n3,4,2147483648\n", "2:3: label is out of range for a class label (at most 2147483647 in magnitude): '2147483648'"),
         ("1,2,0\n3,4,1e39\n", "2:3: value out of range for a 32-bit float: '1e39'"),
     ])
     func valuesThatDoNotFit(text: String, expected: String) {

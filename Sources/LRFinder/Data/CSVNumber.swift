@@ -35,11 +35,12 @@ enum CSVNumber {
 
     /// The number starting at `start` (after spaces and tabs) and ending before `stop`, with the
     /// index after it and its trailing spaces and tabs; nil when no number starts there or when
-    /// it does not fit `width`.
+    /// it does not fit `width`. A tab that is the `delimiter` is not a space.
     @inline(__always)
-    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to stop: Int, fitting width: Width = .double) -> (Double, Int)? {
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to stop: Int, fitting width: Width = .double,
+                     delimiter: UInt8 = CSVByte.comma) -> (Double, Int)? {
         var i = start
-        while i < stop && (bytes[i] == CSVByte.space || bytes[i] == CSVByte.tab) { i += 1 }
+        while i < stop && (bytes[i] == CSVByte.space || (bytes[i] == CSVByte.tab && delimiter != CSVByte.tab)) { i += 1 }
         guard i < stop else { return nil }
         let numberStart = i
         var negative = false
@@ -71,7 +72,7 @@ enum CSVNumber {
             exponent += exponentNegative ? -value : value
         }
         let numberEnd = i
-        while i < stop && (bytes[i] == CSVByte.space || bytes[i] == CSVByte.tab) { i += 1 }
+        while i < stop && (bytes[i] == CSVByte.space || (bytes[i] == CSVByte.tab && delimiter != CSVByte.tab)) { i += 1 }
         // An integer converts exactly rounded; a scaled one when both factors are exact.
         var result = Double(mantissa)
         if (exponent != 0 || dropped) && mantissa != 0 {

@@ -1,79 +1,161 @@
 import Foundation
 
-/// Parses numeric CSV bytes straight into a feature matrix and a label vector: records from
-/// `CSVReader`, each field's number scanned where it lies (no String per field, one pass over
-/// the bytes of a record).
+/// Parses CSV bytes straight into a feature matrix and class labels: records from `CSVReader`,
+/// each numeric field's number scanned where it lies (no String per field, one pass over the bytes
+/// of a record); a quoted field, the label and ignored columns take a slower path.
 struct CSVParser {
     let path: String
     let bytes: UnsafeBufferPointer<UInt8>
     let labelColumn: LabelColumn
     let header: HeaderMode
+    var delimiter: CSVDelimiter = .auto
+    var ignoredColumns: [CSVColumn] = []
+    var missing: MissingValues = .error
 
-    /// The data set, or the first problem found.
+    /// What a column is for.
+    private enum Role { case feature, label, ignored }
+
+    /// The data set (its delimiter set), or the first problem found.
     func parse() throws -> Dataset {
-        var fieldCount = -1
-        var labelIndex = 0
-        var features: [Float] = []
-        var labels: [Int32] = []
-        var sawHeaderCheck = false
-        var values: [Double] = []
-
-        for record in CSVReader(bytes: bytes) {
-            if !sawHeaderCheck {
-                sawHeaderCheck = true
-                if header == .present || (header == .auto && Self.looksLikeHeader(record)) { continue }
+        let separator = delimiter == .auto ? CSVDelimiter.detected(in: bytes) : delimiter
+        var reader = CSVReader(bytes: bytes, delimiter: separator.byte!)
+        guard let first = reader.next() else { throw DataError(file: path, message: "no data rows") }
+        let firstFields = first.fields
+        let fieldCount = firstFields.count
+        guard fieldCount >= 2 else {
+            throw DataError(file: path, line: first.line, message: "a row needs at least one feature and a label, found \(fieldCount) field")
+        }
+        let names = firstFields.map { first.text(of: $0).trimmingSpaces }
+        let usesNames = labelColumn.isNamed || ignoredColumns.contains { if case .name = $0 { true } else { false } }
+        if usesNames && header == .absent {
+            throw DataError(file: path, message: "columns are named but the file has no header row (--header absent)")
+        }
+        func index(of column: CSVColumn, role: String) throws -> Int {
+            switch column {
+            case let .index(index):
+                guard index >= 0 && index < fieldCount else {
+                    throw DataError(file: path, line: first.line, message: "\(role) column \(index + 1) does not exist: rows have \(fieldCount) fields")
+                }
+                return index
+            case let .name(name):
+                guard let index = names.firstIndex(of: name) else {
+                    throw DataError(file: path, line: first.line,
+                                    message: "no \(role) column '\(name)' in the header; its columns: \(names.joined(separator: ", "))")
+                }
+                return index
             }
-            values.removeAll(keepingCapacity: true)
+        }
+        let labelIndex: Int
+        switch labelColumn {
+        case .first: labelIndex = 0
+        case .last: labelIndex = fieldCount - 1
+        case let .index(column): labelIndex = try index(of: .index(column), role: "label")
+        case let .name(name): labelIndex = try index(of: .name(name), role: "label")
+        }
+        var roles = [Role](repeating: .feature, count: fieldCount)
+        for column in ignoredColumns {
+            let ignored = try index(of: column, role: "ignored")
+            guard ignored != labelIndex else {
+                throw DataError(file: path, message: "the ignored \(column.shown) is the label column")
+            }
+            roles[ignored] = .ignored
+        }
+        roles[labelIndex] = .label
+        guard roles.contains(.feature) else { throw DataError(file: path, message: "no feature column left") }
+        // Runs of columns with the same role, so that a row of features takes one tight loop.
+        var runs: [(role: Role, count: Int)] = []
+        for role in roles {
+            if let last = runs.last, last.role == role { runs[runs.count - 1].count += 1 } else { runs.append((role, 1)) }
+        }
+        let featureCount = roles.count { $0 == .feature }
+        let skipped = Set(roles.indices.filter { roles[$0] != .feature })
+        let hasHeader = header == .present || (header == .auto && (usesNames || Self.looksLikeHeader(first, skipping: skipped)))
+
+        var features: [Float] = []
+        // Rows like the first one fill the file: reserve for that many.
+        features.reserveCapacity(featureCount * max(1, bytes.count / max(1, first.range.count + 1)))
+        var labels = CSVLabels()
+
+        func read(_ record: CSVRecord) throws {
             var cursor = record.range.lowerBound
             var column = 0
-            while true {
-                column += 1
-                guard let (value, end) = record.floatField(at: cursor) else {
-                    throw record.numberError(in: cursor..<record.fieldEnd(from: cursor), column: column, file: path, fitting: .float)
-                }
-                values.append(value)
-                if end == record.range.upperBound { break }
-                cursor = end + 1
-            }
-            if fieldCount < 0 {
-                fieldCount = values.count
-                guard fieldCount >= 2 else {
-                    throw DataError(file: path, line: record.line, message: "a row needs at least one feature and a label, found \(fieldCount) field")
-                }
-                switch labelColumn {
-                case .first: labelIndex = 0
-                case .last: labelIndex = fieldCount - 1
-                case let .index(index):
-                    guard index >= 0 && index < fieldCount else {
-                        throw DataError(file: path, line: record.line, message: "label column \(index + 1) does not exist: rows have \(fieldCount) fields")
+            var hasMissingValue = false
+            for run in runs {
+                switch run.role {
+                case .feature:
+                    for _ in 0..<run.count {
+                        if let (value, end) = record.floatField(at: cursor) {
+                            features.append(Float(value))
+                            cursor = end + 1
+                        } else {
+                            let (value, end) = try feature(record, at: cursor, column: column + 1, fieldCount: fieldCount)
+                            features.append(value)
+                            hasMissingValue = hasMissingValue || value.isNaN
+                            cursor = end + 1
+                        }
+                        column += 1
                     }
-                    labelIndex = index
+                case .label:
+                    let end = try fieldEnd(record, cursor, fieldCount: fieldCount)
+                    try labels.add(record, cursor..<end, column: column + 1, file: path)
+                    cursor = end + 1
+                    column += 1
+                case .ignored:
+                    for _ in 0..<run.count {
+                        cursor = try fieldEnd(record, cursor, fieldCount: fieldCount) + 1
+                        column += 1
+                    }
                 }
-                // Rows like the first one fill the file: reserve for that many.
-                features.reserveCapacity(fieldCount * max(1, bytes.count / max(1, record.range.count + 1)))
-            } else if values.count != fieldCount {
-                throw DataError(file: path, line: record.line, message: "row has \(values.count) fields, expected \(fieldCount)",
-                                text: record.text)
             }
-            let label = values[labelIndex]
-            guard label >= 0, label == label.rounded(), label <= Double(ClassLabels.largest) else {
-                throw DataError(file: path, line: record.line, column: labelIndex + 1, message: "label " + (ClassLabels.problem(with: label) ?? ""),
-                                text: record.text(of: record.fields[labelIndex]))
+            guard cursor == record.range.upperBound + 1 else { throw fieldCountError(record, expected: fieldCount) }
+            if hasMissingValue && missing == .drop {
+                features.removeLast(featureCount)
+                labels.removeLast()
             }
-            labels.append(Int32(label))
-            for index in 0..<labelIndex { features.append(Float(values[index])) }
-            for index in (labelIndex + 1)..<fieldCount { features.append(Float(values[index])) }
         }
-        guard fieldCount > 0, !labels.isEmpty else { throw DataError(file: path, message: "no data rows") }
-        return Dataset(features: Matrix(rows: labels.count, columns: fieldCount - 1, storage: features), labels: labels, source: path)
+
+        if !hasHeader { try read(first) }
+        while let record = reader.next() { try read(record) }
+        guard labels.count > 0 else { throw DataError(file: path, message: "no data rows") }
+        let (indices, classNames) = labels.classes()
+        var dataset = Dataset(features: Matrix(rows: indices.count, columns: featureCount, storage: features), labels: indices,
+                              classCount: classNames.count, source: path, classNames: classNames)
+        dataset.delimiter = separator
+        return dataset
     }
 
-    /// Whether the first record is a header (under `--header auto`): a field is not a number
-    /// (of any size: an out-of-range value is data, and an error), or the record is exactly
+    /// The feature value of a field that is not a plain number (a quoted number, a missing value
+    /// as NaN when `missing` allows it) and the field's end; kept out of the hot loop.
+    @inline(never)
+    private func feature(_ record: CSVRecord, at start: Int, column: Int, fieldCount: Int) throws -> (value: Float, end: Int) {
+        let end = try fieldEnd(record, start, fieldCount: fieldCount)
+        if let value = record.number(in: start..<end, fitting: .float) { return (Float(value), end) }
+        guard MissingValues.isMissing(record, start..<end) else {
+            throw record.numberError(in: start..<end, column: column, file: path, fitting: .float)
+        }
+        guard missing != .error else { throw MissingValues.error(record, start..<end, column: column, file: path) }
+        return (.nan, end)
+    }
+
+    /// The end of the field at `start` of `record`; throws when the record has no field there.
+    private func fieldEnd(_ record: CSVRecord, _ start: Int, fieldCount: Int) throws -> Int {
+        guard start <= record.range.upperBound else { throw fieldCountError(record, expected: fieldCount) }
+        return record.fieldEnd(from: start)
+    }
+
+    /// "row has N fields, expected M".
+    private func fieldCountError(_ record: CSVRecord, expected: Int) -> DataError {
+        DataError(file: path, line: record.line, message: "row has \(record.fields.count) fields, expected \(expected)", text: record.text)
+    }
+
+    /// Whether the first record is a header (under `--header auto`): a field other than those at
+    /// `skipped` (the label and ignored columns, which may hold names) is neither a number (of any
+    /// size: an out-of-range value is data, and an error) nor a missing value, or the record is exactly
     /// `0,1,2,...,n-1`, the column names pandas gives a frame without names.
-    static func looksLikeHeader(_ record: CSVRecord) -> Bool {
+    static func looksLikeHeader(_ record: CSVRecord, skipping skipped: Set<Int> = []) -> Bool {
         let fields = record.fields
-        guard fields.allSatisfy({ record.number(in: $0, fitting: .unbounded) != nil }) else { return true }
+        guard fields.indices.allSatisfy({ skipped.contains($0) || record.number(in: fields[$0], fitting: .unbounded) != nil
+            || MissingValues.isMissing(record, fields[$0]) }) else { return true }
         return fields.enumerated().allSatisfy { index, field in record.text(of: field) == String(index) }
     }
 }

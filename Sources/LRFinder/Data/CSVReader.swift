@@ -3,13 +3,20 @@ import Foundation
 /// Walks CSV bytes (already inflated) record by record: one record per line ended by LF, CRLF or
 /// a lone CR (old Mac files; the last line may lack an end), fields separated by commas. A UTF-8
 /// byte-order mark at the start is skipped. Blank lines (spaces and tabs only) are skipped, and so
-/// are lines whose first non-blank bytes are the comment prefix, when one is given. No quoting: a
-/// comma always separates fields.
+/// are lines whose first non-blank bytes are the comment prefix, when one is given. Fields are
+/// separated by `delimiter` and may be quoted as RFC 4180 has it: a field that starts with `"`
+/// runs to the next lone `"`, holding delimiters, doubled quotes (`""` for one) and line breaks;
+/// a record with a line break inside quotes spans several lines, numbered from its first. Files
+/// without a quote take a line end search of the C library's `memchr`.
 struct CSVReader: Sequence, IteratorProtocol {
     /// The whole file.
     let bytes: UnsafeBufferPointer<UInt8>
     /// The bytes that start a comment line, after any spaces and tabs; nil: no comments.
     let commentPrefix: [UInt8]?
+    /// The byte between fields.
+    let delimiter: UInt8
+    /// Whether the file holds a quote at all (else records end at the first line end).
+    private let hasQuotes: Bool
     /// Where the next line starts.
     private var position = 0
     /// 1-based number of the line read last.
@@ -18,10 +25,13 @@ struct CSVReader: Sequence, IteratorProtocol {
     /// there is none), each searched again only once the walk has passed it.
     private var nextNewline = -1, nextReturn = -1
 
-    /// A reader of `bytes` that skips lines starting with `commentPrefix` (when given).
-    init(bytes: UnsafeBufferPointer<UInt8>, commentPrefix: String? = nil) {
+    /// A reader of `bytes` with fields separated by `delimiter` that skips lines starting with
+    /// `commentPrefix` (when given).
+    init(bytes: UnsafeBufferPointer<UInt8>, commentPrefix: String? = nil, delimiter: UInt8 = CSVByte.comma) {
         self.bytes = bytes
         self.commentPrefix = commentPrefix.map { Array($0.utf8) }
+        self.delimiter = delimiter
+        hasQuotes = bytes.count > 0 && memchr(bytes.baseAddress!, Int32(CSVByte.quote), bytes.count) != nil
         if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { position = 3 }
     }
 
@@ -55,6 +65,16 @@ struct CSVReader: Sequence, IteratorProtocol {
         while position < bytes.count {
             lineNumber += 1
             let start = position
+            if hasQuotes {
+                let (end, breaks) = quotedRecordEnd(from: start)
+                let line = lineNumber
+                lineNumber += breaks
+                var first = start
+                while first < end && (bytes[first] == CSVByte.space || bytes[first] == CSVByte.tab) { first += 1 }
+                if first == end || bytes[first] == CSVByte.newline || bytes[first] == CSVByte.carriageReturn { continue }
+                if let commentPrefix, hasPrefix(commentPrefix, at: first, before: end) { continue }
+                return CSVRecord(bytes: bytes, line: line, range: start..<end, delimiter: delimiter)
+            }
             // The line ends at the first LF or CR (a CR before an LF belongs to it), found by the
             // C library's vectorized memchr.
             if nextNewline < start { nextNewline = find(CSVByte.newline, from: start) }
@@ -72,9 +92,34 @@ struct CSVReader: Sequence, IteratorProtocol {
             while first < end && (bytes[first] == CSVByte.space || bytes[first] == CSVByte.tab) { first += 1 }
             if first == end { continue }
             if let commentPrefix, hasPrefix(commentPrefix, at: first, before: end) { continue }
-            return CSVRecord(bytes: bytes, line: lineNumber, range: start..<end)
+            return CSVRecord(bytes: bytes, line: lineNumber, range: start..<end, delimiter: delimiter)
         }
         return nil
+    }
+
+    /// The end of the record starting at `start` (its first line end outside quotes, or the end of
+    /// the bytes) and the line breaks inside its quotes; moves `position` past its line end.
+    private mutating func quotedRecordEnd(from start: Int) -> (end: Int, breaks: Int) {
+        var quotes = CSVQuoteState()
+        var index = start
+        var breaks = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == CSVByte.newline || byte == CSVByte.carriageReturn {
+                let pairEnd = byte == CSVByte.carriageReturn && index + 1 < bytes.count && bytes[index + 1] == CSVByte.newline ? index + 1 : index
+                if !quotes.inQuotes {
+                    position = pairEnd + 1
+                    return (index, breaks)
+                }
+                breaks += 1
+                index = pairEnd
+            } else {
+                quotes.read(byte, delimiter: delimiter)
+            }
+            index += 1
+        }
+        position = bytes.count
+        return (bytes.count, breaks)
     }
 
     /// The index of the first `byte` at or after `start`, or the end of the bytes.
@@ -92,8 +137,8 @@ struct CSVReader: Sequence, IteratorProtocol {
     }
 }
 
-/// One line of a CSV file: its 1-based line number and the byte range of its text (line ending
-/// excluded), with its fields and the numbers in them.
+/// One record of a CSV file: its 1-based (first) line number and the byte range of its text (line
+/// ending excluded), with its fields and the numbers in them.
 struct CSVRecord {
     /// The whole file; `range` and field ranges index into it.
     let bytes: UnsafeBufferPointer<UInt8>
@@ -101,9 +146,11 @@ struct CSVRecord {
     let line: Int
     /// The record's bytes, without its line end.
     let range: Range<Int>
+    /// The byte between fields.
+    var delimiter: UInt8 = CSVByte.comma
 
-    /// The byte ranges of the comma-separated fields, in order: one more than the commas, some
-    /// possibly empty.
+    /// The byte ranges of the fields, quotes included, in order: one more than the delimiters
+    /// outside quotes, some possibly empty.
     var fields: [Range<Int>] {
         var result: [Range<Int>] = []
         var start = range.lowerBound
@@ -115,26 +162,82 @@ struct CSVRecord {
         }
     }
 
-    /// The end of the field starting at `start`: the next comma, or the end of the record.
+    /// The end of the field starting at `start`: the next delimiter outside quotes, or the end of
+    /// the record.
     func fieldEnd(from start: Int) -> Int {
         var end = start
-        while end < range.upperBound && bytes[end] != CSVByte.comma { end += 1 }
+        var quotes = CSVQuoteState()
+        while end < range.upperBound && (quotes.inQuotes || bytes[end] != delimiter) {
+            quotes.read(bytes[end], delimiter: delimiter)
+            end += 1
+        }
         return end
     }
 
     /// The whole record as text.
-    var text: String { text(of: range) }
+    var text: String { rawText(of: range) }
 
-    /// The bytes in `field` as text (invalid UTF-8 replaced).
+    /// Whether `field` is quoted: its first byte other than a space is a quote.
+    func isQuoted(_ field: Range<Int>) -> Bool {
+        var index = field.lowerBound
+        while index < field.upperBound && bytes[index] == CSVByte.space { index += 1 }
+        return index < field.upperBound && bytes[index] == CSVByte.quote
+    }
+
+    /// The text of `field` (invalid UTF-8 replaced): a quoted field's text between its quotes,
+    /// doubled quotes as one, or nil when its closing quote is missing or followed by anything
+    /// but spaces; an unquoted field as it is.
+    func unquotedText(of field: Range<Int>) -> String? {
+        guard isQuoted(field) else { return rawText(of: field) }
+        var index = field.lowerBound
+        while bytes[index] != CSVByte.quote { index += 1 }
+        index += 1
+        var result: [UInt8] = []
+        while index < field.upperBound {
+            if bytes[index] == CSVByte.quote {
+                if index + 1 < field.upperBound && bytes[index + 1] == CSVByte.quote {
+                    result.append(CSVByte.quote)
+                    index += 2
+                    continue
+                }
+                index += 1
+                while index < field.upperBound && bytes[index] == CSVByte.space { index += 1 }
+                return index == field.upperBound ? String(decoding: result, as: UTF8.self) : nil
+            }
+            result.append(bytes[index])
+            index += 1
+        }
+        return nil
+    }
+
+    /// The bytes in `field` as text (invalid UTF-8 replaced); a quoted field between its quotes.
     func text(of field: Range<Int>) -> String {
+        unquotedText(of: field) ?? rawText(of: field)
+    }
+
+    /// The bytes in `field`, quotes and all, as text (invalid UTF-8 replaced).
+    func rawText(of field: Range<Int>) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[field]), as: UTF8.self)
     }
 
-    /// The number that fills `field` (spaces and tabs around it allowed) and fits `width`, or nil.
+    /// The number that fills `field` (spaces and tabs around it allowed; quotes too) and fits
+    /// `width`, or nil.
     func number(in field: Range<Int>, fitting width: CSVNumber.Width = .double) -> Double? {
-        guard let (value, next) = CSVNumber.scan(bytes, from: field.lowerBound, to: field.upperBound, fitting: width),
+        if isQuoted(field) {
+            guard let text = unquotedText(of: field) else { return nil }
+            return Self.number(in: text, fitting: width)
+        }
+        guard let (value, next) = CSVNumber.scan(bytes, from: field.lowerBound, to: field.upperBound, fitting: width, delimiter: delimiter),
               next == field.upperBound else { return nil }
         return value
+    }
+
+    /// The number that is all of `text` (spaces and tabs around it allowed) and fits `width`, or nil.
+    static func number(in text: String, fitting width: CSVNumber.Width) -> Double? {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { buffer in
+            CSVRecord(bytes: buffer, line: 0, range: 0..<buffer.count, delimiter: 0).number(in: 0..<buffer.count, fitting: width)
+        }
     }
 
     /// The number of the field starting at `start`, with the field's end (the index of its comma,
@@ -155,8 +258,8 @@ struct CSVRecord {
     /// with a constant `width`, so that the hot loop has no parameter to pass or test.
     @inline(__always)
     private func field(at start: Int, fitting width: CSVNumber.Width) -> (value: Double, end: Int)? {
-        guard let (value, next) = CSVNumber.scan(bytes, from: start, to: range.upperBound, fitting: width),
-              next == range.upperBound || bytes[next] == CSVByte.comma else { return nil }
+        guard let (value, next) = CSVNumber.scan(bytes, from: start, to: range.upperBound, fitting: width, delimiter: delimiter),
+              next == range.upperBound || bytes[next] == delimiter else { return nil }
         return (value, next)
     }
 
@@ -165,9 +268,38 @@ struct CSVRecord {
     /// number", with its text.
     func numberError(in field: Range<Int>, column: Int?, file: String, fitting width: CSVNumber.Width = .double) -> DataError {
         let text = text(of: field)
-        let message = text.trimmingSpaces.isEmpty ? "empty field"
+        let message = isQuoted(field) && unquotedText(of: field) == nil ? "unterminated quoted field"
+            : text.trimmingSpaces.isEmpty ? "empty field"
             : number(in: field, fitting: .unbounded) != nil ? "value out of range for a \(width.name)" : "not a number"
         return DataError(file: file, line: line, column: column, message: message, text: text)
+    }
+}
+
+/// Whether a walk over a record's bytes is inside quotes, as RFC 4180 has them: a quote opens
+/// only at the start of a field (after spaces), so that a quote inside an unquoted field (`5'11"`)
+/// is text; inside quotes, a quote closes them unless another follows (`""` is one quote).
+struct CSVQuoteState {
+    /// Inside a quoted field.
+    private(set) var inQuotes = false
+    /// At the start of a field: only spaces since the record's start or a delimiter.
+    private var atFieldStart = true
+    /// Just after a quote that closed quotes (a quote here is a doubled one).
+    private var justClosed = false
+
+    /// Takes the next byte (not a line end outside quotes).
+    mutating func read(_ byte: UInt8, delimiter: UInt8) {
+        if inQuotes {
+            if byte == CSVByte.quote { inQuotes = false; justClosed = true }
+            return
+        }
+        if byte == CSVByte.quote && (atFieldStart || justClosed) {
+            inQuotes = true
+            atFieldStart = false
+            justClosed = false
+            return
+        }
+        justClosed = false
+        atFieldStart = byte == delimiter || (atFieldStart && byte == CSVByte.space)
     }
 }
 
@@ -177,6 +309,7 @@ enum CSVByte {
     static let comma: UInt8 = 0x2C, newline: UInt8 = 0x0A, carriageReturn: UInt8 = 0x0D
     static let space: UInt8 = 0x20, tab: UInt8 = 0x09, minus: UInt8 = 0x2D, plus: UInt8 = 0x2B
     static let dot: UInt8 = 0x2E, lowerE: UInt8 = 0x65, upperE: UInt8 = 0x45
+    static let quote: UInt8 = 0x22, semicolon: UInt8 = 0x3B
 }
 
 extension String {

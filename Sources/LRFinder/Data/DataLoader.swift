@@ -18,22 +18,34 @@ public enum LabelColumn: Hashable, Codable, Sendable {
     case last
     /// The column at this 0-based index.
     case index(Int)
+    /// The column with this header name.
+    case name(String)
+
+    /// Whether the column is given by its header name.
+    public var isNamed: Bool { if case .name = self { true } else { false } }
 }
 
 /// Loads labelled data from CSV, gzip-compressed CSV, or IDX files.
 public enum DataLoader {
     /// Loads a data set; its labels become the classes `0..<K` in increasing order of the
-    /// distinct labels, named by the labels (``ClassLabels``).
+    /// distinct labels (integers by value, then names by their UTF-8 bytes), named by the labels
+    /// (``ClassLabels``, ``ClassLabel``).
     /// - Parameters:
-    ///   - path: a CSV or CSV.gz file (numeric features and an integer label per row), or an IDX
+    ///   - path: a CSV or CSV.gz file (numeric features and a label, an integer or a name, per row), or an IDX
     ///     images file (plain or gzip) when `labelsPath` is given; any readable file (a pipe, a
     ///     FIFO), `-` for standard input.
     ///   - labelsPath: the IDX labels file going with an IDX images file.
     ///   - labelColumn: where the label is in a CSV row.
     ///   - header: whether the CSV has a header row.
+    ///   - delimiter: the byte between CSV fields, or `auto` (detected; the data set's `delimiter`
+    ///     says which).
+    ///   - ignoredColumns: CSV columns that are neither features nor the label.
+    ///   - missing: what a missing feature value does: an error, the row left out, or a NaN (for
+    ///     ``MissingValues/mean``, filled in by ``DataRecipe/prepare()``).
     /// - Throws: `DataError` naming the file, line, column and offending text.
     public static func load(_ path: String, labelsPath: String? = nil, labelColumn: LabelColumn = .last,
-                            header: HeaderMode = .auto) throws -> Dataset {
+                            header: HeaderMode = .auto, delimiter: CSVDelimiter = .auto,
+                            ignoredColumns: [CSVColumn] = [], missing: MissingValues = .error) throws -> Dataset {
         var dataset: Dataset
         let name = FileBytes.displayName(path)
         if let labelsPath {
@@ -45,10 +57,11 @@ public enum DataLoader {
             }
             dataset = try bytes.withUnsafeBufferPointer {
                 try CSVReader.checkText($0, file: name)
-                return try CSVParser(path: name, bytes: $0, labelColumn: labelColumn, header: header).parse()
+                return try CSVParser(path: name, bytes: $0, labelColumn: labelColumn, header: header, delimiter: delimiter,
+                                     ignoredColumns: ignoredColumns, missing: missing).parse()
             }
         }
-        let (indices, names) = ClassLabels.compacted(dataset.labels)
+        let (indices, names) = labelsPath == nil ? (dataset.labels, dataset.classNames) : ClassLabels.compacted(dataset.labels)
         guard names.count >= 2 else {
             throw DataError(file: labelsPath.map(FileBytes.displayName) ?? name,
                             message: "only one class (label \(names.first ?? "0")); a classifier needs at least two")
@@ -84,8 +97,9 @@ public enum BundledDataset: String, CaseIterable, Codable, Sendable {
         guard let url else {
             throw DataError(file: "\(rawValue).csv.gz", message: "bundled data set not found beside the lrfind binary (resource bundle missing); give a data file")
         }
-        var dataset = try DataLoader.load(url.path, header: .absent)
+        var dataset = try DataLoader.load(url.path, header: .absent, delimiter: .comma)
         dataset.source = rawValue
+        dataset.delimiter = nil
         dataset.shape = shape
         return dataset
     }

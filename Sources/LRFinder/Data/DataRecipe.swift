@@ -11,6 +11,12 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     public var labelColumn: LabelColumn = .last
     /// Whether the CSV starts with a header row.
     public var header: HeaderMode = .auto
+    /// The byte between CSV fields; nil: detected (``CSVDelimiter/auto``).
+    public var delimiter: CSVDelimiter?
+    /// CSV columns that are neither features nor the label; nil: none.
+    public var ignoredColumns: [CSVColumn]?
+    /// What a missing CSV feature value does; nil: ``MissingValues/error``.
+    public var missing: MissingValues?
     /// Feature scaling; nil picks `max` for image data (IDX or bundled) and `standardize` otherwise.
     public var scaling: ScalingMethod?
     /// Split sizes; nil gives 3,000 / 1,000 / 1,000 for mnist5k and 60 / 20 / 20 % otherwise.
@@ -29,12 +35,14 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     public var name: String { path.map(FileBytes.displayName) ?? bundled.rawValue }
 
     /// Loads, checks the class count (``ClassLabels/check(classCount:trainingCount:maximum:file:)``),
-    /// splits and scales (statistics from the training split only).
+    /// splits, fills in missing values (``MissingValues/mean``) and scales (statistics from the
+    /// training split only).
     public func prepare() throws -> PreparedData {
         let dataset: Dataset
         let isImageData: Bool
         if let path {
-            dataset = try DataLoader.load(path, labelsPath: labelsPath, labelColumn: labelColumn, header: header)
+            dataset = try DataLoader.load(path, labelsPath: labelsPath, labelColumn: labelColumn, header: header,
+                                          delimiter: delimiter ?? .auto, ignoredColumns: ignoredColumns ?? [], missing: missing ?? .error)
             isImageData = labelsPath != nil
         } else {
             dataset = try bundled.load()
@@ -47,11 +55,12 @@ public struct DataRecipe: Equatable, Codable, Sendable {
             try ClassLabels.check(classCount: dataset.classCount, trainingCount: sizes.counts(total: dataset.count).train,
                                   maximum: maximumClassCount, file: name)
         }
-        let parts = try DataSplit(stratifying: dataset, sizes: sizes, seed: splitSeed)
+        var parts = try DataSplit(stratifying: dataset, sizes: sizes, seed: splitSeed)
+        if missing == .mean { parts = try MissingValues.filledWithTrainingMeans(parts, file: name) }
         let method = scaling ?? (isImageData ? .max : .standardize)
         let scaler = FeatureScaler(method: method, fittedOn: parts.train.features)
         return PreparedData(train: scaler.applied(to: parts.train), validation: scaler.applied(to: parts.validation),
-                            test: scaler.applied(to: parts.test), scaling: method, name: name)
+                            test: scaler.applied(to: parts.test), scaling: method, name: name, delimiter: dataset.delimiter)
     }
 }
 
@@ -67,14 +76,19 @@ public struct PreparedData: Sendable {
     public var scaling: ScalingMethod
     /// The data's file path or bundled name.
     public var name: String
+    /// The delimiter of the CSV file the data came from (as given or detected); nil for IDX and
+    /// bundled data.
+    public var delimiter: CSVDelimiter?
 
     /// The splits and how they were prepared.
-    public init(train: Dataset, validation: Dataset, test: Dataset, scaling: ScalingMethod = .none, name: String = "") {
+    public init(train: Dataset, validation: Dataset, test: Dataset, scaling: ScalingMethod = .none, name: String = "",
+                delimiter: CSVDelimiter? = nil) {
         self.train = train
         self.validation = validation
         self.test = test
         self.scaling = scaling
         self.name = name
+        self.delimiter = delimiter
     }
 
     /// The split for `part`.

@@ -11,6 +11,8 @@ public struct Dataset: Equatable, Sendable {
     /// The name of each class, by index: the label the data file gave it (``ClassLabels``);
     /// `"0"`, `"1"`, ... by default; empty for regression targets.
     public var classNames: [String]
+    /// The delimiter of the CSV file the data came from; nil for other sources (IDX, bundled).
+    public var delimiter: CSVDelimiter?
 
     /// A data set from features and targets; `shape` defaults to a vector of the feature count,
     /// `classNames` to the class indices.

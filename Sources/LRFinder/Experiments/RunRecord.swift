@@ -15,6 +15,8 @@ public struct DataSummary: Equatable, Codable, Sendable {
     public var classNames: [String]?
     /// The feature scaling applied.
     public var scaling: ScalingMethod
+    /// The delimiter of the CSV file the data came from; nil for IDX and bundled data.
+    public var delimiter: CSVDelimiter?
 
     /// The summary of `data`.
     public init(_ data: PreparedData) {
@@ -25,6 +27,7 @@ public struct DataSummary: Equatable, Codable, Sendable {
         classCount = data.classCount
         classNames = data.train.hasRenamedClasses ? data.classNames : nil
         scaling = data.scaling
+        delimiter = data.delimiter
     }
 }
 
