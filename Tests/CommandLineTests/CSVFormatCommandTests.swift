@@ -21,7 +21,9 @@ import Testing
         let first = run.output.split(separator: "\n").first.map(String.init) ?? ""
         #expect(first.hasPrefix("data \(Self.iris) (90 train / 30 validation / 30 test, scaling standardize, delimiter ',', labels setosa, versicolor, virginica as classes 0-2)"), "\(first)")
         let test = run.output.split(separator: "\n").first { $0.hasPrefix("test: ") }.map(String.init) ?? ""
-        let accuracy = test.components(separatedBy: "accuracy ").last.flatMap { Double($0.prefix { $0 != " " }) } ?? 0
+        // `test: loss L, accuracy A, balanced accuracy B, ...`: the first accuracy.
+        let parts = test.components(separatedBy: ", accuracy ")
+        let accuracy = parts.count > 1 ? Double(parts[1].prefix { $0 != "," && $0 != " " }) ?? 0 : 0
         #expect(accuracy > 0.85, "\(test)")
     }
 
