@@ -147,10 +147,12 @@ struct Find: ParsableCommand {
             return EmbeddedTrainer(network: network, optimizer: optimizerValue, data: prepared, batchSize: batchSize,
                                    seed: runSeed, clipping: clipping)
         }
+        // Run 1's trainer, built once: the range test trains a copy; the hand-off and the record start from it.
+        let initialTrainer = try makeTrainer(0)
 
         var bar = ProgressBar(label: "range test", total: plannedSteps * runs, enabled: !runtime.quiet)
         let results = try RangeTest(settings: settings).runs(
-            runs, makeTrainer: makeTrainer,
+            runs, makeTrainer: { $0 == 0 ? initialTrainer : try makeTrainer($0) },
             progress: { run, step in
                 if runtime.verbose, run == 0, step.step == 1 { Terminal.note("range test: started") }
                 bar.update(run * plannedSteps + step.step, detail: "lr \(format(step.learningRate)) loss \(format(step.loss))")
@@ -184,7 +186,7 @@ struct Find: ParsableCommand {
             guard let bounds = analysis.bounds else {
                 throw RunError("--then \(then.rawValue): no recommendation to train with: \(analysis.noRecommendationReason ?? "")")
             }
-            training = try handOff(then, bounds: bounds, trainer: makeTrainer(0), updates: handOffUpdates)
+            training = try handOff(then, bounds: bounds, trainer: initialTrainer, updates: handOffUpdates)
             if let confusionPlot, let run = training.first, let report = run.result.test?.report {
                 try Charts.write(Charts.confusion(report, classNames: prepared.classNames,
                                                   title: "Test confusion matrix: \(prepared.name), \(modelName(spec)), \(run.name)"), to: confusionPlot)
@@ -205,7 +207,7 @@ struct Find: ParsableCommand {
                 rangeTest: settings, analysis: analysisSettings, runs: runs, handOff: then)
             let record = RangeTestRecord(
                 recipe: rangeRecipe, identifier: try RecipeIdentity.identifier(of: rangeRecipe, dataDigest: recipe.contentDigest()),
-                data: DataSummary(prepared), model: ModelSummary(try makeTrainer(0).network, optimizer: optimizerValue),
+                data: DataSummary(prepared), model: ModelSummary(initialTrainer.network, optimizer: optimizerValue),
                 runs: results, curve: curve, analysis: analysis, ensemble: ensemble, training: training,
                 environment: RunEnvironment(seconds: seconds))
             try runtime.writeRecord(record)

@@ -69,13 +69,6 @@ public struct EmbeddedTrainer: Trainer, Sendable {
         return outcome
     }
 
-    /// The gradient of the loss on the rows `indices` of the training split, without an update.
-    public mutating func gradient(indices: some Collection<Int>) -> [Float] {
-        network.computeGradient(features: data.train.features, targets: data.train.targets, indices: indices,
-                                loss: loss, workspace: &workspace, random: &random)
-        return workspace.parameterGradient
-    }
-
     /// Loss and accuracy of a split in evaluation mode, by batches of up to 1,000 samples.
     public mutating func evaluate(_ split: DataPart) -> Evaluation? {
         let dataset = data[split]
