@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import LRFinder
 
-/// `lrfind bench`: training throughput of the embedded trainer.
+/// `lrfind bench`: training throughput of the embedded trainer, or (`--load-only`) how fast the data loads.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure training throughput (forward + loss + backward + optimizer step) in samples per second.",
@@ -33,6 +33,12 @@ struct Bench: ParsableCommand {
     @Flag(name: .long, help: "Measure every configuration a second time while another process keeps one core busy (a shared machine).")
     var withLoad = false
 
+    @Flag(name: .long, help: "Only load the data (read and parse, as training's first step does) and report rows, columns, seconds and the process's peak memory.")
+    var loadOnly = false
+
+    @Flag(name: .long, help: "With --load-only: also split and scale the data as training does.")
+    var prepare = false
+
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
@@ -40,9 +46,11 @@ struct Bench: ParsableCommand {
         guard batchSizes.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--batch-sizes must all be >= 1") }
         guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads must all be >= 1") }
         guard repeats >= 1, steps >= 1, warmup >= 0 else { throw ValidationError("--repeats and --steps must be >= 1, --warmup >= 0") }
+        if prepare && !loadOnly { throw ValidationError("--prepare goes with --load-only") }
     }
 
     func run() throws {
+        if loadOnly { return try measureLoading() }
         let spec = try model.spec()
         // Each measured trainer copies the model it is given: two networks at once.
         try model.checkMemoryBeforeLoading(spec, optimizer: OptimizerSettings(kind: .adamw), copies: 2)
@@ -80,6 +88,14 @@ struct Bench: ParsableCommand {
                                            coreTypeEnvironment: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
                                            steps: steps, repeatCount: repeats, results: rows)))
         }
+    }
+
+    /// `--load-only`: one timed load (or preparation) of the data, with the process's peak memory.
+    func measureLoading() throws {
+        let result = try LoadMeasurement.measure(try data.recipe(), preparing: prepare)
+        if json { return print(try jsonText(result)) }
+        print("\(result.stage) \(try data.recipe().name): \(result.rows) rows, \(result.columns) feature columns, "
+              + String(format: "%.3f s, peak memory %.1f MiB", result.seconds, Double(result.peakResidentBytes) / 1_048_576))
     }
 
     /// Median samples/s over `repeats` runs of `steps` AdamW updates on consecutive full batches.

@@ -39,10 +39,29 @@ public enum CSVDelimiter: String, CaseIterable, Codable, Sendable {
     /// (more than one); failing that the one that splits the first record into the most fields;
     /// ties go to the comma, then the semicolon; a comma when none splits anything.
     static func detected(in bytes: UnsafeBufferPointer<UInt8>, commentPrefix: String? = nil) -> CSVDelimiter {
+        detected(in: bytes, commentPrefix: commentPrefix, isComplete: true, atFileStart: true)!
+    }
+
+    /// ``detected(in:commentPrefix:)`` of the file `source` reads, from its first piece, read
+    /// further as long as the piece holds too few records to tell.
+    static func detected(in source: CSVSource, commentPrefix: String? = nil) throws -> CSVDelimiter {
+        while true {
+            if let found = detected(in: source.bytes, commentPrefix: commentPrefix, isComplete: source.isComplete,
+                                    atFileStart: source.offset == 0) { return found }
+            try source.advance(keepingFrom: 0)
+        }
+    }
+
+    /// ``detected(in:commentPrefix:)`` of a piece of a file; nil when it does not run to the
+    /// file's end and holds fewer than ``detectionRecordCount`` records for a candidate.
+    private static func detected(in bytes: UnsafeBufferPointer<UInt8>, commentPrefix: String?, isComplete: Bool,
+                                 atFileStart: Bool) -> CSVDelimiter? {
         let candidates: [CSVDelimiter] = [.comma, .semicolon, .tab]
         let counts = candidates.map { candidate in
-            CSVReader(bytes: bytes, commentPrefix: commentPrefix, delimiter: candidate.byte!).prefix(detectionRecordCount).map { $0.fields.count }
+            CSVReader(bytes: bytes, commentPrefix: commentPrefix, delimiter: candidate.byte!, isComplete: isComplete,
+                      atFileStart: atFileStart).prefix(detectionRecordCount).map { $0.fields.count }
         }
+        if !isComplete && counts.contains(where: { $0.count < detectionRecordCount }) { return nil }
         guard !counts[0].isEmpty else { return .comma }
         func best(_ score: ([Int]) -> Int) -> CSVDelimiter? {
             var chosen: CSVDelimiter?

@@ -15,6 +15,9 @@ struct CSVLabels {
     /// Forgets the label added last (of a row left out).
     mutating func removeLast() { values.removeLast() }
 
+    /// Reserves room for `count` labels.
+    mutating func reserveCapacity(_ count: Int) { values.reserveCapacity(count) }
+
     /// Adds the label in `field` of `record` (the `column`th): an integer, or else a name (its text
     /// without quotes and surrounding spaces); a non-integer number, an integer beyond
     /// ±(2^31 - 1) (or a Float) or an empty field is an error.

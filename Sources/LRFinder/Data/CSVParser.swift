@@ -1,11 +1,12 @@
 import Foundation
 
-/// Parses CSV bytes straight into a feature matrix and class labels: records from `CSVReader`,
-/// each numeric field's number scanned where it lies (no String per field, one pass over the bytes
-/// of a record); a quoted field, the label and ignored columns take a slower path.
+/// Parses a CSV file straight into a feature matrix and class labels: records from a
+/// ``CSVRecordStream`` (the file read piece by piece, never whole), each numeric field's number
+/// scanned where it lies (no String per field, one pass over the bytes of a record); a quoted
+/// field, the label and ignored columns take a slower path.
 struct CSVParser {
     let path: String
-    let bytes: UnsafeBufferPointer<UInt8>
+    let source: CSVSource
     let labelColumn: LabelColumn
     let header: HeaderMode
     var delimiter: CSVDelimiter = .auto
@@ -17,9 +18,10 @@ struct CSVParser {
 
     /// The data set (its delimiter set), or the first problem found.
     func parse() throws -> Dataset {
-        let separator = delimiter == .auto ? CSVDelimiter.detected(in: bytes) : delimiter
-        var reader = CSVReader(bytes: bytes, delimiter: separator.byte!)
-        guard let first = reader.next() else { throw DataError(file: path, message: "no data rows") }
+        let separator = delimiter == .auto ? try CSVDelimiter.detected(in: source) : delimiter
+        var reader = source.records(delimiter: separator.byte!)
+        // `first` is valid until the next record is read.
+        guard let first = try reader.next() else { throw DataError(file: path, message: "no data rows") }
         let firstFields = first.fields
         let fieldCount = firstFields.count
         guard fieldCount >= 2 else {
@@ -72,11 +74,27 @@ struct CSVParser {
         let hasHeader = header == .present || (header == .auto && (usesNames || Self.looksLikeHeader(first, skipping: skipped)))
 
         var features: [Float] = []
-        // Rows like the first one fill the file: reserve for that many.
-        features.reserveCapacity(featureCount * max(1, bytes.count / max(1, first.range.count + 1)))
         var labels = CSVLabels()
+        // The values of the row being read, appended to `features` at its end.
+        var row = FeatureRow(capacity: featureCount)
+        defer { row.deallocate() }
+        var reserved = false
+
+        /// Reserves room for as many rows as those like `record` (the first data row) that fill the
+        /// file; any more grow the storage.
+        func reserve(rowsLike record: CSVRecord) {
+            reserved = true
+            guard let size = source.expectedSize else { return }
+            // A row takes at least one byte per field (a delimiter or its line end).
+            let most = size / fieldCount + 1
+            let estimate = Int(Double(size) / Double(record.range.count + 1) * 1.1) + 16
+            features.reserveCapacity(featureCount * min(estimate, most))
+            labels.reserveCapacity(min(estimate, most))
+        }
 
         func read(_ record: CSVRecord) throws {
+            if !reserved { reserve(rowsLike: record) }
+            row.removeAll()
             var cursor = record.range.lowerBound
             var column = 0
             var hasMissingValue = false
@@ -85,11 +103,11 @@ struct CSVParser {
                 case .feature:
                     for _ in 0..<run.count {
                         if let (value, end) = record.floatField(at: cursor) {
-                            features.append(Float(value))
+                            row.append(Float(value))
                             cursor = end + 1
                         } else {
                             let (value, end) = try feature(record, at: cursor, column: column + 1, fieldCount: fieldCount)
-                            features.append(value)
+                            row.append(value)
                             hasMissingValue = hasMissingValue || value.isNaN
                             cursor = end + 1
                         }
@@ -109,13 +127,14 @@ struct CSVParser {
             }
             guard cursor == record.range.upperBound + 1 else { throw fieldCountError(record, expected: fieldCount) }
             if hasMissingValue && missing == .drop {
-                features.removeLast(featureCount)
                 labels.removeLast()
+            } else {
+                features.append(contentsOf: row.values)
             }
         }
 
         if !hasHeader { try read(first) }
-        while let record = reader.next() { try read(record) }
+        while let record = try reader.next() { try read(record) }
         guard labels.count > 0 else { throw DataError(file: path, message: "no data rows") }
         let (indices, classNames) = labels.classes()
         var dataset = Dataset(features: Matrix(rows: indices.count, columns: featureCount, storage: features), labels: indices,
@@ -157,5 +176,46 @@ struct CSVParser {
         guard fields.indices.allSatisfy({ skipped.contains($0) || record.number(in: fields[$0], fitting: .unbounded) != nil
             || MissingValues.isMissing(record, fields[$0]) }) else { return true }
         return fields.enumerated().allSatisfy { index, field in record.text(of: field) == String(index) }
+    }
+}
+
+/// The feature values of one row as it is read: a buffer of the row's width that takes a value
+/// without the checks of an array's append, appended to the matrix's storage once per row.
+struct FeatureRow {
+    private var start: UnsafeMutablePointer<Float>
+    private var capacity: Int
+    private var count = 0
+
+    /// An empty row with room for `capacity` values.
+    init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        start = .allocate(capacity: self.capacity)
+    }
+
+    /// The values added since ``removeAll()``.
+    var values: UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: start, count: count) }
+
+    /// Adds a value (growing the row if it is full).
+    @inline(__always)
+    mutating func append(_ value: Float) {
+        if count == capacity { grow() }
+        start[count] = value
+        count += 1
+    }
+
+    /// Forgets the values (keeping the room).
+    mutating func removeAll() { count = 0 }
+
+    /// Frees the room.
+    func deallocate() { start.deallocate() }
+
+    /// Twice the room, values kept.
+    @inline(never)
+    private mutating func grow() {
+        let grown = UnsafeMutablePointer<Float>.allocate(capacity: 2 * capacity)
+        grown.initialize(from: start, count: count)
+        start.deallocate()
+        start = grown
+        capacity *= 2
     }
 }

@@ -8,31 +8,51 @@ import Foundation
 /// runs to the next lone `"`, holding delimiters, doubled quotes (`""` for one) and line breaks;
 /// a record with a line break inside quotes spans several lines, numbered from its first. Files
 /// without a quote take a line end search of the C library's `memchr`.
+///
+/// The bytes may be one piece of a file (``CSVRecordStream`` feeds it a file piece by piece): then
+/// the walk stops before a record whose line end is not in the piece, at ``position``.
 struct CSVReader: Sequence, IteratorProtocol {
-    /// The whole file.
+    /// The whole file, or the piece of it being read.
     let bytes: UnsafeBufferPointer<UInt8>
+    /// Whether `bytes` run to the end of the file; if not, a record must end in them with a line
+    /// end (and a CR must not be their last byte, the LF of a CRLF may follow).
+    let isComplete: Bool
     /// The bytes that start a comment line, after any spaces and tabs; nil: no comments.
     let commentPrefix: [UInt8]?
     /// The byte between fields.
     let delimiter: UInt8
     /// Whether the file holds a quote at all (else records end at the first line end).
     private let hasQuotes: Bool
-    /// Where the next line starts.
-    private var position = 0
+    /// Where the next line starts: past the last record given out (and the blank and comment
+    /// lines after it), where the walk stopped.
+    private(set) var position = 0
     /// 1-based number of the line read last.
-    private var lineNumber = 0
+    private(set) var lineNumber = 0
     /// The next LF and the next CR at or after the last line's start (the end of the bytes when
     /// there is none), each searched again only once the walk has passed it.
     private var nextNewline = -1, nextReturn = -1
 
     /// A reader of `bytes` with fields separated by `delimiter` that skips lines starting with
-    /// `commentPrefix` (when given).
-    init(bytes: UnsafeBufferPointer<UInt8>, commentPrefix: String? = nil, delimiter: UInt8 = CSVByte.comma) {
+    /// `commentPrefix` (when given). For a piece of a file, `isComplete` says whether it runs to
+    /// the file's end, `linesBefore` counts the lines before it, and `atFileStart` whether it starts
+    /// the file (the one place for a byte-order mark).
+    init(bytes: UnsafeBufferPointer<UInt8>, commentPrefix: String? = nil, delimiter: UInt8 = CSVByte.comma,
+         isComplete: Bool = true, linesBefore: Int = 0, atFileStart: Bool = true) {
+        self.init(bytes: bytes, commentPrefix: commentPrefix.map { Array($0.utf8) }, delimiter: delimiter, isComplete: isComplete,
+                  linesBefore: linesBefore, atFileStart: atFileStart)
+    }
+
+    /// ``init(bytes:commentPrefix:delimiter:isComplete:linesBefore:atFileStart:)`` with the comment
+    /// prefix as bytes.
+    init(bytes: UnsafeBufferPointer<UInt8>, commentPrefix: [UInt8]?, delimiter: UInt8, isComplete: Bool, linesBefore: Int,
+         atFileStart: Bool) {
         self.bytes = bytes
-        self.commentPrefix = commentPrefix.map { Array($0.utf8) }
+        self.commentPrefix = commentPrefix
         self.delimiter = delimiter
+        self.isComplete = isComplete
+        lineNumber = linesBefore
         hasQuotes = bytes.count > 0 && memchr(bytes.baseAddress!, Int32(CSVByte.quote), bytes.count) != nil
-        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { position = 3 }
+        if atFileStart && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { position = 3 }
     }
 
     /// Reads the file at `path` (gzip inflated; `-` is standard input), checks that it is text,
@@ -59,14 +79,18 @@ struct CSVReader: Sequence, IteratorProtocol {
         }
     }
 
-    /// The next record that is neither blank nor a comment, or nil at the end of the bytes.
+    /// The next record that is neither blank nor a comment, or nil at the end of the bytes (of a
+    /// piece: before the first line whose end is not in it).
     @inline(never)
     mutating func next() -> CSVRecord? {
         while position < bytes.count {
             lineNumber += 1
             let start = position
             if hasQuotes {
-                let (end, breaks) = quotedRecordEnd(from: start)
+                guard let (end, breaks) = quotedRecordEnd(from: start) else {
+                    lineNumber -= 1
+                    return nil
+                }
                 let line = lineNumber
                 lineNumber += breaks
                 var first = start
@@ -79,6 +103,11 @@ struct CSVReader: Sequence, IteratorProtocol {
             // C library's vectorized memchr.
             if nextNewline < start { nextNewline = find(CSVByte.newline, from: start) }
             if nextReturn < start { nextReturn = find(CSVByte.carriageReturn, from: start) }
+            // A line that may go on in the next piece waits for it.
+            if !isComplete && (nextNewline == bytes.count && nextReturn >= bytes.count - 1) {
+                lineNumber -= 1
+                return nil
+            }
             let end: Int
             if nextReturn < nextNewline {
                 end = nextReturn
@@ -98,14 +127,16 @@ struct CSVReader: Sequence, IteratorProtocol {
     }
 
     /// The end of the record starting at `start` (its first line end outside quotes, or the end of
-    /// the bytes) and the line breaks inside its quotes; moves `position` past its line end.
-    private mutating func quotedRecordEnd(from start: Int) -> (end: Int, breaks: Int) {
+    /// the bytes) and the line breaks inside its quotes; moves `position` past its line end. Nil
+    /// when the bytes are a piece that may not hold the record's end.
+    private mutating func quotedRecordEnd(from start: Int) -> (end: Int, breaks: Int)? {
         var quotes = CSVQuoteState()
         var index = start
         var breaks = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == CSVByte.newline || byte == CSVByte.carriageReturn {
+                if byte == CSVByte.carriageReturn && index + 1 == bytes.count && !isComplete { return nil }
                 let pairEnd = byte == CSVByte.carriageReturn && index + 1 < bytes.count && bytes[index + 1] == CSVByte.newline ? index + 1 : index
                 if !quotes.inQuotes {
                     position = pairEnd + 1
@@ -118,6 +149,7 @@ struct CSVReader: Sequence, IteratorProtocol {
             }
             index += 1
         }
+        guard isComplete else { return nil }
         position = bytes.count
         return (bytes.count, breaks)
     }

@@ -46,20 +46,26 @@ public enum DataLoader {
     public static func load(_ path: String, labelsPath: String? = nil, labelColumn: LabelColumn = .last,
                             header: HeaderMode = .auto, delimiter: CSVDelimiter = .auto,
                             ignoredColumns: [CSVColumn] = [], missing: MissingValues = .error) throws -> Dataset {
+        try load(path, labelsPath: labelsPath, labelColumn: labelColumn, header: header, delimiter: delimiter,
+                 ignoredColumns: ignoredColumns, missing: missing, pieceSize: CSVSource.defaultPieceSize)
+    }
+
+    /// ``load(_:labelsPath:labelColumn:header:delimiter:ignoredColumns:missing:)`` reading a CSV file
+    /// `pieceSize` bytes at a time (tests cut records across pieces with tiny ones).
+    static func load(_ path: String, labelsPath: String?, labelColumn: LabelColumn, header: HeaderMode,
+                     delimiter: CSVDelimiter, ignoredColumns: [CSVColumn], missing: MissingValues, pieceSize: Int) throws -> Dataset {
         var dataset: Dataset
         let name = FileBytes.displayName(path)
         if let labelsPath {
             dataset = try IDXReader.load(images: path, labels: labelsPath)
         } else {
-            let bytes = try FileBytes.read(path)
-            if IDXReader.looksLikeIDX(bytes) {
+            let source = try CSVSource(path: path, pieceSize: pieceSize)
+            if IDXReader.looksLikeIDX(source.leadingBytes) {
                 throw DataError(file: name, message: "this is an IDX file; it needs its IDX labels file beside it")
             }
-            dataset = try bytes.withUnsafeBufferPointer {
-                try CSVReader.checkText($0, file: name)
-                return try CSVParser(path: name, bytes: $0, labelColumn: labelColumn, header: header, delimiter: delimiter,
-                                     ignoredColumns: ignoredColumns, missing: missing).parse()
-            }
+            try source.checkText()
+            dataset = try CSVParser(path: name, source: source, labelColumn: labelColumn, header: header, delimiter: delimiter,
+                                    ignoredColumns: ignoredColumns, missing: missing).parse()
         }
         let (indices, names) = labelsPath == nil ? (dataset.labels, dataset.classNames) : ClassLabels.compacted(dataset.labels)
         guard names.count >= 2 else {

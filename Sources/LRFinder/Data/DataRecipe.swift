@@ -34,20 +34,19 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     /// The data's file path (`standard input` for `-`) or bundled name.
     public var name: String { path.map(FileBytes.displayName) ?? bundled.rawValue }
 
+    /// The whole data set as the file (or the bundled data) holds it, before any split or scaling.
+    public func load() throws -> Dataset {
+        guard let path else { return try bundled.load() }
+        return try DataLoader.load(path, labelsPath: labelsPath, labelColumn: labelColumn, header: header,
+                                   delimiter: delimiter ?? .auto, ignoredColumns: ignoredColumns ?? [], missing: missing ?? .error)
+    }
+
     /// Loads, checks the class count (``ClassLabels/check(classCount:trainingCount:maximum:file:)``),
     /// splits, fills in missing values (``MissingValues/mean``) and scales (statistics from the
     /// training split only).
     public func prepare() throws -> PreparedData {
-        let dataset: Dataset
-        let isImageData: Bool
-        if let path {
-            dataset = try DataLoader.load(path, labelsPath: labelsPath, labelColumn: labelColumn, header: header,
-                                          delimiter: delimiter ?? .auto, ignoredColumns: ignoredColumns ?? [], missing: missing ?? .error)
-            isImageData = labelsPath != nil
-        } else {
-            dataset = try bundled.load()
-            isImageData = true
-        }
+        let dataset = try load()
+        let isImageData = path == nil || labelsPath != nil
         let sizes = split ?? (path == nil && bundled == .mnist5k
             ? .counts(train: 3000, validation: 1000, test: 1000)
             : .fractions(train: 0.6, validation: 0.2, test: 0.2))

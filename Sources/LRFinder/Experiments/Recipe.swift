@@ -103,17 +103,17 @@ public enum RecipeIdentity {
 extension DataRecipe {
     /// The hex SHA-256 of the data's decompressed bytes (the images then the labels file for IDX
     /// data; the bundled file's for bundled data). Reads the files again (a stream gives the bytes
-    /// kept from its first reading): call it only when an identifier is wanted.
+    /// kept from its first reading), in pieces: call it only when an identifier is wanted.
     public func contentDigest() throws -> String {
         var hasher = SHA256()
         if let path {
-            hasher.update(try FileBytes.read(path))
-            if let labelsPath { hasher.update(try FileBytes.read(labelsPath)) }
+            try FileBytes.digest(path, into: &hasher)
+            if let labelsPath { try FileBytes.digest(labelsPath, into: &hasher) }
         } else {
             guard let url = bundled.url else {
                 throw DataError(file: "\(bundled.rawValue).csv.gz", message: "bundled data set not found beside the lrfind binary")
             }
-            hasher.update(try FileBytes.read(url.path))
+            try FileBytes.digest(url.path, into: &hasher)
         }
         return hasher.finalize().hex
     }
