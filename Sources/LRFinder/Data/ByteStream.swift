@@ -36,6 +36,8 @@ final class ByteStream {
     private var memberEnded = false
     /// Whether every byte has been given out.
     private(set) var isAtEnd = false
+    /// Whether the file is gzip data, inflated on the way.
+    private(set) var isCompressed = false
 
     /// Compressed bytes read from the source at a time.
     private static let inputChunkSize = 1 << 18
@@ -196,6 +198,7 @@ final class ByteStream {
             throw DataError(file: name, message: "cannot inflate the gzip data (zlib failed to start)")
         }
         inflater = stream
+        isCompressed = true
     }
 
     /// Inflated bytes into `buffer` (0 at the end): every member in turn, as `gunzip` does; bytes

@@ -39,6 +39,20 @@ enum CSVNumber {
     @inline(__always)
     static func scan(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to stop: Int, fitting width: Width = .double,
                      delimiter: UInt8 = CSVByte.comma) -> (Double, Int)? {
+        // The common case first: an unsigned integer of up to 18 digits (below 1e18, exact in a
+        // UInt64, correctly rounded by the conversion) that runs to the delimiter or the stop.
+        var i = start
+        var integer: UInt64 = 0
+        while i < stop, case let d = bytes[i] &- 48, d < 10 { integer = integer &* 10 &+ UInt64(d); i += 1 }
+        if i > start && i - start <= 18 && (i == stop || bytes[i] == delimiter) { return (Double(integer), i) }
+        return scanAny(bytes, from: start, to: stop, fitting: width, delimiter: delimiter)
+    }
+
+    /// ``scan(_:from:to:fitting:delimiter:)`` of any number (spaces, sign, fraction, exponent, many
+    /// digits), kept out of the hot loop.
+    @inline(never)
+    private static func scanAny(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to stop: Int, fitting width: Width,
+                                delimiter: UInt8) -> (Double, Int)? {
         var i = start
         while i < stop && (bytes[i] == CSVByte.space || (bytes[i] == CSVByte.tab && delimiter != CSVByte.tab)) { i += 1 }
         guard i < stop else { return nil }

@@ -3,7 +3,8 @@ import Foundation
 /// A CSV file's bytes held one piece at a time (gzip inflated, through ``ByteStream``): a buffer
 /// of ``pieceSize`` bytes that starts with the unread tail of the previous piece, so that a
 /// record never needs the whole file in memory. The buffer grows (doubling) only for a record
-/// longer than it.
+/// longer than it. A gzip file is inflated on another thread while the pieces are parsed
+/// (``ReadAhead``).
 final class CSVSource {
     /// Bytes read into the buffer at a time: 512 KiB, which stays in a core's L2 cache while it
     /// is parsed.
@@ -16,6 +17,8 @@ final class CSVSource {
     /// Up to the first 4 bytes of the file (inflated), for recognising other formats.
     private(set) var leadingBytes: [UInt8] = []
     private let stream: ByteStream
+    /// The inflating thread of a gzip file.
+    private let readAhead: ReadAhead?
     private var buffer: UnsafeMutableRawPointer
     private var capacity: Int
     private var filled = 0
@@ -29,13 +32,17 @@ final class CSVSource {
         stream = try ByteStream(path: path)
         name = stream.name
         expectedSize = stream.expectedSize
+        readAhead = stream.isCompressed ? ReadAhead(stream) : nil
         capacity = max(pieceSize, 4)
         buffer = malloc(capacity)!
         try read()
         leadingBytes = Array(bytes.prefix(4))
     }
 
-    deinit { free(buffer) }
+    deinit {
+        readAhead?.cancel()
+        free(buffer)
+    }
 
     /// The bytes of the current piece.
     var bytes: UnsafeBufferPointer<UInt8> {
@@ -43,7 +50,7 @@ final class CSVSource {
     }
 
     /// Whether the current piece runs to the end of the file.
-    var isComplete: Bool { stream.isAtEnd }
+    var isComplete: Bool { readAhead?.isAtEnd ?? stream.isAtEnd }
 
     /// Checks now that the first 4 KiB of the file are text (``CSVReader/checkText(_:file:)``), and
     /// later as they are read.
@@ -85,7 +92,8 @@ final class CSVSource {
     /// Fills the buffer after its first `filled` bytes (to its end unless the file ends first).
     private func read() throws {
         let before = filled
-        filled += try stream.read(into: UnsafeMutableRawBufferPointer(start: buffer + filled, count: capacity - filled))
+        let room = UnsafeMutableRawBufferPointer(start: buffer + filled, count: capacity - filled)
+        filled += try readAhead?.read(into: room) ?? stream.read(into: room)
         if checksText { try checkTextRead(from: before) }
     }
 
