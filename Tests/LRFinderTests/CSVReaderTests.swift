@@ -120,6 +120,27 @@ func csvNumber(_ text: String, fitting width: CSVNumber.Width = .double) -> Doub
         }
     }
 
+    @Test func integerFieldsReadEightBytesAtATimeAsDigitByDigit() {
+        // Integers of 1 to 9 digits (7 is the most the 8-byte path takes), leading zeros, and
+        // fields that only start like an integer, each read where it lies in a long record.
+        var texts = (0..<3000).map { String($0 * 337 % 100_000) }
+        texts += ["0", "007", "1234567", "12345678", "123456789", "9999999", "10000000", "255", "12a", "12 ", "3.5", "1e2", "-4", ""]
+        for delimiter in [CSVByte.comma, CSVByte.semicolon] {
+            let bytes = Array((texts.joined(separator: String(UnicodeScalar(delimiter))) + "\n").utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                let record = CSVRecord(bytes: buffer, line: 1, range: 0..<(buffer.count - 1), delimiter: delimiter)
+                var start = 0
+                for text in texts {
+                    let read = record.floatField(at: start)
+                    let expected = Double(text.trimmingCharacters(in: .whitespaces))
+                    #expect(read?.value == expected, "\(text)")
+                    start += text.utf8.count + 1
+                    if let read { #expect(read.end == start - 1, "\(text)") }
+                }
+            }
+        }
+    }
+
     @Test func numbersMustFitTheirType() {
         #expect(csvNumber("3.4e38", fitting: .float) == 3.4e38)
         #expect(csvNumber("-3.4e38", fitting: .float) == -3.4e38)
