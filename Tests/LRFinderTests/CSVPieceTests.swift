@@ -107,6 +107,19 @@ import Testing
         #expect(same)
     }
 
+    @Test func gzipErrorsComeInTheirPlaceWhileInflatingRunsAhead() throws {
+        // A bad value on line 2 stops the parse while the inflating thread is still ahead of it.
+        var text = "1,2,0\n3,x,1\n"
+        for row in 0..<200_000 { text += "\(row % 97),\(row % 89),\(row % 2)\n" }
+        let bad = writeFile(text, named: "bad.csv.gz", in: directory, gzip: true)
+        #expect(error(bad, pieceSize: 4096) == "\(bad):2:2: not a number: 'x'")
+        // A file cut short gives its rows first, then the gzip error.
+        let good = writeFile(String(text.dropFirst(12)), named: "good.csv.gz", in: directory, gzip: true)
+        let compressed = Array(FileManager.default.contents(atPath: good)!)
+        let cut = writeBytes(Array(compressed.prefix(compressed.count * 2 / 3)), named: "cut.csv.gz", in: directory)
+        #expect(error(cut, pieceSize: 4096) == "\(cut): corrupt gzip data (truncated)")
+    }
+
     @Test func aByteStreamGivesTheInflatedBytesInAnyPieces() throws {
         let text = String(repeating: "12,34,5\n", count: 50_000)
         let path = writeFile(text, named: "stream.gz", in: directory, gzip: true)

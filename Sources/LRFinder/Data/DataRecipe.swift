@@ -43,10 +43,23 @@ public struct DataRecipe: Equatable, Codable, Sendable {
 
     /// Loads, checks the class count (``ClassLabels/check(classCount:trainingCount:maximum:file:)``),
     /// splits, fills in missing values (``MissingValues/mean``) and scales (statistics from the
-    /// training split only).
+    /// training split only). At most two copies of the features are held at once: the data set
+    /// while it is split, then the splits, scaled in place.
     public func prepare() throws -> PreparedData {
+        var (parts, delimiter) = try loadedSplits()
+        if missing == .mean { parts = try MissingValues.filledWithTrainingMeans(parts, file: name) }
+        let method = scaling ?? (path == nil || labelsPath != nil ? .max : .standardize)
+        let scaler = FeatureScaler(method: method, fittedOn: parts.train.features)
+        scaler.apply(to: &parts.train.features)
+        scaler.apply(to: &parts.validation.features)
+        scaler.apply(to: &parts.test.features)
+        return PreparedData(train: parts.train, validation: parts.validation, test: parts.test, scaling: method, name: name,
+                            delimiter: delimiter)
+    }
+
+    /// The loaded data's splits (the whole data set is let go once they are made) and its delimiter.
+    private func loadedSplits() throws -> (DataSplit, CSVDelimiter?) {
         let dataset = try load()
-        let isImageData = path == nil || labelsPath != nil
         let sizes = split ?? (path == nil && bundled == .mnist5k
             ? .counts(train: 3000, validation: 1000, test: 1000)
             : .fractions(train: 0.6, validation: 0.2, test: 0.2))
@@ -54,12 +67,7 @@ public struct DataRecipe: Equatable, Codable, Sendable {
             try ClassLabels.check(classCount: dataset.classCount, trainingCount: sizes.counts(total: dataset.count).train,
                                   maximum: maximumClassCount, file: name)
         }
-        var parts = try DataSplit(stratifying: dataset, sizes: sizes, seed: splitSeed)
-        if missing == .mean { parts = try MissingValues.filledWithTrainingMeans(parts, file: name) }
-        let method = scaling ?? (isImageData ? .max : .standardize)
-        let scaler = FeatureScaler(method: method, fittedOn: parts.train.features)
-        return PreparedData(train: scaler.applied(to: parts.train), validation: scaler.applied(to: parts.validation),
-                            test: scaler.applied(to: parts.test), scaling: method, name: name, delimiter: dataset.delimiter)
+        return (try DataSplit(stratifying: dataset, sizes: sizes, seed: splitSeed), dataset.delimiter)
     }
 }
 
