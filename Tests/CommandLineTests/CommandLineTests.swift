@@ -101,6 +101,23 @@ func scratchDirectory() -> URL {
         #expect(results.count == 1 && (results[0]["samplesPerSecond"] as! Double) > 0)
         #expect(!(json["blasKernels"] as! String).isEmpty)
     }
+
+    @Test func benchLoadOnlyReportsTheLoad() throws {
+        let folder = scratchDirectory()
+        let path = folder.appendingPathComponent("d.csv").path
+        let rows = (0..<50).map { "\($0 % 7),\($0 % 5),\($0 * 3),\($0 % 2)" }
+        try ("a,b,c,label\n" + rows.joined(separator: "\n")).write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try runLRFind(["bench", "--data", path, "--load-only", "--json"])
+        #expect(run.status == 0, "\(run.error)")
+        let json = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as! [String: Any]
+        #expect(json["stage"] as? String == "load" && json["rows"] as? Int == 50 && json["columns"] as? Int == 3)
+        #expect((json["peakResidentBytes"] as! Int) > 1_000_000 && (json["seconds"] as! Double) > 0)
+        let prepared = try runLRFind(["bench", "--data", path, "--load-only", "--prepare", "--split", "30,10,5"])
+        #expect(prepared.status == 0, "\(prepared.error)")
+        #expect(prepared.output.hasPrefix("prepare \(path): 45 rows, 3 feature columns, "), "\(prepared.output)")
+        let misused = try runLRFind(["bench", "--prepare"])
+        #expect(misused.status == 2 && misused.error.hasPrefix("lrfind: error: --prepare goes with --load-only"), "\(misused.error)")
+    }
 }
 
 /// `lrfind schedule`: its CSV against the golden sequence, its plot, and its errors.
