@@ -88,8 +88,12 @@ struct CSVParser {
             // A row takes at least one byte per field (a delimiter or its line end).
             let most = size / fieldCount + 1
             let estimate = Int(Double(size) / Double(record.range.count + 1) * 1.1) + 16
-            features.reserveCapacity(featureCount * min(estimate, most))
-            labels.reserveCapacity(min(estimate, most))
+            // Room beyond half the physical memory is not reserved ahead (pages reserved but not
+            // written take no memory, but an allocation larger than the machine fails).
+            let affordable = Int(ProcessInfo.processInfo.physicalMemory / 2) / (MemoryLayout<Float>.size * featureCount)
+            let rows = min(estimate, most, affordable)
+            features.reserveCapacity(featureCount * rows)
+            labels.reserveCapacity(rows)
         }
 
         func read(_ record: CSVRecord) throws {
