@@ -9,7 +9,8 @@ struct Bench: ParsableCommand {
         discussion: """
             Trains the model on real batches of the training split (mnist5k by default) and reports the median \
             of several timed repeats for each batch size and thread count, with the BLAS kernels in use. \
-            Build in release mode (swift build -c release) before measuring.
+            With --load-only it only loads the data file, once, and reports the rows, columns, seconds and the \
+            process's peak memory. Build in release mode (swift build -c release) before measuring.
             """)
 
     @OptionGroup(title: "Data") var data: DataOptions
