@@ -43,9 +43,11 @@ extension Charts {
     }
 
     static func rangeTest(_ steps: [RangeTestStep], analysis: RangeTestAnalysis, ensemble: RangeTestEnsemble?, extent: String,
-                          metric: RangeTestMetric, smoothingBeta: Double?, title: String) -> Chart {
+                          metric: RangeTestMetric, loss: LossFunction? = nil, smoothingBeta: Double?, title: String) -> Chart {
         let rates = steps.map(\.learningRate), losses = steps.map(\.loss), smoothedLosses = steps.map(\.smoothedLoss)
-        var chart = Chart(title: title, xAxis: Axis("learning rate", scale: .logarithmic), yAxis: Axis(metric == .validationAccuracy ? "validation error (1 - accuracy)" : "loss"))
+        let lossTitle = loss.map { (metric == .validationLoss ? "validation " : "") + $0.axisTitle } ?? "loss"
+        var chart = Chart(title: title, xAxis: Axis("learning rate", scale: .logarithmic),
+                          yAxis: Axis(metric == .validationAccuracy ? "validation error (1 - accuracy)" : lossTitle))
         chart.subtitle = "\(extent); points and bounds on the lag-free curve (\(analysis.smoother))"
         // Keep the blow-up from flattening the interesting part: the top is a little above the start.
         let lagFree = analysis.lagFreeLosses

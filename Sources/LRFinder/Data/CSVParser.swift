@@ -11,6 +11,8 @@ struct CSVParser {
     var delimiter: CSVDelimiter = .auto
     var ignoredColumns: [CSVColumn] = []
     var missing: MissingValues = .error
+    /// Classification or regression; nil: inferred from the label column (``CSVLabels``).
+    var task: Task?
 
     /// What a column is for.
     private enum Role { case feature, label, ignored }
@@ -74,7 +76,7 @@ struct CSVParser {
         var features: [Float] = []
         // Rows like the first one fill the file: reserve for that many.
         features.reserveCapacity(featureCount * max(1, bytes.count / max(1, first.range.count + 1)))
-        var labels = CSVLabels()
+        var labels = CSVLabels(task: task)
 
         func read(_ record: CSVRecord) throws {
             var cursor = record.range.lowerBound
@@ -117,10 +119,11 @@ struct CSVParser {
         if !hasHeader { try read(first) }
         while let record = reader.next() { try read(record) }
         guard labels.count > 0 else { throw DataError(file: path, message: "no data rows") }
-        let (indices, classNames) = labels.classes()
-        var dataset = Dataset(features: Matrix(rows: indices.count, columns: featureCount, storage: features), labels: indices,
-                              classCount: classNames.count, source: path, classNames: classNames)
+        let (targets, classNames, taskNote) = try labels.targets(file: path)
+        var dataset = Dataset(features: Matrix(rows: targets.count, columns: featureCount, storage: features), targets: targets,
+                              source: path, classNames: classNames)
         dataset.delimiter = separator
+        dataset.taskNote = taskNote
         return dataset
     }
 
