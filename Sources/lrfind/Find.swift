@@ -70,7 +70,7 @@ struct Find: ParsableCommand {
     @Option(name: .long, help: "Then train the model from its initial weights with the recommended schedule: cyclic or onecycle.")
     var then: HandOffSchedule?
 
-    @Option(name: .long, parsing: .unconditional, help: "Epochs of the training run of --then. (default: 10, or enough epochs for 500 updates, whichever is more)")
+    @Option(name: .long, parsing: .unconditional, help: "Epochs of the training run of --then. (default: 10, or enough epochs for 300 updates, whichever is more)")
     var trainEpochs: Int?
 
     @Flag(name: .long, help: "With --then, also train at a constant rate (the recommended max) for comparison.")

@@ -16,7 +16,7 @@ public enum SmallData {
     /// The fewest epochs of a hand-off training run when none are given.
     public static let defaultTrainingEpochs = 10
     /// The fewest updates of a hand-off training run when no epochs are given.
-    public static let defaultMinimumTrainingUpdates = 500
+    public static let defaultMinimumTrainingUpdates = 300
 
     /// The range test's length when neither epochs nor steps are given: ``defaultEpochs`` epochs or
     /// ``defaultMinimumSteps`` steps, whichever is more steps (the epochs when they tie).
