@@ -64,11 +64,15 @@ struct DataOptions: ParsableArguments {
     }
 
     /// Prepares `recipe`: labels that leave the task open are a usage error naming --task, and a
-    /// task inferred as regression is noted on stderr.
-    func prepare(_ recipe: DataRecipe) throws -> PreparedData {
+    /// task inferred as regression is noted on stderr; `confusionPlot` (one is asked for) refuses
+    /// regression data.
+    func prepare(_ recipe: DataRecipe, confusionPlot: Bool = false) throws -> PreparedData {
         let prepared: PreparedData
         do { prepared = try recipe.prepare() } catch let error as TaskInferenceError {
             throw ValidationError("\(error) with --task")
+        }
+        if confusionPlot, prepared.task == .regression {
+            throw ValidationError("--confusion-plot needs class targets; \(prepared.name) is a regression task")
         }
         if let note = prepared.taskNote { Terminal.note("lrfind: note: \(note) (--task classification to treat them as classes)") }
         return prepared
@@ -110,6 +114,9 @@ struct DataOptions: ParsableArguments {
         }
         request.splitSeed = splitSeed
         request.task = task
+        if task == .regression && (data == nil || labels != nil) {
+            throw ValidationError("--task regression needs a CSV --data file (the bundled and IDX data are classes)")
+        }
         _ = try lossOption()
         if let maxClasses {
             guard maxClasses >= 2 else { throw ValidationError("--max-classes must be >= 2, got \(maxClasses)") }

@@ -14,10 +14,15 @@ import Testing
         let run = try runLRFind(["train", "--data", Self.diabetes, "--model", "logreg", "--epochs", "1"])
         #expect(run.status == 2)
         #expect(run.error == "lrfind: error: \(Self.diabetes): the labels are 214 distinct integers (more than 100): classes or a quantity to predict? name the task, classification or regression with --task (see 'lrfind --help')\n")
-        for arguments in [["--loss", "huber:0"], ["--loss", "cross-entropy", "--task", "regression"], ["--task", "numbers"]] {
+        let confusion = folder.appendingPathComponent("confusion.png").path
+        for arguments in [["--loss", "huber:0"], ["--loss", "cross-entropy", "--task", "regression"], ["--task", "numbers"],
+                          ["--task", "regression", "--confusion-plot", confusion]] {
             let usage = try runLRFind(["train", "--data", Self.diabetes, "--model", "logreg"] + arguments)
             #expect(usage.status == 2, "\(arguments): \(usage.error)")
         }
+        #expect(!FileManager.default.fileExists(atPath: confusion))
+        let bundled = try runLRFind(["train", "--task", "regression"])
+        #expect(bundled.status == 2 && bundled.error.contains("--task regression needs a CSV --data file"), "\(bundled.error)")
         let monitor = try runLRFind(["train", "--data", Self.wine, "--model", "logreg", "--monitor", "val-r2", "--epochs", "1"])
         #expect(monitor.status == 2)
         #expect(monitor.error.contains("--monitor val-r2 has no value for \(Self.wine), a classification task"), "\(monitor.error)")
