@@ -117,6 +117,7 @@ struct Find: ParsableCommand {
         // The range test trains a copy of each run's trainer: two networks and workspaces at once.
         try model.checkMemoryBeforeLoading(spec, optimizer: optimizer.settings, copies: 2)
         let prepared = try data.prepare(recipe, confusionPlot: confusionPlot != nil)
+        noteEncoding(prepared)
         let loss = try data.lossFunction(for: prepared)
         let givenBatchSize = batchSize
         batchSize = SmallData.clampedBatchSize(batchSize, trainingCount: prepared.train.count)

@@ -18,6 +18,8 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     public var ignoredColumns: [CSVColumn]?
     /// What a missing CSV feature value does; nil: ``MissingValues/error``.
     public var missing: MissingValues?
+    /// Which CSV feature columns hold categories (one-hot encoded); nil: ``CategoricalColumns/auto``.
+    public var categorical: CategoricalColumns?
     /// Feature scaling; nil picks `max` for image data (IDX or bundled) and `standardize` otherwise.
     public var scaling: ScalingMethod?
     /// Split sizes; nil gives 3,000 / 1,000 / 1,000 for mnist5k and 60 / 20 / 20 % otherwise.
@@ -38,8 +40,9 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     public var name: String { path.map(FileBytes.displayName) ?? bundled.rawValue }
 
     /// Loads, checks the class count (``ClassLabels/check(classCount:trainingCount:maximum:file:)``),
-    /// splits, fills in missing values (``MissingValues/mean``) and scales (statistics from the
-    /// training split only); a regression target is standardised with its training mean and
+    /// splits, and encodes every split with a ``FeatureEncoding`` fitted on the training split
+    /// (missing values filled under ``MissingValues/mean``, numeric columns scaled, categorical
+    /// ones one-hot encoded); a regression target is standardised with its training mean and
     /// deviation (``PreparedData/targetStandardization``).
     public func prepare() throws -> PreparedData {
         let dataset: Dataset
@@ -47,7 +50,7 @@ public struct DataRecipe: Equatable, Codable, Sendable {
         if let path {
             dataset = try DataLoader.load(path, labelsPath: labelsPath, labelColumn: labelColumn, header: header,
                                           delimiter: delimiter ?? .auto, ignoredColumns: ignoredColumns ?? [], missing: missing ?? .error,
-                                          task: task)
+                                          categorical: categorical ?? .auto, task: task)
             isImageData = labelsPath != nil
         } else {
             guard task != .regression else {
@@ -64,9 +67,7 @@ public struct DataRecipe: Equatable, Codable, Sendable {
                                   maximum: maximumClassCount, file: name)
         }
         var parts = try DataSplit(stratifying: dataset, sizes: sizes, seed: splitSeed)
-        if missing == .mean { parts = try MissingValues.filledWithTrainingMeans(parts, file: name) }
         let method = scaling ?? (isImageData ? .max : .standardize)
-        let scaler = FeatureScaler(method: method, fittedOn: parts.train.features)
         var standardization: TargetStandardization?
         if case .values(let values) = parts.train.targets {
             let fitted = try TargetStandardization(fittedOn: values, file: name)
@@ -75,8 +76,10 @@ public struct DataRecipe: Equatable, Codable, Sendable {
             parts.test = fitted.standardized(parts.test)
             standardization = fitted
         }
-        var prepared = PreparedData(train: scaler.applied(to: parts.train), validation: scaler.applied(to: parts.validation),
-                                    test: scaler.applied(to: parts.test), scaling: method, name: name, delimiter: dataset.delimiter)
+        let encoding = try FeatureEncoding(fittingOn: parts.train, scaling: method, missing: missing ?? .error, file: name)
+        var prepared = PreparedData(train: try encoding.encoded(parts.train), validation: try encoding.encoded(parts.validation),
+                                    test: try encoding.encoded(parts.test), scaling: method, name: name, delimiter: dataset.delimiter)
+        prepared.encoding = encoding
         prepared.targetStandardization = standardization
         prepared.taskNote = dataset.taskNote
         return prepared
@@ -98,6 +101,9 @@ public struct PreparedData: Sendable {
     /// The delimiter of the CSV file the data came from (as given or detected); nil for IDX and
     /// bundled data.
     public var delimiter: CSVDelimiter?
+    /// How the file's columns became the splits' features (fitted on the training split); nil
+    /// for splits made by hand.
+    public var encoding: FeatureEncoding?
     /// The regression target's standardisation (fitted on the training split; every split's
     /// targets are standardised with it); nil for classification.
     public var targetStandardization: TargetStandardization?
