@@ -169,6 +169,37 @@ import Testing
         #expect(test.rootMeanSquaredError > 30 && test.rootMeanSquaredError < 80, "\(test)")
     }
 
+    /// Regression validations whose loss keeps falling while R-squared goes `scores`.
+    static func validations(rSquared scores: [Double]) -> [Evaluation] {
+        scores.enumerated().map { index, score in
+            Evaluation(loss: 1 / Double(index + 1), accuracy: nil, count: 2,
+                       regression: RegressionReport(rootMeanSquaredError: 1, meanAbsoluteError: 1, rSquared: score, count: 2))
+        }
+    }
+
+    @Test func earlyStoppingAndPlateausWatchValidationRSquared() throws {
+        let evaluations = Self.validations(rSquared: [0.5, 0.6, 0.55, 0.58, 0.9, 0.9])
+        var trainer = ScriptedTrainer(losses: Array(repeating: 1, count: 12), validations: evaluations, batchesPerEpoch: 2)
+        var configuration = TrainingConfiguration()
+        configuration.epochs = 6
+        configuration.earlyStopping = EarlyStopping(metric: .rSquared, patience: 2)
+        let result = try TrainingLoop(configuration: configuration).run(&trainer)
+        // Best 0.6 at epoch 2; 0.55 and 0.58 do not beat it: stop after epoch 4 (the falling loss never would).
+        #expect(result.stopReason == .earlyStopped && result.epochs.count == 4 && result.bestEpoch == 2)
+        #expect(result.epochs.map(\.validationRSquared) == [0.5, 0.6, 0.55, 0.58])
+
+        let spec = try ScheduleSpec(parsing: "plateau:mode=max,patience=0,factor=0.5")
+        configuration.earlyStopping = nil
+        configuration.epochs = 5
+        configuration.monitor = .rSquared
+        var plateau = ScriptedTrainer(losses: Array(repeating: 1, count: 5), validations: Self.validations(rSquared: [0.5, 0.4, 0.6, 0.6, 0.7]),
+                                      batchesPerEpoch: 1)
+        let rates = try TrainingLoop(configuration: configuration, schedule: Scheduler(spec: spec, initialLearningRate: 0.1))
+            .run(&plateau).epochs.map(\.learningRate)
+        // 0.5 best; 0.4 worse: halve; 0.6 better; 0.6 not better: halve again.
+        #expect(zip(rates, [0.1, 0.1, 0.05, 0.05, 0.025]).allSatisfy { abs($0 - $1) < 1e-12 }, "\(rates)")
+    }
+
     @Test func validationRSquaredIsMonitoredHigherBetter() {
         let evaluation = Evaluation(loss: 0.5, accuracy: nil, count: 4,
                                     regression: RegressionReport(rootMeanSquaredError: 1, meanAbsoluteError: 1, rSquared: 0.7, count: 4))
