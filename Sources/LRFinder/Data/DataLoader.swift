@@ -41,22 +41,30 @@ public enum DataLoader {
     ///     says which).
     ///   - ignoredColumns: CSV columns that are neither features nor the label.
     ///   - missing: what a missing feature value does: an error, the row left out, or a NaN (for
-    ///     ``MissingValues/mean``, filled in by ``DataRecipe/prepare()``).
+    ///     ``MissingValues/mean``, filled in by ``FeatureEncoding``).
+    ///   - categorical: which CSV feature columns hold categories; their values are level indices
+    ///     into the data set's ``Dataset/columns`` (one-hot encoded by ``FeatureEncoding``).
+    ///   - task: classification or regression (a CSV's numeric label column as one target value);
+    ///     nil: inferred from a CSV's labels (``Task/largestInferredClassCount``); IDX data is classes.
     /// - Throws: `DataError` naming the file, line, column and offending text.
     public static func load(_ path: String, labelsPath: String? = nil, labelColumn: LabelColumn = .last,
                             header: HeaderMode = .auto, delimiter: CSVDelimiter = .auto,
-                            ignoredColumns: [CSVColumn] = [], missing: MissingValues = .error) throws -> Dataset {
+                            ignoredColumns: [CSVColumn] = [], missing: MissingValues = .error,
+                            categorical: CategoricalColumns = .auto, task: Task? = nil) throws -> Dataset {
         try load(path, labelsPath: labelsPath, labelColumn: labelColumn, header: header, delimiter: delimiter,
-                 ignoredColumns: ignoredColumns, missing: missing, pieceSize: CSVSource.defaultPieceSize)
+                 ignoredColumns: ignoredColumns, missing: missing, categorical: categorical, task: task,
+                 pieceSize: CSVSource.defaultPieceSize)
     }
 
-    /// ``load(_:labelsPath:labelColumn:header:delimiter:ignoredColumns:missing:)`` reading a CSV file
-    /// `pieceSize` bytes at a time (tests cut records across pieces with tiny ones).
+    /// ``load(_:labelsPath:labelColumn:header:delimiter:ignoredColumns:missing:categorical:task:)``
+    /// reading a CSV file `pieceSize` bytes at a time (tests cut records across pieces with tiny ones).
     static func load(_ path: String, labelsPath: String?, labelColumn: LabelColumn, header: HeaderMode,
-                     delimiter: CSVDelimiter, ignoredColumns: [CSVColumn], missing: MissingValues, pieceSize: Int) throws -> Dataset {
+                     delimiter: CSVDelimiter, ignoredColumns: [CSVColumn], missing: MissingValues,
+                     categorical: CategoricalColumns = .auto, task: Task? = nil, pieceSize: Int) throws -> Dataset {
         var dataset: Dataset
         let name = FileBytes.displayName(path)
         if let labelsPath {
+            guard task != .regression else { throw DataError(file: name, message: "IDX data holds class labels; it cannot be a regression task") }
             dataset = try IDXReader.load(images: path, labels: labelsPath)
         } else {
             let source = try CSVSource(path: path, pieceSize: pieceSize)
@@ -65,16 +73,20 @@ public enum DataLoader {
             }
             try source.checkText()
             dataset = try CSVParser(path: name, source: source, labelColumn: labelColumn, header: header, delimiter: delimiter,
-                                    ignoredColumns: ignoredColumns, missing: missing).parse()
+                                    ignoredColumns: ignoredColumns, missing: missing, categorical: categorical, task: task).parse()
         }
+        guard dataset.targets.task == .classification else { return dataset }
         let (indices, names) = labelsPath == nil ? (dataset.labels, dataset.classNames) : ClassLabels.compacted(dataset.labels)
         guard names.count >= 2 else {
             throw DataError(file: labelsPath.map(FileBytes.displayName) ?? name,
                             message: "only one class (label \(names.first ?? "0")); a classifier needs at least two")
         }
         if indices != dataset.labels || names.count != dataset.classCount {
+            let (delimiter, columns) = (dataset.delimiter, dataset.columns)
             dataset = Dataset(features: dataset.features, labels: indices, classCount: names.count, source: dataset.source,
                               shape: dataset.shape, classNames: names)
+            dataset.delimiter = delimiter
+            dataset.columns = columns
         }
         return dataset
     }

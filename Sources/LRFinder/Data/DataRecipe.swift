@@ -1,4 +1,5 @@
-/// Which data to train on and how to prepare it: load, split (seeded, stratified), scale.
+/// Which data to train on and how to prepare it: load, split (seeded; stratified by class for
+/// classification, at random for regression), scale (and standardise a regression target).
 /// `Codable`, as part of a run's recipe.
 public struct DataRecipe: Equatable, Codable, Sendable {
     /// A CSV, CSV.gz or IDX images file; nil for the bundled default data set.
@@ -17,6 +18,8 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     public var ignoredColumns: [CSVColumn]?
     /// What a missing CSV feature value does; nil: ``MissingValues/error``.
     public var missing: MissingValues?
+    /// Which CSV feature columns hold categories (one-hot encoded); nil: ``CategoricalColumns/auto``.
+    public var categorical: CategoricalColumns?
     /// Feature scaling; nil picks `max` for image data (IDX or bundled) and `standardize` otherwise.
     public var scaling: ScalingMethod?
     /// Split sizes; nil gives 3,000 / 1,000 / 1,000 for mnist5k and 60 / 20 / 20 % otherwise.
@@ -27,6 +30,8 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     /// The most classes allowed; nil: ``ClassLabels/defaultMaximumCount`` and at most half the
     /// training samples. A guard, not part of the recipe's identity.
     public var maximumClassCount: Int?
+    /// Classification or regression; nil: inferred from the label column (``DataLoader``).
+    public var task: Task?
 
     /// A recipe for the bundled default data with default preparation.
     public init() {}
@@ -34,31 +39,48 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     /// The data's file path (`standard input` for `-`) or bundled name.
     public var name: String { path.map(FileBytes.displayName) ?? bundled.rawValue }
 
-    /// The whole data set as the file (or the bundled data) holds it, before any split or scaling.
+    /// The whole data set as the file (or the bundled data) holds it, before any split or encoding.
     public func load() throws -> Dataset {
-        guard let path else { return try bundled.load() }
+        guard let path else {
+            guard task != .regression else {
+                throw DataError(file: bundled.rawValue, message: "the bundled data set holds class labels; it cannot be a regression task")
+            }
+            return try bundled.load()
+        }
         return try DataLoader.load(path, labelsPath: labelsPath, labelColumn: labelColumn, header: header,
-                                   delimiter: delimiter ?? .auto, ignoredColumns: ignoredColumns ?? [], missing: missing ?? .error)
+                                   delimiter: delimiter ?? .auto, ignoredColumns: ignoredColumns ?? [], missing: missing ?? .error,
+                                   categorical: categorical ?? .auto, task: task)
     }
 
     /// Loads, checks the class count (``ClassLabels/check(classCount:trainingCount:maximum:file:)``),
-    /// splits, fills in missing values (``MissingValues/mean``) and scales (statistics from the
-    /// training split only). At most two copies of the features are held at once: the data set
-    /// while it is split, then the splits, scaled in place.
+    /// splits, and encodes every split with a ``FeatureEncoding`` fitted on the training split
+    /// (missing values filled under ``MissingValues/mean``, numeric columns scaled, categorical
+    /// ones one-hot encoded); a regression target is standardised with its training mean and
+    /// deviation (``PreparedData/targetStandardization``). The whole data set is let go once it is
+    /// split, so that at most two copies of the features are held at once.
     public func prepare() throws -> PreparedData {
-        var (parts, delimiter) = try loadedSplits()
-        if missing == .mean { parts = try MissingValues.filledWithTrainingMeans(parts, file: name) }
-        let method = scaling ?? (path == nil || labelsPath != nil ? .max : .standardize)
-        let scaler = FeatureScaler(method: method, fittedOn: parts.train.features)
-        scaler.apply(to: &parts.train.features)
-        scaler.apply(to: &parts.validation.features)
-        scaler.apply(to: &parts.test.features)
-        return PreparedData(train: parts.train, validation: parts.validation, test: parts.test, scaling: method, name: name,
-                            delimiter: delimiter)
+        var (parts, delimiter, taskNote) = try loadedSplits()
+        let isImageData = path == nil || labelsPath != nil
+        let method = scaling ?? (isImageData ? .max : .standardize)
+        var standardization: TargetStandardization?
+        if case .values(let values) = parts.train.targets {
+            let fitted = try TargetStandardization(fittedOn: values, file: name)
+            parts.train = fitted.standardized(parts.train)
+            parts.validation = fitted.standardized(parts.validation)
+            parts.test = fitted.standardized(parts.test)
+            standardization = fitted
+        }
+        let encoding = try FeatureEncoding(fittingOn: parts.train, scaling: method, missing: missing ?? .error, file: name)
+        var prepared = PreparedData(train: try encoding.encoded(parts.train), validation: try encoding.encoded(parts.validation),
+                                    test: try encoding.encoded(parts.test), scaling: method, name: name, delimiter: delimiter)
+        prepared.encoding = encoding
+        prepared.targetStandardization = standardization
+        prepared.taskNote = taskNote
+        return prepared
     }
 
-    /// The loaded data's splits (the whole data set is let go once they are made) and its delimiter.
-    private func loadedSplits() throws -> (DataSplit, CSVDelimiter?) {
+    /// The loaded data's splits, delimiter and task note (the whole data set is let go here).
+    private func loadedSplits() throws -> (DataSplit, CSVDelimiter?, String?) {
         let dataset = try load()
         let sizes = split ?? (path == nil && bundled == .mnist5k
             ? .counts(train: 3000, validation: 1000, test: 1000)
@@ -67,7 +89,7 @@ public struct DataRecipe: Equatable, Codable, Sendable {
             try ClassLabels.check(classCount: dataset.classCount, trainingCount: sizes.counts(total: dataset.count).train,
                                   maximum: maximumClassCount, file: name)
         }
-        return (try DataSplit(stratifying: dataset, sizes: sizes, seed: splitSeed), dataset.delimiter)
+        return (try DataSplit(stratifying: dataset, sizes: sizes, seed: splitSeed), dataset.delimiter, dataset.taskNote)
     }
 }
 
@@ -86,6 +108,14 @@ public struct PreparedData: Sendable {
     /// The delimiter of the CSV file the data came from (as given or detected); nil for IDX and
     /// bundled data.
     public var delimiter: CSVDelimiter?
+    /// How the file's columns became the splits' features (fitted on the training split); nil
+    /// for splits made by hand.
+    public var encoding: FeatureEncoding?
+    /// The regression target's standardisation (fitted on the training split; every split's
+    /// targets are standardised with it); nil for classification.
+    public var targetStandardization: TargetStandardization?
+    /// Why the data was taken for regression when no task was given; nil otherwise.
+    public var taskNote: String?
 
     /// The splits and how they were prepared.
     public init(train: Dataset, validation: Dataset, test: Dataset, scaling: ScalingMethod = .none, name: String = "",
