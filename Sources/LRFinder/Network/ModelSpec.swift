@@ -59,10 +59,10 @@ public struct ModelSpec: Hashable, Codable, Sendable, CustomStringConvertible {
     /// Whether a layer needs an image input (a convolution or pooling).
     public var needsImage: Bool { hidden.contains { $0.isSpatial } }
 
-    /// The input shape the network sees for samples of `dataShape`: the image when a layer needs
-    /// one, otherwise the flat vector (a dense-only model never gets an implicit flatten).
+    /// The input shape the network sees for samples of `dataShape` with no declared shape
+    /// (``inputShape(for:declared:)``); the data's own shape when it forms no image.
     public func inputShape(for dataShape: TensorShape) -> TensorShape {
-        needsImage ? dataShape : .vector(dataShape.count)
+        (try? inputShape(for: dataShape, declared: nil)) ?? dataShape
     }
 
     /// Parses a preset or an item list; throws a one-line ``ModelSpecError`` naming the bad item.
