@@ -47,6 +47,9 @@ public struct NetworkLayout: Hashable, Sendable {
         var parameterCount = 0, stateCount = 0
         var entries: [Entry] = []
         guard inputShape.count > 0 else { throw NetworkError(layer: 0, description: "the input shape \(inputShape) is empty") }
+        // Whether the values reaching a layer are an image: a C x 1 x 1 plane a convolution or
+        // pooling made still is one; a dense layer's or a flatten's output never is.
+        var isImage = !inputShape.isVector
         for (index, layer) in layers.enumerated() {
             func fail(_ reason: String) -> NetworkError {
                 NetworkError(layer: index + 1, description: "layer \(index + 1) (\(ModelSpec.describe(layer))) on input \(shape): \(reason)")
@@ -60,7 +63,7 @@ public struct NetworkLayout: Hashable, Sendable {
             var output = shape, parameters = 0, state = 0, scratch = 0, batchScratch = 0, indices = 0, shared = 0
             /// The output plane of a `kernel` window moved by `stride` over the plane padded by `padding`.
             func plane(kernel: Int, stride: Int, padding: Int) throws -> (height: Int, width: Int) {
-                guard !shape.isVector else {
+                guard isImage else {
                     let name = switch layer { case .convolution: "a convolution"; case .maxPool: "max pooling"; default: "average pooling" }
                     throw fail("\(name) needs an image (channels x height x width); give the data's image shape")
                 }
@@ -104,6 +107,11 @@ public struct NetworkLayout: Hashable, Sendable {
                                  state: stateCount..<(stateCount + state),
                                  scratchPerSample: scratch, scratchPerBatch: batchScratch, indicesPerSample: indices,
                                  sharedScratchPerSample: shared))
+            switch layer {
+            case .dense, .flatten: isImage = false
+            case .convolution, .maxPool, .averagePool: isImage = true
+            default: break
+            }
             parameterCount = try checked(parameterCount.addingReportingOverflow(parameters))
             stateCount = try checked(stateCount.addingReportingOverflow(state))
             shape = output
