@@ -49,8 +49,13 @@ import Testing
         #expect(refused.status == 2)
         #expect(refused.error.contains("--model conv(2,2),flatten: the model needs an image, but its 12 features are not a square one-channel image; give the image's shape (channels x height x width) with --shape CxHxW"), "\(refused.error)")
         let shaped = try runLRFind(["--data", "twelve.csv", "--model", "conv(2,2),flatten", "--shape", "3x2x2", "--steps", "5", "--no-plot",
-                                    "--batch-size", "8"], in: folder)
+                                    "--batch-size", "8", "--record", "record.json"], in: folder)
         #expect(shaped.status == 0, "\(shaped.error)")
+        // The declared shape is part of the recipe, and the record names the shape the model saw.
+        let record = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("record.json"))) as! [String: Any]
+        let model = ((record["recipe"] as! [String: Any])["base"] as! [String: Any])["model"] as! [String: Any]
+        #expect(model["inputShape"] as? String == "3x2x2")
+        #expect((record["model"] as! [String: Any])["inputShape"] as? String == "3x2x2")
     }
 
     @Test func modelSummarisesThePresets() throws {
