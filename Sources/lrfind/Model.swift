@@ -93,7 +93,9 @@ struct Model: ParsableCommand {
     /// `3.6 MB (3,601,232 bytes)`.
     static func bytes(_ value: Int) -> String {
         guard value > 0 else { return "0 bytes" }
-        let text = value >= 1_000_000 ? String(format: "%.1f MB", Double(value) / 1e6) : String(format: "%.1f kB", Double(value) / 1e3)
+        let scaled = Double(value)
+        let text = scaled >= 1e12 ? String(format: "%.1f TB", scaled / 1e12) : scaled >= 1e9 ? String(format: "%.1f GB", scaled / 1e9)
+            : scaled >= 1e6 ? String(format: "%.1f MB", scaled / 1e6) : String(format: "%.1f kB", scaled / 1e3)
         return "\(text) (\(grouped(value)) bytes)"
     }
 }

@@ -88,6 +88,7 @@ public struct NetworkSummary: Equatable, Sendable, Encodable {
             default:
                 break
             }
+            guard forward <= Int.max / 8, weightProducts <= Int.max / 8 else { return nil }
             let training = forward + forward + (index > firstTrainable ? weightProducts : 0)
             rows.append(Row(layer: ModelSpec.describe(entry.layer), module: Self.module(entry), outputShape: entry.output,
                             parameters: count, multiplyAdds: forward, trainingMultiplyAdds: training))
@@ -96,7 +97,14 @@ public struct NetworkSummary: Equatable, Sendable, Encodable {
         let activationFloats = plan.scratchOffsets.first ?? plan.valueCount
         let scratchElements = (plan.valueCount - activationFloats) + plan.targetCount + plan.indexCount + batchSize
         let (optimizerFloats, overflow) = layout.parameterCount.multipliedReportingOverflow(by: optimizer.stateVectorCount())
-        let (stepMultiplyAdds, overflow2) = rows.map(\.trainingMultiplyAdds).reduce(0, +).multipliedReportingOverflow(by: batchSize)
+        var perSample = 0, forwardTotal = 0
+        for row in rows {
+            let (sum, overflow) = perSample.addingReportingOverflow(row.trainingMultiplyAdds)
+            let (forwardSum, overflow2) = forwardTotal.addingReportingOverflow(row.multiplyAdds)
+            guard !overflow, !overflow2 else { return nil }
+            (perSample, forwardTotal) = (sum, forwardSum)
+        }
+        let (stepMultiplyAdds, overflow2) = perSample.multipliedReportingOverflow(by: batchSize)
         guard !overflow, !overflow2, let workspace = Workspace.estimatedBytes(layout: layout, capacity: batchSize) else { return nil }
         memory = Memory(parameters: floats * layout.parameterCount, gradients: floats * layout.parameterCount,
                         optimizerState: floats * optimizerFloats, batchNormState: floats * layout.stateCount,
@@ -105,7 +113,7 @@ public struct NetworkSummary: Equatable, Sendable, Encodable {
         inputShape = layout.inputShape
         self.rows = rows
         parameters = layout.parameterCount
-        multiplyAdds = rows.map(\.multiplyAdds).reduce(0, +)
+        multiplyAdds = forwardTotal
         self.batchSize = batchSize
         trainingStepMultiplyAdds = stepMultiplyAdds
     }
