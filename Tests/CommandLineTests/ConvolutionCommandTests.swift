@@ -66,6 +66,7 @@ import Testing
         #expect(summary["parameters"] as? Int == 225_034)
         #expect(summary["multiplyAdds"] as? Int == 2_660_554)
         #expect(summary["inputShape"] as? String == "1x28x28")
+        #expect((summary["memory"] as! [String: Any])["total"] as? Int == 152_263_840)
         #expect((summary["rows"] as! [[String: Any]]).map { $0["outputShape"] as! String }
                 == ["32x26x26", "32x26x26", "32x13x13", "64x11x11", "64x11x11", "64x5x5", "1600", "128", "128", "10"])
         let dnn = try runLRFind(["model", "dnn", "--classes", "10"])

@@ -29,22 +29,33 @@ public struct NetworkSummary: Equatable, Sendable, Encodable {
     /// ``Workspace`` allocate plus the optimizer's state.
     public struct Memory: Equatable, Sendable, Encodable {
         /// The parameter vector.
-        public var parameters: Int
+        public let parameters: Int
         /// The parameter gradient.
-        public var gradients: Int
+        public let gradients: Int
         /// The optimizer's state vectors (Adam's two moments, SGD's momentum buffer).
-        public var optimizerState: Int
+        public let optimizerState: Int
         /// Batch norm's running statistics and batch counts (the state vector).
-        public var batchNormState: Int
+        public let batchNormState: Int
         /// Every layer boundary's activations for the batch (the input batch included) and
         /// their gradients (a flatten shares its input's buffers).
-        public var activations: Int
+        public let activations: Int
         /// Layer scratch: dropout's masks, batch norm's statistics, max pooling's winners, the
         /// region convolutions share (patch matrix and product), the batch's labels and targets.
-        public var scratch: Int
+        public let scratch: Int
 
         /// Bytes in all.
-        public var total: Int { parameters + gradients + optimizerState + batchNormState + activations + scratch }
+        public let total: Int
+
+        /// The parts; ``total`` is their sum.
+        public init(parameters: Int, gradients: Int, optimizerState: Int, batchNormState: Int, activations: Int, scratch: Int) {
+            self.parameters = parameters
+            self.gradients = gradients
+            self.optimizerState = optimizerState
+            self.batchNormState = batchNormState
+            self.activations = activations
+            self.scratch = scratch
+            total = parameters + gradients + optimizerState + batchNormState + activations + scratch
+        }
     }
 
     /// The shape of one input sample.
