@@ -25,6 +25,9 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "A missing CSV feature value (empty, NA, N/A, NaN, ?, null): error, drop (leave the row out), mean (the column's training mean).")
     var missing: MissingValues = .error
 
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("CSV feature columns to one-hot encode: auto (a column most of whose values are not numbers), none, or header names / 1-based column numbers, comma-separated.", valueName: "columns"))
+    var categorical: String = "auto"
+
     @Option(name: .long, help: "Feature scaling: none, max (divide by the largest training value), standardize (training mean and deviation per feature). Default: max for image data, standardize otherwise.")
     var scale: ScalingMethod?
 
@@ -36,6 +39,47 @@ struct DataOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("Allow up to N classes (default: at most 10,000, and at most half the training samples).", valueName: "N"))
     var maxClasses: Int?
+
+    @Option(name: .long, help: "classification or regression (default: regression when a numeric label has a fraction, classes otherwise; more than 100 distinct integer labels need --task).")
+    var task: Task?
+
+    @Option(name: .long, help: ArgumentHelp("Loss: cross-entropy for classification; mse (default) or huber[:DELTA] (delta 1 by default) for regression, on the standardised target.", valueName: "loss"))
+    var loss: String?
+
+    /// `--loss`, checked against `--task` when it is given (and against the data's task by ``lossFunction(for:)``).
+    func lossOption() throws -> LossFunction? {
+        guard let loss else { return nil }
+        let parsed: LossFunction
+        do { parsed = try LossFunction(parsing: loss) } catch { throw ValidationError("--loss: \(error)") }
+        if let task, parsed.isRegression != (task == .regression) {
+            throw ValidationError("--loss \(loss) does not go with --task \(task.rawValue)")
+        }
+        return parsed
+    }
+
+    /// The loss for `data`: `--loss`, or the task's.
+    func lossFunction(for data: PreparedData) throws -> LossFunction {
+        guard let parsed = try lossOption() else { return data.task.loss }
+        guard parsed.isRegression == (data.task == .regression) else {
+            throw ValidationError("--loss \(loss!) does not go with \(data.name), a \(data.task.rawValue) task (--task sets it)")
+        }
+        return parsed
+    }
+
+    /// Prepares `recipe`: labels that leave the task open are a usage error naming --task, and a
+    /// task inferred as regression is noted on stderr; `confusionPlot` (one is asked for) refuses
+    /// regression data.
+    func prepare(_ recipe: DataRecipe, confusionPlot: Bool = false) throws -> PreparedData {
+        let prepared: PreparedData
+        do { prepared = try recipe.prepare() } catch let error as TaskInferenceError {
+            throw ValidationError("\(error) with --task")
+        }
+        if confusionPlot, prepared.task == .regression {
+            throw ValidationError("--confusion-plot needs class targets; \(prepared.name) is a regression task")
+        }
+        if let note = prepared.taskNote { Terminal.note("lrfind: note: \(note) (--task classification to treat them as classes)") }
+        return prepared
+    }
 
     func recipe() throws -> DataRecipe {
         var request = DataRecipe()
@@ -60,9 +104,15 @@ struct DataOptions: ParsableArguments {
                 return column
             }
         }
-        let namesColumns = request.labelColumn.isNamed || (request.ignoredColumns ?? []).contains { if case .name = $0 { true } else { false } }
+        guard let categories = CategoricalColumns(parsing: categorical) else {
+            throw ValidationError("--categorical must be auto, none, or header names / column numbers >= 1, comma-separated, got '\(categorical)'")
+        }
+        request.categorical = categories == .auto ? nil : categories
+        var declared: [CSVColumn] = []
+        if case let .columns(columns) = categories { declared = columns }
+        let namesColumns = request.labelColumn.isNamed || ((request.ignoredColumns ?? []) + declared).contains { if case .name = $0 { true } else { false } }
         if header == .absent && namesColumns {
-            throw ValidationError("columns named in --label-column or --ignore-columns need a header row, but --header is absent")
+            throw ValidationError("columns named in --label-column, --ignore-columns or --categorical need a header row, but --header is absent")
         }
         request.header = header
         request.delimiter = delimiter == .auto ? nil : delimiter
@@ -72,6 +122,11 @@ struct DataOptions: ParsableArguments {
             do { request.split = try SplitSizes(parsing: split) } catch { throw ValidationError("--split: \(error)") }
         }
         request.splitSeed = splitSeed
+        request.task = task
+        if task == .regression && (data == nil || labels != nil) {
+            throw ValidationError("--task regression needs a CSV --data file (the bundled and IDX data are classes)")
+        }
+        _ = try lossOption()
         if let maxClasses {
             guard maxClasses >= 2 else { throw ValidationError("--max-classes must be >= 2, got \(maxClasses)") }
             request.maximumClassCount = maxClasses
@@ -230,3 +285,4 @@ extension TensorShape: ExpressibleByArgument {
 }
 extension OptimizerKind: ExpressibleByArgument {}
 extension ValidationMetric: ExpressibleByArgument {}
+extension Task: ExpressibleByArgument {}

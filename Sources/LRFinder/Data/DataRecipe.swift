@@ -1,4 +1,5 @@
-/// Which data to train on and how to prepare it: load, split (seeded, stratified), scale.
+/// Which data to train on and how to prepare it: load, split (seeded; stratified by class for
+/// classification, at random for regression), scale (and standardise a regression target).
 /// `Codable`, as part of a run's recipe.
 public struct DataRecipe: Equatable, Codable, Sendable {
     /// A CSV, CSV.gz or IDX images file; nil for the bundled default data set.
@@ -17,6 +18,8 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     public var ignoredColumns: [CSVColumn]?
     /// What a missing CSV feature value does; nil: ``MissingValues/error``.
     public var missing: MissingValues?
+    /// Which CSV feature columns hold categories (one-hot encoded); nil: ``CategoricalColumns/auto``.
+    public var categorical: CategoricalColumns?
     /// Feature scaling; nil picks `max` for image data (IDX or bundled) and `standardize` otherwise.
     public var scaling: ScalingMethod?
     /// Split sizes; nil gives 3,000 / 1,000 / 1,000 for mnist5k and 60 / 20 / 20 % otherwise.
@@ -27,6 +30,8 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     /// The most classes allowed; nil: ``ClassLabels/defaultMaximumCount`` and at most half the
     /// training samples. A guard, not part of the recipe's identity.
     public var maximumClassCount: Int?
+    /// Classification or regression; nil: inferred from the label column (``DataLoader``).
+    public var task: Task?
 
     /// A recipe for the bundled default data with default preparation.
     public init() {}
@@ -35,16 +40,22 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     public var name: String { path.map(FileBytes.displayName) ?? bundled.rawValue }
 
     /// Loads, checks the class count (``ClassLabels/check(classCount:trainingCount:maximum:file:)``),
-    /// splits, fills in missing values (``MissingValues/mean``) and scales (statistics from the
-    /// training split only).
+    /// splits, and encodes every split with a ``FeatureEncoding`` fitted on the training split
+    /// (missing values filled under ``MissingValues/mean``, numeric columns scaled, categorical
+    /// ones one-hot encoded); a regression target is standardised with its training mean and
+    /// deviation (``PreparedData/targetStandardization``).
     public func prepare() throws -> PreparedData {
         let dataset: Dataset
         let isImageData: Bool
         if let path {
             dataset = try DataLoader.load(path, labelsPath: labelsPath, labelColumn: labelColumn, header: header,
-                                          delimiter: delimiter ?? .auto, ignoredColumns: ignoredColumns ?? [], missing: missing ?? .error)
+                                          delimiter: delimiter ?? .auto, ignoredColumns: ignoredColumns ?? [], missing: missing ?? .error,
+                                          categorical: categorical ?? .auto, task: task)
             isImageData = labelsPath != nil
         } else {
+            guard task != .regression else {
+                throw DataError(file: bundled.rawValue, message: "the bundled data set holds class labels; it cannot be a regression task")
+            }
             dataset = try bundled.load()
             isImageData = true
         }
@@ -56,11 +67,22 @@ public struct DataRecipe: Equatable, Codable, Sendable {
                                   maximum: maximumClassCount, file: name)
         }
         var parts = try DataSplit(stratifying: dataset, sizes: sizes, seed: splitSeed)
-        if missing == .mean { parts = try MissingValues.filledWithTrainingMeans(parts, file: name) }
         let method = scaling ?? (isImageData ? .max : .standardize)
-        let scaler = FeatureScaler(method: method, fittedOn: parts.train.features)
-        return PreparedData(train: scaler.applied(to: parts.train), validation: scaler.applied(to: parts.validation),
-                            test: scaler.applied(to: parts.test), scaling: method, name: name, delimiter: dataset.delimiter)
+        var standardization: TargetStandardization?
+        if case .values(let values) = parts.train.targets {
+            let fitted = try TargetStandardization(fittedOn: values, file: name)
+            parts.train = fitted.standardized(parts.train)
+            parts.validation = fitted.standardized(parts.validation)
+            parts.test = fitted.standardized(parts.test)
+            standardization = fitted
+        }
+        let encoding = try FeatureEncoding(fittingOn: parts.train, scaling: method, missing: missing ?? .error, file: name)
+        var prepared = PreparedData(train: try encoding.encoded(parts.train), validation: try encoding.encoded(parts.validation),
+                                    test: try encoding.encoded(parts.test), scaling: method, name: name, delimiter: dataset.delimiter)
+        prepared.encoding = encoding
+        prepared.targetStandardization = standardization
+        prepared.taskNote = dataset.taskNote
+        return prepared
     }
 }
 
@@ -79,6 +101,14 @@ public struct PreparedData: Sendable {
     /// The delimiter of the CSV file the data came from (as given or detected); nil for IDX and
     /// bundled data.
     public var delimiter: CSVDelimiter?
+    /// How the file's columns became the splits' features (fitted on the training split); nil
+    /// for splits made by hand.
+    public var encoding: FeatureEncoding?
+    /// The regression target's standardisation (fitted on the training split; every split's
+    /// targets are standardised with it); nil for classification.
+    public var targetStandardization: TargetStandardization?
+    /// Why the data was taken for regression when no task was given; nil otherwise.
+    public var taskNote: String?
 
     /// The splits and how they were prepared.
     public init(train: Dataset, validation: Dataset, test: Dataset, scaling: ScalingMethod = .none, name: String = "",
