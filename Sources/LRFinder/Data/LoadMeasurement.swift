@@ -4,7 +4,7 @@ import Foundation
 /// `lrfind bench --load-only`.
 public struct LoadMeasurement: Codable, Equatable, Sendable {
     /// What was measured: `load` (``DataRecipe/load()``: read and parse) or `prepare`
-    /// (``DataRecipe/prepare()``: read, parse, split and scale, as training does).
+    /// (``DataRecipe/prepare()``: read, parse, split and encode, as training does).
     public var stage: String
     /// Data rows read (all splits together for `prepare`).
     public var rows: Int

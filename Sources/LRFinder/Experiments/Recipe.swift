@@ -6,11 +6,16 @@ public struct ModelRecipe: Equatable, Codable, Sendable {
     public var spec: ModelSpec
     /// The weight initialisation.
     public var initialization: WeightInitialization
+    /// The declared shape of one input sample (`--shape`); nil when it follows from the data
+    /// (``ModelSpec/inputShape(for:declared:)``). Left out of the JSON when nil, so recipes
+    /// without it keep their identifiers.
+    public var inputShape: TensorShape?
 
     /// A model recipe.
-    public init(spec: ModelSpec, initialization: WeightInitialization = .pytorch) {
+    public init(spec: ModelSpec, initialization: WeightInitialization = .pytorch, inputShape: TensorShape? = nil) {
         self.spec = spec
         self.initialization = initialization
+        self.inputShape = inputShape
     }
 }
 
