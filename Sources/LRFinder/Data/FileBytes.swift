@@ -31,7 +31,7 @@ enum FileBytes {
     }
 
     /// The bytes as stored, and whether the file is a regular one.
-    private static func readRaw(_ path: String, name: String) throws -> (bytes: [UInt8], isRegular: Bool) {
+    static func readRaw(_ path: String, name: String) throws -> (bytes: [UInt8], isRegular: Bool) {
         let descriptor = path == standardInput ? STDIN_FILENO : open(path, O_RDONLY)
         guard descriptor >= 0 else {
             throw DataError(file: name, message: errno == ENOENT ? "no such file" : "cannot open the file (\(String(cString: strerror(errno))))")
