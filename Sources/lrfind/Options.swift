@@ -83,7 +83,10 @@ struct DataOptions: ParsableArguments {
 /// The network to build.
 struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Hidden stack: a preset (mlp, mlp:H1,H2,..., logreg) or items like dense:256,relu,dropout:0.1,dense:128,leakyrelu:0.1; the output layer is added.", valueName: "spec"))
-    var model: String = "mlp"
+    var model: String = ModelOptions.defaultModel
+
+    /// `--model`'s default.
+    static let defaultModel = "mlp"
 
     @Option(name: .customLong("init"), help: "Weight initialisation: pytorch, he, he-normal, xavier, xavier-normal.")
     var initialization: WeightInitialization = .pytorch

@@ -6,11 +6,16 @@ public struct ModelRecipe: Equatable, Codable, Sendable {
     public var spec: ModelSpec
     /// The weight initialisation.
     public var initialization: WeightInitialization
+    /// The hex SHA-256 of the safetensors file the weights start from (`--init-from`, a
+    /// ``Checkpoint``); nil: drawn as `initialization` says (and left out of the JSON, so older
+    /// recipes keep their identifiers).
+    public var initialWeights: String?
 
     /// A model recipe.
-    public init(spec: ModelSpec, initialization: WeightInitialization = .pytorch) {
+    public init(spec: ModelSpec, initialization: WeightInitialization = .pytorch, initialWeights: String? = nil) {
         self.spec = spec
         self.initialization = initialization
+        self.initialWeights = initialWeights
     }
 }
 

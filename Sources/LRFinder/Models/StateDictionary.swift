@@ -94,19 +94,23 @@ extension Network {
         let expectedNames = Set(expected.map(\.name))
         let listed = expected.map(\.name).prefix(8).joined(separator: ", ") + (expected.count > 8 ? ", ..." : "")
         // Names first: a nested module (features.0.weight) is not a flat nn.Sequential's.
-        for name in tensors.keys.sorted() where !expectedNames.contains(name) {
+        if let nested = tensors.keys.sorted().first(where: { name in
             let parts = name.split(separator: ".", omittingEmptySubsequences: false)
-            if parts.count != 2 || Int(parts[0]) == nil {
-                throw fail("tensor '\(name)' is not a name of one flat nn.Sequential (expected \(listed))")
-            }
-            throw fail("unexpected tensor '\(name)': the model has no such tensor (expected \(listed))")
+            return parts.count != 2 || Int(parts[0]) == nil
+        }) {
+            throw fail("tensor '\(nested)' is not a name of one flat nn.Sequential (expected \(listed))")
+        }
+        let unexpected = tensors.keys.filter { !expectedNames.contains($0) }.sorted()
+        let missing = expected.map(\.name).filter { tensors[$0] == nil }
+        if !unexpected.isEmpty || !missing.isEmpty {
+            let parts = (unexpected.isEmpty ? [] : ["unexpected \(unexpected.prefix(8).joined(separator: ", "))"])
+                + (missing.isEmpty ? [] : ["missing \(missing.prefix(8).joined(separator: ", "))"])
+            throw fail("its tensors are not the model's: \(parts.joined(separator: "; ")) (the model has \(listed))")
         }
         for tensor in expected {
             let entry = layout.entries[tensor.module]
             let what = "layer \(tensor.module + 1) (\(ModelSpec.describe(entry.layer)) on input \(entry.input))"
-            guard let given = tensors[tensor.name] else {
-                throw fail("no tensor '\(tensor.name)' (\(tensor.elementType.rawValue) \(tensor.shape)) for \(what); the file has \(tensors.keys.sorted().prefix(8).joined(separator: ", "))")
-            }
+            let given = tensors[tensor.name]!
             guard given.shape == tensor.shape else {
                 throw fail("tensor '\(tensor.name)' has shape \(given.shape), expected \(tensor.shape) for \(what)")
             }
