@@ -14,3 +14,8 @@ func classNote(_ data: PreparedData) -> String {
 func delimiterNote(_ data: PreparedData) -> String {
     data.delimiter.map { ", delimiter \($0.shown)" } ?? ""
 }
+
+/// Notes on stderr for the one-hot encoded columns of `data`, one line each.
+func noteEncoding(_ data: PreparedData) {
+    for note in data.encoding?.notes ?? [] { Terminal.note("lrfind: note: \(data.name): \(note)") }
+}

@@ -121,6 +121,7 @@ struct Find: ParsableCommand {
         // The range test trains a copy of each run's trainer: two networks and workspaces at once.
         try model.checkMemoryBeforeLoading(spec, optimizer: optimizer.settings, copies: 2)
         let prepared = try recipe.prepare()
+        noteEncoding(prepared)
         try model.checkMemory(spec, for: prepared, optimizer: optimizer.settings, cyclesMomentum: then != nil, batchSize: batchSize,
                               keepsBestWeights: false, copies: 2)
         var settings = RangeTestSettings()

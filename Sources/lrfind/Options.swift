@@ -25,6 +25,9 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "A missing CSV feature value (empty, NA, N/A, NaN, ?, null): error, drop (leave the row out), mean (the column's training mean).")
     var missing: MissingValues = .error
 
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("CSV feature columns to one-hot encode: auto (a column most of whose values are not numbers), none, or header names / 1-based column numbers, comma-separated.", valueName: "columns"))
+    var categorical: String = "auto"
+
     @Option(name: .long, help: "Feature scaling: none, max (divide by the largest training value), standardize (training mean and deviation per feature). Default: max for image data, standardize otherwise.")
     var scale: ScalingMethod?
 
@@ -60,9 +63,15 @@ struct DataOptions: ParsableArguments {
                 return column
             }
         }
-        let namesColumns = request.labelColumn.isNamed || (request.ignoredColumns ?? []).contains { if case .name = $0 { true } else { false } }
+        guard let categories = CategoricalColumns(parsing: categorical) else {
+            throw ValidationError("--categorical must be auto, none, or header names / column numbers >= 1, comma-separated, got '\(categorical)'")
+        }
+        request.categorical = categories == .auto ? nil : categories
+        var declared: [CSVColumn] = []
+        if case let .columns(columns) = categories { declared = columns }
+        let namesColumns = request.labelColumn.isNamed || ((request.ignoredColumns ?? []) + declared).contains { if case .name = $0 { true } else { false } }
         if header == .absent && namesColumns {
-            throw ValidationError("columns named in --label-column or --ignore-columns need a header row, but --header is absent")
+            throw ValidationError("columns named in --label-column, --ignore-columns or --categorical need a header row, but --header is absent")
         }
         request.header = header
         request.delimiter = delimiter == .auto ? nil : delimiter

@@ -75,6 +75,7 @@ struct Train: ParsableCommand {
         try model.checkMemoryBeforeLoading(spec, optimizer: self.optimizer.settings, copies: 1)
         let loadStart = DispatchTime.now().uptimeNanoseconds
         let prepared = try request.prepare()
+        noteEncoding(prepared)
         let loadMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
         try model.checkMemory(spec, for: prepared, optimizer: self.optimizer.settings, cyclesMomentum: scheduleSpec?.cyclesMomentum ?? false,
                               batchSize: batchSize, keepsBestWeights: earlyStop > 0, copies: 1)

@@ -8,6 +8,9 @@ import Testing
     static let iris = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../fixtures/datasets/iris.csv").standardized.path
 
+    static let penguins = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../fixtures/datasets/penguins.csv").standardized.path
+
     /// Writes `text` to `name` in the scratch folder; its path.
     func file(_ name: String, _ text: String) throws -> String {
         let url = folder.appendingPathComponent(name)
@@ -25,6 +28,27 @@ import Testing
         let parts = test.components(separatedBy: ", accuracy ")
         let accuracy = parts.count > 1 ? Double(parts[1].prefix { $0 != "," && $0 != " " }) ?? 0 : 0
         #expect(accuracy > 0.85, "\(test)")
+    }
+
+    @Test func penguinsWithCategoriesAndMissingCellsTrainAndFind() throws {
+        let missing = try runLRFind(["train", "--data", Self.penguins, "--label-column", "species", "--epochs", "1"])
+        #expect(missing.status == 1)
+        #expect(missing.error.hasPrefix("lrfind: error: \(Self.penguins):5:3: missing value"), "\(missing.error)")
+        let run = try runLRFind(["train", "--data", Self.penguins, "--label-column", "species", "--missing", "mean", "--epochs", "15",
+                                 "--quiet", "--json"])
+        #expect(run.status == 0, "\(run.error)")
+        #expect(run.error.contains("one-hot encoded column 'island' as 3 inputs: Biscoe, Dream, Torgersen"), "\(run.error)")
+        #expect(run.error.contains("one-hot encoded column 'sex' as 3 inputs: female, male, (missing)"), "\(run.error)")
+        let json = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as! [String: Any]
+        #expect((json["data"] as? [String: Any])?["classNames"] as? [String] == ["Adelie", "Chinstrap", "Gentoo"])
+        // The three species separate well on these measurements: well above chance (0.44).
+        let test = (json["result"] as? [String: Any])?["test"] as? [String: Any]
+        #expect(((test?["accuracy"] as? Double) ?? 0) > 0.9, "\(String(describing: test))")
+        let find = try runLRFind(["find", "--data", Self.penguins, "--label-column", "species", "--missing", "drop",
+                                  "--categorical", "island,sex", "--steps", "60", "--no-plot", "--quiet"])
+        #expect(find.status == 0, "\(find.error)")
+        #expect(find.output.hasPrefix("range test: \(Self.penguins) (201 train, delimiter ','), model"), "\(find.output)")
+        #expect(find.error.contains("'sex' as 2 inputs: female, male "), "\(find.error)")
     }
 
     @Test func aSemicolonFileWithQuotesAndAnIdColumnTrainsAndFinds() throws {
@@ -45,7 +69,7 @@ import Testing
     }
 
     @Test func unknownColumnsAndBadValuesAreErrors() throws {
-        let path = try file("named.csv", "a,b,label\n1,2,x\n3,\"4\n\",y\n5,z,x\n")
+        let path = try file("named.csv", "a,b,label\n1,2,x\n3,\"4\n\",y\n5,6,x\n")
         let unknown = try runLRFind(["train", "--data", path, "--label-column", "species"])
         #expect(unknown.status == 1)
         #expect(unknown.error == "lrfind: error: \(path):1: no label column 'species' in the header; its columns: a, b, label\n")
@@ -54,7 +78,7 @@ import Testing
         #expect(ignored.error == "lrfind: error: \(path):1: no ignored column 'c' in the header; its columns: a, b, label\n")
         let afterQuotes = try runLRFind(["train", "--data", path])
         #expect(afterQuotes.status == 1)
-        #expect(afterQuotes.error == "lrfind: error: \(path):3:2: not a number: '4\\u{a}'\n")
+        #expect(afterQuotes.error == "lrfind: error: \(path):3:2: not a number in numeric column 'b' (2 of its 3 cells are numbers); fix the cell, mark it missing (NA, with --missing), or name the column in --categorical: '4\\u{a}'\n")
         for arguments in [["--label-column", "0"], ["--ignore-columns", "a,,b"], ["--delimiter", "pipe"],
                           ["--label-column", "label", "--header", "absent"]] {
             let usage = try runLRFind(["train", "--data", path] + arguments)

@@ -72,7 +72,7 @@ func scratchDirectory() -> URL {
         try "1,2,0\n3,oops,1\n".write(to: bad, atomically: true, encoding: .utf8)
         let run = try runLRFind(["train", "--data", bad.path])
         #expect(run.status == 1)
-        #expect(run.error == "lrfind: error: \(bad.path):2:2: not a number: 'oops'\n")
+        #expect(run.error == "lrfind: error: \(bad.path):2:2: not a number in numeric column 'column 2' (1 of its 2 cells are numbers); fix the cell, mark it missing (NA, with --missing), or name the column in --categorical: 'oops'\n")
         let missing = try runLRFind(["train", "--data", directory.appendingPathComponent("none.csv").path])
         #expect(missing.status == 1)
         #expect(missing.error == "lrfind: error: \(directory.appendingPathComponent("none.csv").path): no such file\n")

@@ -156,7 +156,7 @@ func runLRFind(_ arguments: [String], standardInput input: Data, in directory: U
         let json = try JSONSerialization.jsonObject(with: Data(piped.output.utf8)) as! [String: Any]
         #expect((json["data"] as! [String: Any])["name"] as? String == "standard input")
         let bad = try runLRFind(["train", "--data", "-"], standardInput: Data("1,2,0\n3,x,1\n".utf8))
-        #expect(bad.status == 1 && bad.error == "lrfind: error: standard input:2:2: not a number: 'x'\n")
+        #expect(bad.status == 1 && bad.error == "lrfind: error: standard input:2:2: not a number in numeric column 'column 2' (1 of its 2 cells are numbers); fix the cell, mark it missing (NA, with --missing), or name the column in --categorical: 'x'\n")
         // A FIFO, as bash's <(...) gives: gzip is found by its magic bytes on the stream.
         let fifo = folder.appendingPathComponent("data.fifo").path
         #expect(mkfifo(fifo, 0o600) == 0)

@@ -43,7 +43,7 @@ import Testing
         let data = try load("\"f 1\",\"f,2\",label\n\"1.5\",2,0\n3,\"4\",1\n")
         #expect(data.features == Matrix([[1.5, 2], [3, 4]]))
         #expect(data.labels == [0, 1])
-        #expect(error("name,x,label\n\"a\nb\",1,0\n2,x7,1\n", ignoring: [.index(0)]) == "FILE:4:2: not a number: 'x7'")
+        #expect(error("name,x,label\n\"a\nb\",1,0\n2,x7,1\n", ignoring: [.index(0)]) == "FILE:4:2: not a number in numeric column 'x' (1 of its 2 cells are numbers); fix the cell, mark it missing (NA, with --missing), or name the column in --categorical: 'x7'")
         #expect(error("x,y,label\n1,\"2,0\n3,4,1\n") == "FILE:2:2: unterminated quoted field: '\"2,0\\u{a}3,4,1\\u{a}'")
     }
 
@@ -126,7 +126,7 @@ import Testing
         for token in ["", "NA", "n/a", "NaN", "?", "NULL", " na ", "\"NA\""] {
             #expect(error("a,b,label\n1,2,0\n3,\(token),1\n") == "FILE:3:2: \(Self.missing): '\(token.replacingOccurrences(of: "\"", with: ""))'")
         }
-        #expect(error("a,b,label\n1,-,0\n") == "FILE:2:2: not a number: '-'")
+        #expect(error("a,b,label\n1,-,0\n2,3,1\n") == "FILE:2:2: not a number in numeric column 'b' (1 of its 2 cells are numbers); fix the cell, mark it missing (NA, with --missing), or name the column in --categorical: '-'")
     }
 
     @Test func missingValuesDropTheirRows() throws {

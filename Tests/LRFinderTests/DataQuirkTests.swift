@@ -29,7 +29,7 @@ import Testing
         let path = writeFile("x,y,label\r1,2,0\r3,4,1\r5,6,0", named: "mac.csv", in: directory)
         let data = try DataLoader.load(path)
         #expect(data.labels == [0, 1, 0])
-        #expect(loadError(writeFile("1,2,0\r3,x,1\r", named: "mac-bad.csv", in: directory))?.hasSuffix(":2:2: not a number: 'x'") == true)
+        #expect(loadError(writeFile("1,2,0\r3,x,1\r", named: "mac-bad.csv", in: directory))?.hasSuffix(":2:2: not a number in numeric column 'column 2' (1 of its 2 cells are numbers); fix the cell, mark it missing (NA, with --missing), or name the column in --categorical: 'x'") == true)
     }
 
     @Test func pandasDefaultColumnNamesAreAHeader() throws {
@@ -46,7 +46,7 @@ import Testing
         ("1,2,0\n1e39,2,1\n", "2:1: value out of range for a 32-bit float: '1e39'"),
         ("1,2,0\n3,-1e400,1\n", "2:2: value out of range for a 32-bit float: '-1e400'"),
         ("1e400,2,0\n3,4,1\n", "1:1: value out of range for a 32-bit float: '1e400'"),
-        ("1,2,0\n3,inf,1\n", "2:2: not a number: 'inf'"),
+        ("1,2,0\n3,inf,1\n", "2:2: not a number in numeric column 'column 2' (1 of its 2 cells are numbers); fix the cell, mark it missing (NA, with --missing), or name the column in --categorical: 'inf'"),
         ("1,2,0\n3,4,1e12\n", "2:3: label is out of range for a class label (at most 2147483647 in magnitude): '1e12'"),
         ("1,2,0\n3,4,2147483648\n", "2:3: label is out of range for a class label (at most 2147483647 in magnitude): '2147483648'"),
         ("1,2,0\n3,4,1e39\n", "2:3: value out of range for a 32-bit float: '1e39'"),

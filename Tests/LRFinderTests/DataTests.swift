@@ -60,7 +60,7 @@ func loadError(_ path: String, labelsPath: String? = nil, labelColumn: LabelColu
         let path = writeFile("\n  \nx,y,label\n1,2,0\n3,4,1\n", named: "h.csv", in: directory)
         #expect(try DataLoader.load(path, header: .auto).count == 2)
         #expect(try DataLoader.load(path, header: .present).count == 2)
-        #expect(loadError(path, header: .absent) == "\(path):3:1: not a number: 'x'")
+        #expect(loadError(path, header: .absent) == "\(path):3:1: not a number in numeric column 'column 1' (2 of its 3 cells are numbers); fix the cell, mark it missing (NA, with --missing), or name the column in --categorical: 'x'")
         let numeric = writeFile("5,6,1\n1,2,0\n3,3,1\n", named: "n.csv", in: directory)
         #expect(try DataLoader.load(numeric, header: .auto).count == 3)
         #expect(try DataLoader.load(numeric, header: .present).count == 2)
@@ -79,7 +79,7 @@ func loadError(_ path: String, labelsPath: String? = nil, labelColumn: LabelColu
     }
 
     @Test(arguments: [
-        ("1,2,0\n3,x7,1\n", "2:2: not a number: 'x7'"),
+        ("1,2,0\n3,x7,1\n5,6,0\n", "2:2: not a number in numeric column 'column 2' (2 of its 3 cells are numbers); fix the cell, mark it missing (NA, with --missing), or name the column in --categorical: 'x7'"),
         ("1,2,0\n3,4\n", "2: row has 2 fields, expected 3: '3,4'"),
         ("1,2,0\n3,4,1,5\n", "2: row has 4 fields, expected 3: '3,4,1,5'"),
         ("1,2,0\n3,4,1.5\n", "2:3: label is a number but not an integer: '1.5'"),

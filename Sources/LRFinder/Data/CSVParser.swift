@@ -11,6 +11,7 @@ struct CSVParser {
     var delimiter: CSVDelimiter = .auto
     var ignoredColumns: [CSVColumn] = []
     var missing: MissingValues = .error
+    var categorical: CategoricalColumns = .auto
 
     /// What a column is for.
     private enum Role { case feature, label, ignored }
@@ -26,7 +27,9 @@ struct CSVParser {
             throw DataError(file: path, line: first.line, message: "a row needs at least one feature and a label, found \(fieldCount) field")
         }
         let names = firstFields.map { first.text(of: $0).trimmingSpaces }
-        let usesNames = labelColumn.isNamed || ignoredColumns.contains { if case .name = $0 { true } else { false } }
+        let declaredColumns: [CSVColumn]
+        if case let .columns(list) = categorical { declaredColumns = list } else { declaredColumns = [] }
+        let usesNames = labelColumn.isNamed || (ignoredColumns + declaredColumns).contains { if case .name = $0 { true } else { false } }
         if usesNames && header == .absent {
             throw DataError(file: path, message: "columns are named but the file has no header row (--header absent)")
         }
@@ -62,6 +65,16 @@ struct CSVParser {
         }
         roles[labelIndex] = .label
         guard roles.contains(.feature) else { throw DataError(file: path, message: "no feature column left") }
+        let featurePositions = roles.indices.filter { roles[$0] == .feature }
+        var declared = Set<Int>()
+        for column in declaredColumns {
+            let index = try index(of: column, role: "categorical")
+            guard let feature = featurePositions.firstIndex(of: index) else {
+                throw DataError(file: path, message: "the categorical \(column.shown) is the label column or an ignored one")
+            }
+            declared.insert(feature)
+        }
+        var categories = CSVCategories(mode: categorical, declared: declared)
         // Runs of columns with the same role, so that a row of features takes one tight loop.
         var runs: [(role: Role, count: Int)] = []
         for role in roles {
@@ -79,7 +92,7 @@ struct CSVParser {
         func read(_ record: CSVRecord) throws {
             var cursor = record.range.lowerBound
             var column = 0
-            var hasMissingValue = false
+            var hasMissingValue = false, hasOtherCell = false
             for run in runs {
                 switch run.role {
                 case .feature:
@@ -88,9 +101,12 @@ struct CSVParser {
                             features.append(Float(value))
                             cursor = end + 1
                         } else {
-                            let (value, end) = try feature(record, at: cursor, column: column + 1, fieldCount: fieldCount)
+                            let (value, end, isMissing) = try feature(record, at: cursor, column: column + 1, fieldCount: fieldCount,
+                                                               featureIndex: features.count % featureCount, row: features.count / featureCount,
+                                                               categories: &categories)
                             features.append(value)
-                            hasMissingValue = hasMissingValue || value.isNaN
+                            hasMissingValue = hasMissingValue || isMissing
+                            hasOtherCell = true
                             cursor = end + 1
                         }
                         column += 1
@@ -108,33 +124,58 @@ struct CSVParser {
                 }
             }
             guard cursor == record.range.upperBound + 1 else { throw fieldCountError(record, expected: fieldCount) }
-            if hasMissingValue && missing == .drop {
+            let dropped = hasMissingValue && missing == .drop
+            if dropped {
                 features.removeLast(featureCount)
                 labels.removeLast()
             }
+            if hasOtherCell { categories.endRow(dropped: dropped) }
         }
 
         if !hasHeader { try read(first) }
         while let record = reader.next() { try read(record) }
         guard labels.count > 0 else { throw DataError(file: path, message: "no data rows") }
+        let columnNames = featurePositions.map { position in
+            hasHeader && !names[position].isEmpty ? names[position] : "column \(position + 1)"
+        }
+        let columns = try categories.resolve(&features, width: featureCount, names: columnNames,
+                                             positions: featurePositions.map { $0 + 1 }, file: path)
         let (indices, classNames) = labels.classes()
         var dataset = Dataset(features: Matrix(rows: indices.count, columns: featureCount, storage: features), labels: indices,
                               classCount: classNames.count, source: path, classNames: classNames)
         dataset.delimiter = separator
+        dataset.columns = columns
         return dataset
     }
 
-    /// The feature value of a field that is not a plain number (a quoted number, a missing value
-    /// as NaN when `missing` allows it) and the field's end; kept out of the hot loop.
+    /// Reads a field of feature column `featureIndex` (the file's `column`th) in kept row `row`
+    /// that is not a plain number: a quoted number, a missing value (when `missing` allows it) or
+    /// a category's text (when `categories` accepts one there); returns the number (NaN for the
+    /// other two), the field's end and whether it is missing. Kept out of the hot loop.
     @inline(never)
-    private func feature(_ record: CSVRecord, at start: Int, column: Int, fieldCount: Int) throws -> (value: Float, end: Int) {
+    private func feature(_ record: CSVRecord, at start: Int, column: Int, fieldCount: Int, featureIndex: Int, row: Int,
+                         categories: inout CSVCategories) throws -> (value: Float, end: Int, isMissing: Bool) {
         let end = try fieldEnd(record, start, fieldCount: fieldCount)
-        if let value = record.number(in: start..<end, fitting: .float) { return (Float(value), end) }
-        guard MissingValues.isMissing(record, start..<end) else {
+        if let value = record.number(in: start..<end, fitting: .float) { return (Float(value), end, false) }
+        if MissingValues.isMissing(record, start..<end) {
+            guard missing != .error else { throw MissingValues.error(record, start..<end, column: column, file: path) }
+            categories.addMissing(feature: featureIndex)
+            return (.nan, end, true)
+        }
+        guard let text = record.unquotedText(of: start..<end), record.number(in: start..<end, fitting: .unbounded) == nil else {
             throw record.numberError(in: start..<end, column: column, file: path, fitting: .float)
         }
-        guard missing != .error else { throw MissingValues.error(record, start..<end, column: column, file: path) }
-        return (.nan, end)
+        // A number written with a decimal comma (`1,5`) is not a category.
+        let pointed = text.replacingOccurrences(of: ",", with: ".")
+        if pointed != text && CSVRecord.number(in: pointed, fitting: .unbounded) != nil {
+            throw record.numberError(in: start..<end, column: column, file: path, fitting: .float)
+        }
+        guard categories.acceptsText(inFeature: featureIndex) else {
+            throw DataError(file: path, line: record.line, column: column,
+                            message: "not a number (to one-hot encode the column as categories, name it in --categorical)", text: text)
+        }
+        categories.addText(text.trimmingSpaces, feature: featureIndex, row: row, line: record.line, column: column)
+        return (.nan, end, false)
     }
 
     /// The end of the field at `start` of `record`; throws when the record has no field there.

@@ -41,11 +41,14 @@ public enum DataLoader {
     ///     says which).
     ///   - ignoredColumns: CSV columns that are neither features nor the label.
     ///   - missing: what a missing feature value does: an error, the row left out, or a NaN (for
-    ///     ``MissingValues/mean``, filled in by ``DataRecipe/prepare()``).
+    ///     ``MissingValues/mean``, filled in by ``FeatureEncoding``).
+    ///   - categorical: which CSV feature columns hold categories; their values are level indices
+    ///     into the data set's ``Dataset/columns`` (one-hot encoded by ``FeatureEncoding``).
     /// - Throws: `DataError` naming the file, line, column and offending text.
     public static func load(_ path: String, labelsPath: String? = nil, labelColumn: LabelColumn = .last,
                             header: HeaderMode = .auto, delimiter: CSVDelimiter = .auto,
-                            ignoredColumns: [CSVColumn] = [], missing: MissingValues = .error) throws -> Dataset {
+                            ignoredColumns: [CSVColumn] = [], missing: MissingValues = .error,
+                            categorical: CategoricalColumns = .auto) throws -> Dataset {
         var dataset: Dataset
         let name = FileBytes.displayName(path)
         if let labelsPath {
@@ -58,7 +61,7 @@ public enum DataLoader {
             dataset = try bytes.withUnsafeBufferPointer {
                 try CSVReader.checkText($0, file: name)
                 return try CSVParser(path: name, bytes: $0, labelColumn: labelColumn, header: header, delimiter: delimiter,
-                                     ignoredColumns: ignoredColumns, missing: missing).parse()
+                                     ignoredColumns: ignoredColumns, missing: missing, categorical: categorical).parse()
             }
         }
         let (indices, names) = labelsPath == nil ? (dataset.labels, dataset.classNames) : ClassLabels.compacted(dataset.labels)
@@ -67,8 +70,11 @@ public enum DataLoader {
                             message: "only one class (label \(names.first ?? "0")); a classifier needs at least two")
         }
         if indices != dataset.labels || names.count != dataset.classCount {
+            let (delimiter, columns) = (dataset.delimiter, dataset.columns)
             dataset = Dataset(features: dataset.features, labels: indices, classCount: names.count, source: dataset.source,
                               shape: dataset.shape, classNames: names)
+            dataset.delimiter = delimiter
+            dataset.columns = columns
         }
         return dataset
     }

@@ -17,6 +17,8 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     public var ignoredColumns: [CSVColumn]?
     /// What a missing CSV feature value does; nil: ``MissingValues/error``.
     public var missing: MissingValues?
+    /// Which CSV feature columns hold categories (one-hot encoded); nil: ``CategoricalColumns/auto``.
+    public var categorical: CategoricalColumns?
     /// Feature scaling; nil picks `max` for image data (IDX or bundled) and `standardize` otherwise.
     public var scaling: ScalingMethod?
     /// Split sizes; nil gives 3,000 / 1,000 / 1,000 for mnist5k and 60 / 20 / 20 % otherwise.
@@ -35,14 +37,16 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     public var name: String { path.map(FileBytes.displayName) ?? bundled.rawValue }
 
     /// Loads, checks the class count (``ClassLabels/check(classCount:trainingCount:maximum:file:)``),
-    /// splits, fills in missing values (``MissingValues/mean``) and scales (statistics from the
-    /// training split only).
+    /// splits, and encodes every split with a ``FeatureEncoding`` fitted on the training split
+    /// (missing values filled under ``MissingValues/mean``, numeric columns scaled, categorical
+    /// ones one-hot encoded).
     public func prepare() throws -> PreparedData {
         let dataset: Dataset
         let isImageData: Bool
         if let path {
             dataset = try DataLoader.load(path, labelsPath: labelsPath, labelColumn: labelColumn, header: header,
-                                          delimiter: delimiter ?? .auto, ignoredColumns: ignoredColumns ?? [], missing: missing ?? .error)
+                                          delimiter: delimiter ?? .auto, ignoredColumns: ignoredColumns ?? [], missing: missing ?? .error,
+                                          categorical: categorical ?? .auto)
             isImageData = labelsPath != nil
         } else {
             dataset = try bundled.load()
@@ -55,12 +59,13 @@ public struct DataRecipe: Equatable, Codable, Sendable {
             try ClassLabels.check(classCount: dataset.classCount, trainingCount: sizes.counts(total: dataset.count).train,
                                   maximum: maximumClassCount, file: name)
         }
-        var parts = try DataSplit(stratifying: dataset, sizes: sizes, seed: splitSeed)
-        if missing == .mean { parts = try MissingValues.filledWithTrainingMeans(parts, file: name) }
+        let parts = try DataSplit(stratifying: dataset, sizes: sizes, seed: splitSeed)
         let method = scaling ?? (isImageData ? .max : .standardize)
-        let scaler = FeatureScaler(method: method, fittedOn: parts.train.features)
-        return PreparedData(train: scaler.applied(to: parts.train), validation: scaler.applied(to: parts.validation),
-                            test: scaler.applied(to: parts.test), scaling: method, name: name, delimiter: dataset.delimiter)
+        let encoding = try FeatureEncoding(fittingOn: parts.train, scaling: method, missing: missing ?? .error, file: name)
+        var prepared = PreparedData(train: try encoding.encoded(parts.train), validation: try encoding.encoded(parts.validation),
+                                    test: try encoding.encoded(parts.test), scaling: method, name: name, delimiter: dataset.delimiter)
+        prepared.encoding = encoding
+        return prepared
     }
 }
 
@@ -79,6 +84,9 @@ public struct PreparedData: Sendable {
     /// The delimiter of the CSV file the data came from (as given or detected); nil for IDX and
     /// bundled data.
     public var delimiter: CSVDelimiter?
+    /// How the file's columns became the splits' features (fitted on the training split); nil
+    /// for splits made by hand.
+    public var encoding: FeatureEncoding?
 
     /// The splits and how they were prepared.
     public init(train: Dataset, validation: Dataset, test: Dataset, scaling: ScalingMethod = .none, name: String = "",

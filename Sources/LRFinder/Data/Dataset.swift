@@ -13,6 +13,9 @@ public struct Dataset: Equatable, Sendable {
     public var classNames: [String]
     /// The delimiter of the CSV file the data came from; nil for other sources (IDX, bundled).
     public var delimiter: CSVDelimiter?
+    /// The feature columns as the file had them (names, categorical levels) before
+    /// ``FeatureEncoding`` encoded them; nil: numeric columns without names.
+    public var columns: [FeatureColumn]?
 
     /// A data set from features and targets; `shape` defaults to a vector of the feature count,
     /// `classNames` to the class indices.
@@ -49,6 +52,9 @@ public struct Dataset: Equatable, Sendable {
     /// Number of values per sample.
     public var featureCount: Int { features.columns }
 
+    /// The feature columns: ``columns``, or numeric columns named by position.
+    public var featureColumns: [FeatureColumn] { columns ?? FeatureColumn.numeric(count: features.columns) }
+
     /// Class index of each sample; empty for regression targets.
     public var labels: [Int32] {
         if case .classes(let labels, _) = targets { return labels }
@@ -63,7 +69,10 @@ public struct Dataset: Equatable, Sendable {
 
     /// The samples at `indices`, in that order.
     public func subset(_ indices: [Int]) -> Dataset {
-        Dataset(features: features.gatheringRows(indices), targets: targets.subset(indices), source: source, shape: shape,
-                classNames: classNames)
+        var result = Dataset(features: features.gatheringRows(indices), targets: targets.subset(indices), source: source, shape: shape,
+                             classNames: classNames)
+        result.delimiter = delimiter
+        result.columns = columns
+        return result
     }
 }

@@ -17,6 +17,14 @@ public struct FeatureScaler: Equatable, Sendable {
     /// Per-feature factors multiplied after the offset.
     public let factors: [Float]
 
+    /// A scaler with given per-feature offsets and factors (as fitted before).
+    public init(method: ScalingMethod, offsets: [Float], factors: [Float]) {
+        precondition(offsets.count == factors.count, "\(offsets.count) offsets for \(factors.count) factors")
+        self.method = method
+        self.offsets = offsets
+        self.factors = factors
+    }
+
     /// Fits `method` on `features` (the training split). A constant feature keeps factor 1
     /// under `standardize`, so it becomes 0 rather than NaN.
     public init(method: ScalingMethod, fittedOn features: Matrix) {
