@@ -195,7 +195,7 @@ struct Find: ParsableCommand {
             }
             let trained: Network
             (training, trained) = try handOff(then, bounds: bounds, trainer: initialTrainer, updates: handOffUpdates)
-            if training.first?.result.stopReason != .nonFiniteLoss { try modelFiles.save(trained, spec: spec, data: prepared) }
+            if training.first?.result.stopReason != .nonFiniteLoss { try modelFiles.save(trained, spec: spec, data: prepared, recipe: recipe) }
             if let confusionPlot, let run = training.first, let report = run.result.test?.report {
                 try Charts.write(Charts.confusion(report, classNames: prepared.classNames,
                                                   title: "Test confusion matrix: \(prepared.name), \(modelName(spec)), \(run.name)"), to: confusionPlot)

@@ -19,9 +19,9 @@ struct ModelFileOptions: ParsableArguments {
         return try Checkpoint(contentsOf: initFrom, spec: spec, specIsExplicit: model.model != ModelOptions.defaultModel)
     }
 
-    /// Writes `network`, trained for `spec` on `data`, to `--save` (nothing without it).
-    func save(_ network: Network, spec: ModelSpec, data: PreparedData) throws {
+    /// Writes `network`, trained for `spec` on `data` prepared by `recipe`, to `--save` (nothing without it).
+    func save(_ network: Network, spec: ModelSpec, data: PreparedData, recipe: DataRecipe) throws {
         guard let save else { return }
-        try SavedModel(network: network, description: SavedModel.Description(spec: spec, data: data)).write(to: save)
+        try SavedModel(network: network, description: SavedModel.Description(spec: spec, data: data, recipe: recipe)).write(to: save)
     }
 }

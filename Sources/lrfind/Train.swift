@@ -120,7 +120,7 @@ struct Train: ParsableCommand {
             },
             shouldStop: { Interrupt.requested })
         bar.finish()
-        if result.stopReason != .nonFiniteLoss { try modelFiles.save(trainer.network, spec: spec, data: prepared) }
+        if result.stopReason != .nonFiniteLoss { try modelFiles.save(trainer.network, spec: spec, data: prepared, recipe: request) }
         if let plot, !result.epochs.isEmpty {
             try Charts.write(Charts.training(result, title: "Training: \(prepared.name), \(spec.description.isEmpty ? "logreg" : model.model), \(self.optimizer.optimizer.rawValue)" + (schedule.map { ", \($0)" } ?? ", lr \(format(Double(configuration.learningRate)))")), to: plot)
         }

@@ -6,7 +6,8 @@ import Foundation
 struct CSVParser {
     let path: String
     let bytes: UnsafeBufferPointer<UInt8>
-    let labelColumn: LabelColumn
+    /// nil: the file has no label column (new data to predict on).
+    let labelColumn: LabelColumn?
     let header: HeaderMode
     var delimiter: CSVDelimiter = .auto
     var ignoredColumns: [CSVColumn] = []
@@ -23,13 +24,13 @@ struct CSVParser {
         guard let first = reader.next() else { throw DataError(file: path, message: "no data rows") }
         let firstFields = first.fields
         let fieldCount = firstFields.count
-        guard fieldCount >= 2 else {
+        guard fieldCount >= (labelColumn == nil ? 1 : 2) else {
             throw DataError(file: path, line: first.line, message: "a row needs at least one feature and a label, found \(fieldCount) field")
         }
         let names = firstFields.map { first.text(of: $0).trimmingSpaces }
         let declaredColumns: [CSVColumn]
         if case let .columns(list) = categorical { declaredColumns = list } else { declaredColumns = [] }
-        let usesNames = labelColumn.isNamed || (ignoredColumns + declaredColumns).contains { if case .name = $0 { true } else { false } }
+        let usesNames = labelColumn?.isNamed == true || (ignoredColumns + declaredColumns).contains { if case .name = $0 { true } else { false } }
         if usesNames && header == .absent {
             throw DataError(file: path, message: "columns are named but the file has no header row (--header absent)")
         }
@@ -48,8 +49,9 @@ struct CSVParser {
                 return index
             }
         }
-        let labelIndex: Int
+        let labelIndex: Int?
         switch labelColumn {
+        case nil: labelIndex = nil
         case .first: labelIndex = 0
         case .last: labelIndex = fieldCount - 1
         case let .index(column): labelIndex = try index(of: .index(column), role: "label")
@@ -63,7 +65,7 @@ struct CSVParser {
             }
             roles[ignored] = .ignored
         }
-        roles[labelIndex] = .label
+        if let labelIndex { roles[labelIndex] = .label }
         guard roles.contains(.feature) else { throw DataError(file: path, message: "no feature column left") }
         let featurePositions = roles.indices.filter { roles[$0] == .feature }
         var declared = Set<Int>()
@@ -88,6 +90,7 @@ struct CSVParser {
         // Rows like the first one fill the file: reserve for that many.
         features.reserveCapacity(featureCount * max(1, bytes.count / max(1, first.range.count + 1)))
         var labels = CSVLabels()
+        var rowCount = 0
 
         func read(_ record: CSVRecord) throws {
             var cursor = record.range.lowerBound
@@ -127,20 +130,22 @@ struct CSVParser {
             let dropped = hasMissingValue && missing == .drop
             if dropped {
                 features.removeLast(featureCount)
-                labels.removeLast()
+                if labelIndex != nil { labels.removeLast() }
             }
             if hasOtherCell { categories.endRow(dropped: dropped) }
+            if !dropped { rowCount += 1 }
         }
 
         if !hasHeader { try read(first) }
         while let record = reader.next() { try read(record) }
-        guard labels.count > 0 else { throw DataError(file: path, message: "no data rows") }
+        guard rowCount > 0 else { throw DataError(file: path, message: "no data rows") }
         let columnNames = featurePositions.map { position in
             hasHeader && !names[position].isEmpty ? names[position] : "column \(position + 1)"
         }
         let columns = try categories.resolve(&features, width: featureCount, names: columnNames,
                                              positions: featurePositions.map { $0 + 1 }, file: path)
-        let (indices, classNames) = labels.classes()
+        // Without a label column every row is class 0 of one unnamed class.
+        let (indices, classNames) = labelIndex == nil ? ([Int32](repeating: 0, count: rowCount), [""]) : labels.classes()
         var dataset = Dataset(features: Matrix(rows: indices.count, columns: featureCount, storage: features), labels: indices,
                               classCount: classNames.count, source: path, classNames: classNames)
         dataset.delimiter = separator

@@ -35,7 +35,8 @@ public enum DataLoader {
     ///     images file (plain or gzip) when `labelsPath` is given; any readable file (a pipe, a
     ///     FIFO), `-` for standard input.
     ///   - labelsPath: the IDX labels file going with an IDX images file.
-    ///   - labelColumn: where the label is in a CSV row.
+    ///   - labelColumn: where the label is in a CSV row; nil: nowhere (every row is class 0 of one
+    ///     unnamed class: data to predict on).
     ///   - header: whether the CSV has a header row.
     ///   - delimiter: the byte between CSV fields, or `auto` (detected; the data set's `delimiter`
     ///     says which).
@@ -45,7 +46,7 @@ public enum DataLoader {
     ///   - categorical: which CSV feature columns hold categories; their values are level indices
     ///     into the data set's ``Dataset/columns`` (one-hot encoded by ``FeatureEncoding``).
     /// - Throws: `DataError` naming the file, line, column and offending text.
-    public static func load(_ path: String, labelsPath: String? = nil, labelColumn: LabelColumn = .last,
+    public static func load(_ path: String, labelsPath: String? = nil, labelColumn: LabelColumn? = .last,
                             header: HeaderMode = .auto, delimiter: CSVDelimiter = .auto,
                             ignoredColumns: [CSVColumn] = [], missing: MissingValues = .error,
                             categorical: CategoricalColumns = .auto) throws -> Dataset {
@@ -64,6 +65,7 @@ public enum DataLoader {
                                      ignoredColumns: ignoredColumns, missing: missing, categorical: categorical).parse()
             }
         }
+        if labelColumn == nil && labelsPath == nil { return dataset }
         let (indices, names) = labelsPath == nil ? (dataset.labels, dataset.classNames) : ClassLabels.compacted(dataset.labels)
         guard names.count >= 2 else {
             throw DataError(file: labelsPath.map(FileBytes.displayName) ?? name,

@@ -58,9 +58,10 @@ public struct Checkpoint: Sendable {
 }
 
 extension SavedModel.Description {
-    /// The description of a model for `spec` trained on `data`.
-    public init(spec: ModelSpec, data: PreparedData, preprocessing: String? = nil) {
+    /// The description of a model for `spec` trained on `data`, prepared by `recipe` (its
+    /// ``SavedPreprocessing``, when the data has an encoding).
+    public init(spec: ModelSpec, data: PreparedData, recipe: DataRecipe) {
         self.init(spec: spec, outputs: data.outputWidth, dataShape: data.shape, task: data.task, classNames: data.classNames,
-                  preprocessing: preprocessing)
+                  preprocessing: SavedPreprocessing(recipe: recipe, data: data)?.json)
     }
 }
