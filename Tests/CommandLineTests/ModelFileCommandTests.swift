@@ -82,4 +82,32 @@ import Testing
         #expect(run.error.split(separator: "\n").count == 1)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("m.safetensors").path))
     }
+
+    @Test func predictWritesClassesAndProbabilitiesAndTheMetrics() throws {
+        let folder = scratchDirectory()
+        #expect(try runLRFind(Self.irisTraining + ["--epochs", "20", "--save", "m.safetensors"], in: folder).status == 0)
+        let onStdout = try runLRFind(["predict", "m.safetensors", "--data", Self.iris], in: folder)
+        #expect(onStdout.status == 0, "\(onStdout.error)")
+        let lines = onStdout.output.split(separator: "\n")
+        #expect(lines.count == 151 && lines[0] == "class,p(setosa),p(versicolor),p(virginica)")
+        #expect(onStdout.error.contains("labels: loss ") && onStdout.error.contains("(150 samples)"))
+        let toFile = try runLRFind(["predict", "m.safetensors", "--data", Self.iris, "--output", "p.csv"], in: folder)
+        #expect(toFile.output.hasPrefix("predicted 150 rows of \(Self.iris) with m.safetensors into p.csv\nlabels: loss "))
+        #expect(try String(contentsOf: folder.appendingPathComponent("p.csv"), encoding: .utf8) == onStdout.output)
+        let json = try runLRFind(["predict", "m.safetensors", "--data", Self.iris, "--json"], in: folder)
+        let document = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as! [String: Any]
+        #expect((document["classes"] as! [Int]).count == 150)
+        #expect((document["evaluation"] as! [String: Any])["count"] as? Int == 150)
+    }
+
+    @Test(arguments: [
+        (["predict", golden, "--data", iris], 1, "no lrfind metadata (written by another tool?); it needs a model saved by lrfind train --save"),
+        (["predict", "nope.safetensors", "--data", iris], 1, "nope.safetensors: no such file"),
+        (["predict", golden, "--data", iris, "--output", iris], 2, "--output: '\(iris)' is the same file as --data '\(iris)'"),
+    ] as [([String], Int32, String)])
+    func predictRefusesWhatItCannotUse(arguments: [String], status: Int32, message: String) throws {
+        let run = try runLRFind(arguments)
+        #expect(run.status == status, "\(run.error)")
+        #expect(run.error.hasPrefix("lrfind: error: ") && run.error.contains(message), "\(run.error)")
+    }
 }
