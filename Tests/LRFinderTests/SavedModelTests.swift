@@ -124,3 +124,13 @@ import Testing
         }
     }
 }
+
+extension SavedModelTests {
+    /// dense:99999999 on 2 inputs then dense:1: 3 x 99999999 + 99999999 + 1 = 399999997 values.
+    @Test func aModelLargerThanTheFileIsRefusedBeforeItIsBuilt() throws {
+        let file = SafeTensorsFile(tensors: ["0.weight": .init(floats: [1, 2] as [Float], shape: [1, 2])])
+        #expect(throws: DataError(file: "m", message: "model dense:99999999 on input 2 has 399999997 values, but the file's tensors hold 2")) {
+            try SavedModel.network(try ModelSpec(parsing: "dense:99999999"), inputShape: .vector(2), outputs: 1, loading: file, name: "m")
+        }
+    }
+}

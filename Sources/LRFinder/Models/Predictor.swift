@@ -73,6 +73,16 @@ public struct Predictor: Sendable {
         } else {
             throw DataError(file: file, line: 1, message: "rows of \(firstRow.count) fields; the model reads rows of \(preprocessing.fieldCount) (as in training) or of its \(encoding.columns.count) feature columns alone")
         }
+        if model.description.task == .regression, let column = labelColumn {
+            // Real-valued targets are not read as labels here: the column is left out.
+            switch column {
+            case .first: ignored.append(.index(0))
+            case .last: ignored.append(.index(firstRow.count - 1))
+            case let .index(index): ignored.append(.index(index))
+            case let .name(name): ignored.append(.name(name))
+            }
+            labelColumn = nil
+        }
         var dataset = try DataLoader.load(path, labelColumn: labelColumn, header: preprocessing.hasHeader ? .present : .absent,
                                           delimiter: preprocessing.delimiter ?? .auto, ignoredColumns: ignored, missing: .mean,
                                           categorical: categorical.isEmpty ? .none : .columns(categorical))

@@ -131,10 +131,17 @@ public struct SavedModel: Equatable, Sendable {
     /// - Throws: ``DataError`` when the spec does not fit the input or the tensors do not fit the spec.
     public static func network(_ spec: ModelSpec, inputShape: TensorShape, outputs: Int, loading file: SafeTensorsFile,
                                name: String) throws -> Network {
-        var network: Network
-        do { network = try Network(spec: spec, inputShape: inputShape, outputs: outputs, seed: 0) } catch {
-            throw DataError(file: name, message: "model \(spec.hidden.isEmpty ? "logreg" : spec.description): \(error)")
+        let modelName = spec.hidden.isEmpty ? "logreg" : spec.description
+        let layout: NetworkLayout
+        do { layout = try NetworkLayout(layers: spec.layers(outputs: outputs), inputShape: inputShape) } catch {
+            throw DataError(file: name, message: "model \(modelName): \(error)")
         }
+        // The sizes come from the file: nothing is allocated for more values than its tensors hold.
+        let held = file.tensors.values.reduce(0) { $0 + $1.bytes.count / $1.elementType.size }
+        guard layout.parameterCount + layout.stateCount <= held else {
+            throw DataError(file: name, message: "model \(modelName) on input \(inputShape) has \(layout.parameterCount + layout.stateCount) values, but the file's tensors hold \(held)")
+        }
+        var network = try Network(spec: spec, inputShape: inputShape, outputs: outputs, seed: 0)
         try network.load(stateDictionary: file.tensors, file: name)
         return network
     }
