@@ -110,4 +110,26 @@ import Testing
         #expect(run.status == status, "\(run.error)")
         #expect(run.error.hasPrefix("lrfind: error: ") && run.error.contains(message), "\(run.error)")
     }
+
+    /// The mean loss of the first 10 steps of a range test's CSV.
+    static func firstLosses(_ url: URL) throws -> Double {
+        let rows = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst().prefix(10)
+        return rows.map { Double($0.split(separator: ",")[2])! }.reduce(0, +) / Double(rows.count)
+    }
+
+    @Test func findSavesItsHandOffAndARangeTestStartsFromIt() throws {
+        let folder = scratchDirectory()
+        let sweep = ["--data", FindCommandTests.digits, "--model", "logreg", "--min", "1e-4", "--max", "1", "--steps", "40", "--no-plot", "--quiet"]
+        let saved = try runLRFind(sweep + ["--then", "onecycle", "--train-epochs", "2", "--save", "m.safetensors", "--csv", "scratch.csv"], in: folder)
+        #expect(saved.status == 0, "\(saved.error)")
+        let header = try Self.header(folder.appendingPathComponent("m.safetensors"))
+        #expect((header["__metadata__"] as! [String: String])["model"] == "logreg")
+        let resumed = try runLRFind(sweep + ["--init-from", "m.safetensors", "--csv", "checkpoint.csv"], in: folder)
+        #expect(resumed.status == 0, "\(resumed.error)")
+        #expect(resumed.output.contains("model logreg (weights from m.safetensors)"))
+        // The trained model starts far below the untrained one's log(10) = 2.3.
+        let scratch = try Self.firstLosses(folder.appendingPathComponent("scratch.csv"))
+        let checkpoint = try Self.firstLosses(folder.appendingPathComponent("checkpoint.csv"))
+        #expect(scratch > 2 && checkpoint < 1, "first losses \(scratch) from scratch, \(checkpoint) from the checkpoint")
+    }
 }
