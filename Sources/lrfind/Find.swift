@@ -147,7 +147,7 @@ struct Find: ParsableCommand {
         }
 
         // From a checkpoint every run starts from its weights (the runs differ in batch order and dropout).
-        let startingNetwork = try checkpoint?.network(for: prepared)
+        let startingNetwork = try checkpoint.map { try $0.loaded(into: model.network(spec, for: prepared, seed: seed), for: prepared) }
         func makeTrainer(_ run: Int) throws -> EmbeddedTrainer {
             let runSeed = seed &+ UInt64(run)
             let network = try startingNetwork ?? model.network(spec, for: prepared, seed: runSeed)

@@ -22,6 +22,6 @@ struct ModelFileOptions: ParsableArguments {
     /// Writes `network`, trained for `spec` on `data` prepared by `recipe`, to `--save` (nothing without it).
     func save(_ network: Network, spec: ModelSpec, data: PreparedData, recipe: DataRecipe) throws {
         guard let save else { return }
-        try SavedModel(network: network, description: SavedModel.Description(spec: spec, data: data, recipe: recipe)).write(to: save)
+        try SavedModel(network: network, description: SavedModel.Description(spec: spec, network: network, data: data, recipe: recipe)).write(to: save)
     }
 }

@@ -79,7 +79,8 @@ struct Train: ParsableCommand {
         let loadMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
         try model.checkMemory(spec, for: prepared, optimizer: self.optimizer.settings, cyclesMomentum: scheduleSpec?.cyclesMomentum ?? false,
                               batchSize: batchSize, keepsBestWeights: earlyStop > 0, copies: 1)
-        let network = try checkpoint?.network(for: prepared) ?? model.network(spec, for: prepared, seed: seed)
+        let built = try model.network(spec, for: prepared, seed: seed)
+        let network = try checkpoint?.loaded(into: built, for: prepared) ?? built
         if runtime.verbose {
             Terminal.note("data: \(prepared.name), \(prepared.featureCount) features, \(prepared.classCount) classes; split \(prepared.train.count) / \(prepared.validation.count) / \(prepared.test.count); scaling \(prepared.scaling.rawValue); loaded and prepared in \(String(format: "%.1f", loadMilliseconds)) ms")
             Terminal.note("model: \(ModelSpec(hidden: network.layers).description) on \(network.inputShape) (\(network.parameterCount) parameters, init \(model.initialization.rawValue)); optimizer \(optimizer.summary)")

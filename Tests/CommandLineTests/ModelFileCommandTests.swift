@@ -63,7 +63,7 @@ import Testing
         (["train", "--init-from", "iris.safetensors", "--model", "dense:9"], 1,
          "iris.safetensors: saved with --model dense:8,relu, not dense:9; drop --model to use the file's"),
         (["train", "--init-from", "iris.safetensors"], 1,
-         "iris.safetensors: saved for samples of 4 values, but mnist5k has samples of 1x28x28 (784 values)"),
+         "iris.safetensors: saved for inputs of 4 values, but the network for mnist5k takes 784 values"),
         (["train", "--init-from", "iris.csv"], 1, "iris.csv: not a safetensors file"),
         (["train", "--save", "nodir/m.safetensors"], 2, "--save: no such folder 'nodir' for 'nodir/m.safetensors'"),
         (["train", "--save", "m.safetensors", "--init-from", "./m.safetensors"], 2, "--save: 'm.safetensors' is the same file as --init-from './m.safetensors'"),

@@ -22,7 +22,7 @@ import Testing
         let network = try Network(spec: modelSpec, inputShape: modelSpec.inputShape(for: prepared.shape), outputs: prepared.outputWidth, seed: 3)
         let path = temporary("m.safetensors")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try SavedModel(network: network, description: .init(spec: modelSpec, data: prepared, recipe: recipe)).write(to: path)
+        try SavedModel(network: network, description: .init(spec: modelSpec, network: network, data: prepared, recipe: recipe)).write(to: path)
         return (prepared, network, try Predictor(contentsOf: path))
     }
 

@@ -70,7 +70,7 @@ import Testing
         let (network, features) = try Self.trainedBatchNormModel()
         #expect(network.state[12] == 3, "three training batches counted")
         let description = SavedModel.Description(spec: try ModelSpec(parsing: "dense:6,batchnorm,relu,dropout:0.2"), outputs: 3,
-                                                 dataShape: .vector(4), task: .classification, classNames: ["a", "b \"c\"", "d"])
+                                                 inputShape: .vector(4), task: .classification, classNames: ["a", "b \"c\"", "d"])
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("saved-\(UUID().uuidString).safetensors").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try SavedModel(network: network, description: description).write(to: path)

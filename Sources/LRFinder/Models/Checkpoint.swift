@@ -1,7 +1,7 @@
 /// Saved weights to start from (`--init-from`): a file lrfind wrote, which names its model, or
 /// one PyTorch wrote (`safetensors.torch.save_file` of one flat `nn.Sequential`'s `state_dict()`),
-/// whose architecture the caller gives. Read and checked before the data is loaded; fitted to
-/// the data once it is.
+/// whose architecture the caller gives. Read and checked before the data is loaded; loaded into
+/// the network the caller builds for the data once it is.
 public struct Checkpoint: Sendable {
     /// The file's name in messages.
     public let name: String
@@ -36,15 +36,16 @@ public struct Checkpoint: Sendable {
         }
     }
 
-    /// The network for `data` with the file's weights and statistics: for an lrfind file the
-    /// data's sample shape, output width and class names must be those it was saved with; every
-    /// tensor must match (``Network/load(stateDictionary:file:)``).
+    /// `network` (built for ``spec`` on `data` as a fresh run would build it) with the file's
+    /// weights and statistics: for an lrfind file the network's input shape, output width and the
+    /// data's class names must be those it was saved with; every tensor must match
+    /// (``Network/load(stateDictionary:file:)``).
     /// - Throws: ``DataError`` naming the file, what differs and what was expected.
-    public func network(for data: PreparedData) throws -> Network {
+    public func loaded(into network: Network, for data: PreparedData) throws -> Network {
         if let description {
-            guard description.dataShape.count == data.shape.count, description.spec.inputShape(for: description.dataShape) == spec.inputShape(for: data.shape) else {
+            guard description.inputShape == network.inputShape else {
                 func text(_ shape: TensorShape) -> String { shape.isVector ? "\(shape.count) values" : "\(shape) (\(shape.count) values)" }
-                throw DataError(file: name, message: "saved for samples of \(text(description.dataShape)), but \(data.name) has samples of \(text(data.shape))")
+                throw DataError(file: name, message: "saved for inputs of \(text(description.inputShape)), but the network for \(data.name) takes \(text(network.inputShape))")
             }
             guard description.outputs == data.outputWidth else {
                 throw DataError(file: name, message: "saved with \(description.outputs) outputs, but \(data.name) needs \(data.outputWidth)")
@@ -53,15 +54,17 @@ public struct Checkpoint: Sendable {
                 throw DataError(file: name, message: "saved for the classes \(description.classNames.joined(separator: ", ")), but \(data.name) has \(data.classNames.joined(separator: ", "))")
             }
         }
-        return try SavedModel.network(spec, inputShape: spec.inputShape(for: data.shape), outputs: data.outputWidth, loading: file, name: name)
+        var network = network
+        try network.load(stateDictionary: file.tensors, file: name)
+        return network
     }
 }
 
 extension SavedModel.Description {
-    /// The description of a model for `spec` trained on `data`, prepared by `recipe` (its
-    /// ``SavedPreprocessing``, when the data has an encoding).
-    public init(spec: ModelSpec, data: PreparedData, recipe: DataRecipe) {
-        self.init(spec: spec, outputs: data.outputWidth, dataShape: data.shape, task: data.task, classNames: data.classNames,
+    /// The description of `network`, built for `spec` and trained on `data` prepared by `recipe`
+    /// (its ``SavedPreprocessing``, when the data has an encoding).
+    public init(spec: ModelSpec, network: Network, data: PreparedData, recipe: DataRecipe) {
+        self.init(spec: spec, outputs: network.outputWidth, inputShape: network.inputShape, task: data.task, classNames: data.classNames,
                   preprocessing: SavedPreprocessing(recipe: recipe, data: data)?.json)
     }
 }

@@ -11,7 +11,7 @@ import Foundation
 /// | `lrfind_version` | the version that wrote it |
 /// | `model` | the hidden stack in the `--model` grammar (`logreg` for none) |
 /// | `outputs` | the output layer's width (classes, or target columns) |
-/// | `input_shape` | one data sample, JSON `[channels, height, width]` |
+/// | `input_shape` | the network's input, JSON `[channels, height, width]` (`[784,1,1]` for a vector) |
 /// | `task` | `classification` or `regression` |
 /// | `class_names` | JSON array, the label of each class |
 /// | `preprocessing` | JSON, how raw columns become features (when known) |
@@ -22,8 +22,8 @@ public struct SavedModel: Equatable, Sendable {
         public var spec: ModelSpec
         /// Width of the output layer.
         public var outputs: Int
-        /// The shape of one data sample (the network sees ``ModelSpec/inputShape(for:)`` of it).
-        public var dataShape: TensorShape
+        /// The shape of the network's input sample.
+        public var inputShape: TensorShape
         /// Classification or regression.
         public var task: Task
         /// The label of each class (empty for regression).
@@ -34,11 +34,11 @@ public struct SavedModel: Equatable, Sendable {
         public var lrfindVersion: String
 
         /// A description from its parts.
-        public init(spec: ModelSpec, outputs: Int, dataShape: TensorShape, task: Task, classNames: [String],
+        public init(spec: ModelSpec, outputs: Int, inputShape: TensorShape, task: Task, classNames: [String],
                     preprocessing: String? = nil, lrfindVersion: String = RecipeIdentity.lrfindVersion) {
             self.spec = spec
             self.outputs = outputs
-            self.dataShape = dataShape
+            self.inputShape = inputShape
             self.task = task
             self.classNames = classNames
             self.preprocessing = preprocessing
@@ -49,7 +49,7 @@ public struct SavedModel: Equatable, Sendable {
         public var metadata: [String: String] {
             var result = ["format": "pt", "lrfind_version": lrfindVersion,
                           "model": spec.hidden.isEmpty ? "logreg" : spec.description, "outputs": String(outputs),
-                          "input_shape": "[\(dataShape.channels),\(dataShape.height),\(dataShape.width)]",
+                          "input_shape": "[\(inputShape.channels),\(inputShape.height),\(inputShape.width)]",
                           "task": task.rawValue, "class_names": Self.jsonArray(classNames)]
             if let preprocessing { result["preprocessing"] = preprocessing }
             return result
@@ -76,7 +76,7 @@ public struct SavedModel: Equatable, Sendable {
             guard let dims = try? JSONDecoder().decode([Int].self, from: Data(shapeText.utf8)), dims.count == 3, dims.allSatisfy({ $0 > 0 }) else {
                 throw bad("input_shape", shapeText)
             }
-            dataShape = TensorShape(channels: dims[0], height: dims[1], width: dims[2])
+            inputShape = TensorShape(channels: dims[0], height: dims[1], width: dims[2])
             let taskText = try entry("task")
             guard let task = Task(rawValue: taskText) else { throw bad("task", taskText) }
             self.task = task
@@ -121,8 +121,8 @@ public struct SavedModel: Equatable, Sendable {
         guard let description = try Description(metadata: file.metadata, file: name) else {
             throw DataError(file: name, message: "no lrfind metadata (written by another tool?); it needs a model saved by lrfind train --save")
         }
-        let network = try Self.network(description.spec, inputShape: description.spec.inputShape(for: description.dataShape),
-                                       outputs: description.outputs, loading: file, name: name)
+        let network = try Self.network(description.spec, inputShape: description.inputShape, outputs: description.outputs,
+                                       loading: file, name: name)
         self.init(network: network, description: description)
     }
 
