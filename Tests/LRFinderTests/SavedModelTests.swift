@@ -134,3 +134,51 @@ extension SavedModelTests {
         }
     }
 }
+
+extension SavedModelTests {
+    /// A saved batch-norm model's bytes read by hand: the length, a header padded with spaces to
+    /// 8 bytes, the I64 count first, offsets back to back in header order, every value the
+    /// network's, little-endian.
+    @Test func aSavedFileHasTheFormatsBytes() throws {
+        let (network, _) = try Self.trainedBatchNormModel()
+        let description = SavedModel.Description(spec: try ModelSpec(parsing: "dense:6,batchnorm,relu,dropout:0.2"), outputs: 3,
+                                                 inputShape: .vector(4), task: .classification, classNames: ["a", "b", "c"])
+        let bytes = SavedModel(network: network, description: description).file.serialized()
+        let length = (0..<8).reduce(0) { $0 | Int(bytes[$1]) << (8 * $1) }
+        #expect(length % 8 == 0)
+        let headerText = String(decoding: bytes[8..<(8 + length)], as: UTF8.self)
+        let json = headerText.trimmingCharacters(in: .init(charactersIn: " "))
+        #expect(headerText.hasPrefix("{\"__metadata__\":{") && json.hasSuffix("}") && headerText.count - json.count < 8)
+        // Names in the order they appear in the header text, with their entries.
+        let header = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        let order = header.keys.filter { $0 != "__metadata__" }.sorted {
+            headerText.range(of: "\"\($0)\":{\"dtype\"")!.lowerBound < headerText.range(of: "\"\($1)\":{\"dtype\"")!.lowerBound
+        }
+        #expect(order == ["1.num_batches_tracked", "0.bias", "0.weight", "1.bias", "1.running_mean", "1.running_var", "1.weight", "4.bias", "4.weight"])
+        var position = 0
+        let data = Array(bytes[(8 + length)...])
+        for name in order {
+            let entry = header[name] as! [String: Any]
+            let offsets = entry["data_offsets"] as! [Int], shape = entry["shape"] as! [Int]
+            #expect(offsets[0] == position, "\(name)")
+            position = offsets[1]
+            let slice = Array(data[offsets[0]..<offsets[1]])
+            if name == "1.num_batches_tracked" {
+                #expect(entry["dtype"] as? String == "I64" && shape == [] && slice == [3, 0, 0, 0, 0, 0, 0, 0])
+                continue
+            }
+            #expect(entry["dtype"] as? String == "F32")
+            let floats = stride(from: 0, to: slice.count, by: 4).map {
+                Float(bitPattern: UInt32(slice[$0]) | UInt32(slice[$0 + 1]) << 8 | UInt32(slice[$0 + 2]) << 16 | UInt32(slice[$0 + 3]) << 24)
+            }
+            #expect(floats.count == shape.reduce(1, *))
+            let tensor = network.layout.stateTensors.first { $0.name == name }!
+            switch tensor.storage {
+            case let .parameters(range): #expect(floats == Array(network.parameters[range]), "\(name)")
+            case let .state(range): #expect(floats == Array(network.state[range]), "\(name)")
+            case .count: Issue.record("\(name) is a count")
+            }
+        }
+        #expect(position == data.count)
+    }
+}
