@@ -122,6 +122,7 @@ import Testing
              "m.safetensors: __metadata__ 'a' is not a string (the format allows strings only)"),
         ]
         for (bytes, want) in cases { #expect(Self.message(bytes) == want) }
+        #expect(Self.message(Self.withHeader("{\"__metadata__\":null," + entry + "}", data: [UInt8](repeating: 0, count: 24))) == "no error")
         #expect(Self.message(good) == "no error")
     }
 

@@ -241,6 +241,8 @@ public struct SafeTensorsFile: Equatable, Sendable {
         var entries: [(name: String, type: ElementType, shape: [Int], begin: Int, end: Int)] = []
         for (name, value) in header {
             if name == "__metadata__" {
+                // The reference reads `null` as no metadata.
+                if value is NSNull { continue }
                 guard let pairs = value as? [String: Any] else { throw fail("__metadata__ is not an object of strings") }
                 for (key, item) in pairs {
                     guard let string = item as? String else { throw fail("__metadata__ '\(key)' is not a string (the format allows strings only)") }
