@@ -46,7 +46,7 @@ struct Bench: ParsableCommand {
         let spec = try model.spec()
         // Each measured trainer copies the model it is given: two networks at once.
         try model.checkMemoryBeforeLoading(spec, optimizer: OptimizerSettings(kind: .adamw), copies: 2)
-        let prepared = try data.recipe().prepare()
+        let prepared = try data.prepare(data.recipe())
         try model.checkMemory(spec, for: prepared, optimizer: OptimizerSettings(kind: .adamw), cyclesMomentum: false,
                               batchSize: batchSizes.max() ?? 1, keepsBestWeights: false, copies: 2)
         let network = try model.network(spec, for: prepared, seed: 0)

@@ -43,9 +43,11 @@ extension Charts {
     }
 
     static func rangeTest(_ steps: [RangeTestStep], analysis: RangeTestAnalysis, ensemble: RangeTestEnsemble?, extent: String,
-                          metric: RangeTestMetric, smoothingBeta: Double?, title: String) -> Chart {
+                          metric: RangeTestMetric, loss: LossFunction? = nil, smoothingBeta: Double?, title: String) -> Chart {
         let rates = steps.map(\.learningRate), losses = steps.map(\.loss), smoothedLosses = steps.map(\.smoothedLoss)
-        var chart = Chart(title: title, xAxis: Axis("learning rate", scale: .logarithmic), yAxis: Axis(metric == .validationAccuracy ? "validation error (1 - accuracy)" : "loss"))
+        let lossTitle = loss.map { (metric == .validationLoss ? "validation " : "") + $0.axisTitle } ?? "loss"
+        var chart = Chart(title: title, xAxis: Axis("learning rate", scale: .logarithmic),
+                          yAxis: Axis(metric == .validationAccuracy ? "validation error (1 - accuracy)" : lossTitle))
         chart.subtitle = "\(extent); points and bounds on the lag-free curve (\(analysis.smoother))"
         // Keep the blow-up from flattening the interesting part: the top is a little above the start.
         let lagFree = analysis.lagFreeLosses
@@ -88,16 +90,20 @@ extension Charts {
     /// Per-epoch training and validation loss (left axis) and validation accuracy (right axis).
     static func training(_ result: TrainingResult, title: String) -> Chart {
         let epochs = result.epochs.map { Double($0.epoch) }
-        var chart = Chart(title: title, xAxis: Axis("epoch"), yAxis: Axis("loss"), secondaryAxis: Axis("validation accuracy"))
+        // Regression: the validation R-squared where classification has its accuracy.
+        let regression = result.epochs.contains { $0.validationRSquared != nil }
+        let score = regression ? "validation R-squared" : "validation accuracy"
+        var chart = Chart(title: title, xAxis: Axis("epoch"), yAxis: Axis("loss"), secondaryAxis: Axis(score))
         if let test = result.test {
-            chart.subtitle = (test.accuracy.map { String(format: "test accuracy %.4f", $0) } ?? "test loss \(format(test.loss))")
+            chart.subtitle = (test.accuracy.map { String(format: "test accuracy %.4f", $0) }
+                ?? test.regression.map { String(format: "test R-squared %.4f", $0.rSquared) } ?? "test loss \(format(test.loss))")
                 + ", \(result.stopReason.rawValue)"
         }
         var train = Series("train loss", x: epochs, y: result.epochs.map(\.trainLoss), color: Color.series(0))
         train.showsPoints = true
         var validation = Series("validation loss", x: epochs, y: result.epochs.map { $0.validationLoss ?? .nan }, color: Color.series(1))
         validation.showsPoints = true
-        var accuracy = Series("validation accuracy", x: epochs, y: result.epochs.map { $0.validationAccuracy ?? .nan },
+        var accuracy = Series(score, x: epochs, y: result.epochs.map { $0.validationAccuracy ?? $0.validationRSquared ?? .nan },
                               color: Color.series(2), side: .right)
         accuracy.dash = [5, 3]
         accuracy.showsPoints = true

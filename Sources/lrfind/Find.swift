@@ -25,7 +25,7 @@ struct Find: ParsableCommand {
     var max: Double = 10
 
     // Optional, with its default applied in `run`, so that giving it with --steps is seen.
-    @Option(name: .long, parsing: .unconditional, help: "Length of the test in epochs of the training split (not with --steps). (default: 5)")
+    @Option(name: .long, parsing: .unconditional, help: "Length of the test in epochs of the training split (not with --steps). (default: 5 epochs or 100 steps, whichever is more)")
     var epochs: Int?
 
     @Option(name: .long, parsing: .unconditional, help: "Length of the test in learning-rate steps (not with --epochs).")
@@ -70,8 +70,8 @@ struct Find: ParsableCommand {
     @Option(name: .long, help: "Then train the model from its initial weights with the recommended schedule: cyclic or onecycle.")
     var then: HandOffSchedule?
 
-    @Option(name: .long, parsing: .unconditional, help: "Epochs of the training run of --then.")
-    var trainEpochs: Int = 10
+    @Option(name: .long, parsing: .unconditional, help: "Epochs of the training run of --then. (default: 10, or enough epochs for 300 updates, whichever is more)")
+    var trainEpochs: Int?
 
     @Flag(name: .long, help: "With --then, also train at a constant rate (the recommended max) for comparison.")
     var baseline = false
@@ -97,7 +97,7 @@ struct Find: ParsableCommand {
         guard beta >= 0, beta < 1 else { throw ValidationError("--beta must be in [0, 1), got \(beta)") }
         guard stopFactor > 1, stopFactor.isFinite else { throw ValidationError("--stop-factor must be above 1, got \(stopFactor)") }
         guard runs >= 1 else { throw ValidationError("--runs must be >= 1, got \(runs)") }
-        guard trainEpochs >= 1 else { throw ValidationError("--train-epochs must be >= 1, got \(trainEpochs)") }
+        if let trainEpochs { guard trainEpochs >= 1 else { throw ValidationError("--train-epochs must be >= 1, got \(trainEpochs)") } }
         var paths = OutputPaths(inputs: [("--data", data.data), ("--labels", data.labels), modelFiles.input])
         try paths.output(modelFiles.save, option: "--save")
         try paths.output(csv, option: "--csv", standardOutput: true, json: runtime.json)
@@ -109,7 +109,7 @@ struct Find: ParsableCommand {
         if modelFiles.save != nil && then == nil { throw ValidationError("--save goes with --then (it saves the model trained with the recommended schedule)") }
     }
 
-    func run() throws {
+    mutating func run() throws {
         Interrupt.stopAfterTheCurrentBatch()
         let started = DispatchTime.now().uptimeNanoseconds
         try runtime.apply()
@@ -120,27 +120,40 @@ struct Find: ParsableCommand {
         let clipping = try optimizer.clipping()
         // The range test trains a copy of each run's trainer: two networks and workspaces at once.
         try model.checkMemoryBeforeLoading(spec, optimizer: optimizer.settings, copies: 2)
-        let prepared = try recipe.prepare()
+        let prepared = try data.prepare(recipe, confusionPlot: confusionPlot != nil)
         noteEncoding(prepared)
+        let loss = try data.lossFunction(for: prepared)
+        let givenBatchSize = batchSize
+        batchSize = SmallData.clampedBatchSize(batchSize, trainingCount: prepared.train.count)
+        if batchSize < givenBatchSize {
+            Terminal.note("lrfind: note: --batch-size \(givenBatchSize) is larger than the \(prepared.train.count) training samples: batches of \(batchSize)")
+        }
         try model.checkMemory(spec, for: prepared, optimizer: optimizer.settings, cyclesMomentum: then != nil, batchSize: batchSize,
                               keepsBestWeights: false, copies: 2)
         var settings = RangeTestSettings()
         settings.minimumLearningRate = min
         settings.maximumLearningRate = max
         settings.spacing = mode.spacing
-        settings.length = steps.map(RangeTestLength.steps) ?? .epochs(epochs ?? 5)
         settings.batchesPerStep = batchesPerStep
+        let batchesPerEpoch = BatchSampler.batchCount(samples: prepared.train.count, batchSize: batchSize)
+        settings.length = steps.map(RangeTestLength.steps) ?? epochs.map(RangeTestLength.epochs)
+            ?? SmallData.defaultLength(batchesPerEpoch: batchesPerEpoch, batchesPerStep: batchesPerStep)
         settings.metric = metric.metric
         settings.smoothingBeta = beta
         settings.stopFactor = stopFactor
         settings.stopsOnDivergence = !noStop
         let analysisSettings = AnalysisSettings(divergenceFactor: stopFactor)
-        let batchesPerEpoch = BatchSampler.batchCount(samples: prepared.train.count, batchSize: batchSize)
         do { try settings.validate(batchesPerEpoch: batchesPerEpoch) } catch { throw ValidationError("\(error)") }
         if settings.metric.needsValidation, prepared.validation.count == 0 {
             throw ValidationError("--metric \(settings.metric.rawValue) needs a non-empty validation split")
         }
+        if settings.metric == .validationAccuracy, prepared.task == .regression {
+            throw ValidationError("--metric val-accuracy needs class targets; \(prepared.name) is a regression task")
+        }
         let plannedSteps = settings.stepCount(batchesPerEpoch: batchesPerEpoch)
+        if let note = SmallData.coarseNote(steps: plannedSteps) { Terminal.note("lrfind: note: \(note)") }
+        let trainEpochs = self.trainEpochs ?? SmallData.defaultTrainingEpochs(batchesPerEpoch: batchesPerEpoch)
+        self.trainEpochs = trainEpochs
         let handOffUpdates: Int
         do { handOffUpdates = try TrainingConfiguration.updateCount(epochs: trainEpochs, batchesPerEpoch: batchesPerEpoch) } catch {
             throw ValidationError("--train-epochs: \(error)")
@@ -152,7 +165,7 @@ struct Find: ParsableCommand {
             let runSeed = seed &+ UInt64(run)
             let network = try startingNetwork ?? model.network(spec, for: prepared, seed: runSeed)
             return EmbeddedTrainer(network: network, optimizer: optimizerValue, data: prepared, batchSize: batchSize,
-                                   seed: runSeed, clipping: clipping)
+                                   seed: runSeed, clipping: clipping, loss: loss)
         }
         // Run 1's trainer, built once: the range test trains a copy; the hand-off and the record start from it.
         let initialTrainer = try makeTrainer(0)
@@ -183,7 +196,7 @@ struct Find: ParsableCommand {
         if let csv { try writeCurveCSV(curve, analysis: analysis, to: csv) }
         if let plotPath {
             let chart = Charts.rangeTest(curve.steps, analysis: analysis, ensemble: ensemble, extent: Charts.extent(of: curve, runs: ensemble?.runCount),
-                                         metric: settings.metric, smoothingBeta: settings.smoothingBeta,
+                                         metric: settings.metric, loss: loss, smoothingBeta: settings.smoothingBeta,
                                          title: "Range test: \(prepared.name), \(modelName(spec)), \(optimizer.optimizer.rawValue)")
             try Charts.write(chart, to: plotPath)
         }
@@ -210,6 +223,7 @@ struct Find: ParsableCommand {
             base.batchSize = batchSize
             base.clipping = clipping
             base.seed = seed
+            base.loss = try data.lossOption()
             let rangeRecipe = RangeTestRecipe(
                 base: TrainingRecipe(data: recipe, model: ModelRecipe(spec: spec, initialization: model.initialization, initialWeights: checkpoint?.digest),
                                      optimizer: optimizer.settings, training: base),
@@ -224,7 +238,9 @@ struct Find: ParsableCommand {
         }
         if !runtime.json && csv != "-" {
             let context = FindTable.Context(data: prepared.name, trainCount: prepared.train.count, model: modelName(spec),
-                                            optimizer: optimizerValue.summary, batchSize: batchSize, dataNote: delimiterNote(prepared))
+                                            optimizer: optimizerValue.summary, batchSize: batchSize, dataNote: delimiterNote(prepared),
+                                            lengthNote: epochs == nil && steps == nil
+                                                ? SmallData.lengthDescription(steps: plannedSteps, batchesPerEpoch: batchesPerEpoch, batchesPerStep: batchesPerStep) : nil)
             FindTable.print(context: context, settings: settings, runSeeds: runSeeds, results: results, steps: curve.steps,
                             plannedSteps: curve.plannedSteps, analysis: analysis, ensemble: ensemble,
                             batchesPerEpoch: batchesPerEpoch, training: training, plot: plotPath, csv: csv, seconds: seconds)
@@ -245,7 +261,7 @@ struct Find: ParsableCommand {
     private func handOff(_ kind: HandOffSchedule, bounds: LearningRateBounds, trainer: EmbeddedTrainer,
                          updates: Int) throws -> (runs: [HandOffRun], trained: Network) {
         var configuration = TrainingConfiguration()
-        configuration.epochs = trainEpochs
+        configuration.epochs = trainEpochs ?? SmallData.defaultTrainingEpochs(batchesPerEpoch: trainer.batchesPerEpoch)
         configuration.batchSize = batchSize
         configuration.seed = seed
         let spec = kind.schedule(bounds, totalIterations: updates)
@@ -260,7 +276,7 @@ struct Find: ParsableCommand {
                 try Scheduler(spec: $0, initialLearningRate: rate, initialMomentum: trainer.defaultMomentum,
                               runLength: updates)
             }
-            do { try scheduler.map { try $0.checkRates(steps: $0.unit == .batch ? updates : trainEpochs) } } catch {
+            do { try scheduler.map { try $0.checkRates(steps: $0.unit == .batch ? updates : configuration.epochs) } } catch {
                 throw RunError("--then \(name): \(spec?.description(significantDigits: 4) ?? ""): \(error)")
             }
             var bar = ProgressBar(label: "train \(name)", total: updates, enabled: !runtime.quiet)

@@ -26,6 +26,8 @@ enum FindTable {
         let batchSize: Int
         /// Text after the training count in the parentheses (`, delimiter ';'`).
         var dataNote = ""
+        /// How long the test is when its length was not given (``SmallData/lengthDescription(steps:batchesPerEpoch:batchesPerStep:)``).
+        var lengthNote: String?
     }
 
     static func print(context: Context?, settings: RangeTestSettings?, runSeeds: [UInt64], results: [RangeTestResult],
@@ -39,7 +41,8 @@ enum FindTable {
             out("  " + TableColumn.cell(name, width: 26) + TableColumn.cell(value, width: 12) + note)
         }
         if let context {
-            out("range test: \(context.data) (\(context.trainCount) train\(context.dataNote)), model \(context.model), \(context.optimizer), batch \(context.batchSize)")
+            out("range test: \(context.data) (\(context.trainCount) train\(context.dataNote)), model \(context.model), \(context.optimizer), batch \(context.batchSize)"
+                + (context.lengthNote.map { "; \($0)" } ?? ""))
         }
         if let settings {
             out("rates \(format(settings.minimumLearningRate)) to \(format(settings.maximumLearningRate)) (\(settings.spacing.rawValue)) over \(plannedSteps) steps")
@@ -84,8 +87,14 @@ enum FindTable {
         for run in training {
             out("")
             out("training with \(run.schedule.map { $0.description(significantDigits: 4) } ?? "a constant rate \(format(run.learningRate))") for \(run.result.epochs.count) epoch(s)")
-            out(EpochTable.header)
+            let regression = run.result.test?.regression != nil
+            out(EpochTable.header(regression: regression))
             for record in run.result.epochs { out(EpochTable.row(record)) }
+            if regression {
+                let validation = run.result.epochs.last?.validationRSquared.map { String(format: "%.4f", $0) } ?? "-"
+                out("\(run.name): final validation R-squared \(validation), test \(run.result.test?.regression.map(ReportTable.regression) ?? "-"), \(run.result.stopReason.rawValue)")
+                continue
+            }
             let validation = run.result.epochs.last?.validationAccuracy.map { String(format: "%.4f", $0) } ?? "-"
             let test = (run.result.test?.accuracy.map { String(format: "%.4f", $0) } ?? "-")
                 + (run.result.test?.report.map { String(format: ", balanced accuracy %.4f, macro F1 %.4f", $0.balancedAccuracy, $0.macroF1) } ?? "")

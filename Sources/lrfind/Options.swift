@@ -40,6 +40,47 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Allow up to N classes (default: at most 10,000, and at most half the training samples).", valueName: "N"))
     var maxClasses: Int?
 
+    @Option(name: .long, help: "classification or regression (default: regression when a numeric label has a fraction, classes otherwise; more than 100 distinct integer labels need --task).")
+    var task: Task?
+
+    @Option(name: .long, help: ArgumentHelp("Loss: cross-entropy for classification; mse (default) or huber[:DELTA] (delta 1 by default) for regression, on the standardised target.", valueName: "loss"))
+    var loss: String?
+
+    /// `--loss`, checked against `--task` when it is given (and against the data's task by ``lossFunction(for:)``).
+    func lossOption() throws -> LossFunction? {
+        guard let loss else { return nil }
+        let parsed: LossFunction
+        do { parsed = try LossFunction(parsing: loss) } catch { throw ValidationError("--loss: \(error)") }
+        if let task, parsed.isRegression != (task == .regression) {
+            throw ValidationError("--loss \(loss) does not go with --task \(task.rawValue)")
+        }
+        return parsed
+    }
+
+    /// The loss for `data`: `--loss`, or the task's.
+    func lossFunction(for data: PreparedData) throws -> LossFunction {
+        guard let parsed = try lossOption() else { return data.task.loss }
+        guard parsed.isRegression == (data.task == .regression) else {
+            throw ValidationError("--loss \(loss!) does not go with \(data.name), a \(data.task.rawValue) task (--task sets it)")
+        }
+        return parsed
+    }
+
+    /// Prepares `recipe`: labels that leave the task open are a usage error naming --task, and a
+    /// task inferred as regression is noted on stderr; `confusionPlot` (one is asked for) refuses
+    /// regression data.
+    func prepare(_ recipe: DataRecipe, confusionPlot: Bool = false) throws -> PreparedData {
+        let prepared: PreparedData
+        do { prepared = try recipe.prepare() } catch let error as TaskInferenceError {
+            throw ValidationError("\(error) with --task")
+        }
+        if confusionPlot, prepared.task == .regression {
+            throw ValidationError("--confusion-plot needs class targets; \(prepared.name) is a regression task")
+        }
+        if let note = prepared.taskNote { Terminal.note("lrfind: note: \(note) (--task classification to treat them as classes)") }
+        return prepared
+    }
+
     func recipe() throws -> DataRecipe {
         var request = DataRecipe()
         request.path = data
@@ -81,6 +122,11 @@ struct DataOptions: ParsableArguments {
             do { request.split = try SplitSizes(parsing: split) } catch { throw ValidationError("--split: \(error)") }
         }
         request.splitSeed = splitSeed
+        request.task = task
+        if task == .regression && (data == nil || labels != nil) {
+            throw ValidationError("--task regression needs a CSV --data file (the bundled and IDX data are classes)")
+        }
+        _ = try lossOption()
         if let maxClasses {
             guard maxClasses >= 2 else { throw ValidationError("--max-classes must be >= 2, got \(maxClasses)") }
             request.maximumClassCount = maxClasses
@@ -226,3 +272,4 @@ extension ScalingMethod: ExpressibleByArgument {}
 extension WeightInitialization: ExpressibleByArgument {}
 extension OptimizerKind: ExpressibleByArgument {}
 extension ValidationMetric: ExpressibleByArgument {}
+extension Task: ExpressibleByArgument {}

@@ -36,7 +36,7 @@ struct Train: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stop after N epochs without improvement of --monitor and restore the best weights (0: off).", valueName: "N"))
     var earlyStop: Int = 0
 
-    @Option(name: .long, help: "Metric watched by --early-stop and by a plateau schedule in max mode: val-loss, val-accuracy, val-balanced-accuracy or val-macro-f1.")
+    @Option(name: .long, help: "Metric watched by --early-stop and by a plateau schedule in max mode: val-loss, val-accuracy, val-balanced-accuracy or val-macro-f1 (classification), val-r2 (regression).")
     var monitor: ValidationMetric = .loss
 
     @OptionGroup(title: "Model files") var modelFiles: ModelFileOptions
@@ -54,7 +54,7 @@ struct Train: ParsableCommand {
         try paths.output(runtime.record, option: "--record")
     }
 
-    func run() throws {
+    mutating func run() throws {
         Interrupt.stopAfterTheCurrentBatch()
         try runtime.apply()
         let request = try data.recipe()
@@ -74,8 +74,19 @@ struct Train: ParsableCommand {
 
         try model.checkMemoryBeforeLoading(spec, optimizer: self.optimizer.settings, copies: 1)
         let loadStart = DispatchTime.now().uptimeNanoseconds
-        let prepared = try request.prepare()
+        let prepared = try data.prepare(request, confusionPlot: confusionPlot != nil)
         noteEncoding(prepared)
+        guard monitor.applies(to: prepared.task) else {
+            throw ValidationError("--monitor \(monitor.rawValue) has no value for \(prepared.name), a \(prepared.task.rawValue) task")
+        }
+        let loss = try data.lossFunction(for: prepared)
+        configuration.loss = try data.lossOption()
+        let givenBatchSize = batchSize
+        batchSize = SmallData.clampedBatchSize(batchSize, trainingCount: prepared.train.count)
+        if batchSize < givenBatchSize {
+            Terminal.note("lrfind: note: --batch-size \(givenBatchSize) is larger than the \(prepared.train.count) training samples: batches of \(batchSize)")
+            configuration.batchSize = batchSize
+        }
         let loadMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
         try model.checkMemory(spec, for: prepared, optimizer: self.optimizer.settings, cyclesMomentum: scheduleSpec?.cyclesMomentum ?? false,
                               batchSize: batchSize, keepsBestWeights: earlyStop > 0, copies: 1)
@@ -86,7 +97,7 @@ struct Train: ParsableCommand {
             Terminal.note("model: \(ModelSpec(hidden: network.layers).description) on \(network.inputShape) (\(network.parameterCount) parameters, init \(model.initialization.rawValue)); optimizer \(optimizer.summary)")
         }
         var trainer = EmbeddedTrainer(network: network, optimizer: optimizer, data: prepared, batchSize: batchSize, seed: seed,
-                                      clipping: configuration.clipping)
+                                      clipping: configuration.clipping, loss: loss)
         let updates: Int
         do { updates = try TrainingConfiguration.updateCount(epochs: epochs, batchesPerEpoch: trainer.batchesPerEpoch) } catch {
             throw ValidationError("--epochs: \(error)")
@@ -106,7 +117,7 @@ struct Train: ParsableCommand {
         let showTable = !runtime.json
         if showTable {
             print("data \(prepared.name) (\(prepared.train.count) train / \(prepared.validation.count) validation / \(prepared.test.count) test, scaling \(prepared.scaling.rawValue)\(delimiterNote(prepared))\(classNote(prepared))), model \(spec.description.isEmpty ? "logreg" : spec.description)\(checkpoint.map { " (weights from \($0.name))" } ?? ""), \(optimizer.summary), lr \(format(Double(configuration.learningRate)))" + (schedule.map { ", schedule \($0) (per \(scheduleSpec!.unit.rawValue))" } ?? ""))
-            print(EpochTable.header)
+            print(EpochTable.header(regression: prepared.task == .regression))
         }
         var bar = ProgressBar(label: "train", total: updates, enabled: !runtime.quiet)
         let result = try TrainingLoop(configuration: configuration, schedule: scheduler).run(
@@ -144,7 +155,8 @@ struct Train: ParsableCommand {
             if let restored = result.restoredEpoch { summary += "; restored the weights of epoch \(restored)" }
             print(summary)
             if let test = result.test {
-                let scores = test.report.map { ", " + ReportTable.averages($0) } ?? test.accuracy.map { ", accuracy \(String(format: "%.4f", $0))" } ?? ""
+                let scores = test.report.map { ", " + ReportTable.averages($0) } ?? test.regression.map { ", " + ReportTable.regression($0) }
+                    ?? test.accuracy.map { ", accuracy \(String(format: "%.4f", $0))" } ?? ""
                 print("test: loss \(format(test.loss))" + scores + " (\(test.count) samples)")
                 if let report = test.report { ReportTable.lines(report, classNames: prepared.classNames).forEach { print($0) } }
             }
@@ -164,7 +176,10 @@ struct Train: ParsableCommand {
 
 /// The per-epoch table of `lrfind train`.
 enum EpochTable {
-    static let header = "epoch  train loss  train acc  val loss  val acc  lr          momentum  time s"
+    /// The header; `val r2` (validation R-squared) in the accuracy's column for regression.
+    static func header(regression: Bool) -> String {
+        "epoch  train loss  train acc  val loss  \(regression ? "val r2 " : "val acc")  lr          momentum  time s"
+    }
 
     /// The columns after the epoch's, as wide as their titles in `header`: numbers that do not
     /// fit switch to scientific notation (`TableColumn`) instead of running into the next column.
@@ -174,7 +189,7 @@ enum EpochTable {
                           TableColumn(.fixed(fractionDigits: 2), width: 10)]
 
     static func row(_ record: EpochRecord) -> String {
-        let values = [record.trainLoss, record.trainAccuracy, record.validationLoss, record.validationAccuracy,
+        let values = [record.trainLoss, record.trainAccuracy, record.validationLoss, record.validationAccuracy ?? record.validationRSquared,
                       record.learningRate, record.momentum, record.seconds]
         let cells = zip(columns, values).map { column, value in value.map(column.cell) ?? TableColumn.cell("-", width: column.width) }
         return (TableColumn.cell(String(record.epoch) + (record.complete ? "" : "*"), width: 7) + cells.joined())

@@ -190,14 +190,15 @@ func runLRFind(_ arguments: [String], standardInput input: Data, in directory: U
 
     @Test func tooManyClassesNeedMaxClasses() throws {
         let ids = try file("ids.csv", (0..<200).map { "\($0 % 7),\($0 % 3),\($0)" }.joined(separator: "\n"))
+        // 200 distinct integers need the task named (TaskInferenceTests); as classes, the class count guard.
         for command in [["train"], ["find", "--no-plot"], ["bench", "--repeats", "1", "--steps", "1", "--warmup", "0", "--threads", "1", "--batch-sizes", "8"]] {
-            let run = try runLRFind(command + ["--data", ids, "--model", "logreg"])
+            let run = try runLRFind(command + ["--data", ids, "--model", "logreg", "--task", "classification"])
             #expect(run.status == 1, "\(command)")
             #expect(run.error == "lrfind: error: \(ids): 200 classes for 120 training samples: most classes would have one sample or none; is the label column right? (--max-classes 200 allows it)\n")
         }
-        let allowed = try runLRFind(["train", "--data", ids, "--model", "logreg", "--epochs", "1", "--max-classes", "200"])
+        let allowed = try runLRFind(["train", "--data", ids, "--model", "logreg", "--epochs", "1", "--max-classes", "200", "--task", "classification"])
         #expect(allowed.status == 0, "\(allowed.error)")
-        let tooFew = try runLRFind(["train", "--data", ids, "--max-classes", "100"])
+        let tooFew = try runLRFind(["train", "--data", ids, "--max-classes", "100", "--task", "classification"])
         #expect(tooFew.status == 1 && tooFew.error.contains("200 classes, more than the maximum of 100"))
         #expect(try runLRFind(["train", "--max-classes", "1"]).status == 2)
     }

@@ -155,7 +155,7 @@ import Testing
         #expect(run.error == "lrfind: error: --steps 10 and --epochs 3 both set the length of the test; give one of them (see 'lrfind --help')\n")
         let help = try runLRFind(["find", "--help"])
         #expect(help.output.replacingOccurrences(of: "\n", with: " ").split(separator: " ").joined(separator: " ")
-            .contains("Length of the test in epochs of the training split (not with --steps). (default: 5)"), "\(help.output)")
+            .contains("Length of the test in epochs of the training split (not with --steps). (default: 5 epochs or 100 steps, whichever is more)"), "\(help.output)")
     }
 
     /// Item 13: a negative number after a number option is its value, refused with the option's

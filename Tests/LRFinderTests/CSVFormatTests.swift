@@ -90,7 +90,8 @@ import Testing
         #expect(data.labels == [5, 3, 2, 0, 4, 1, 3, 5])
         #expect(data.hasRenamedClasses)
         #expect(try load("x,y\n1,Yes\n2,No\n").classNames == ["No", "Yes"])
-        #expect(error("x,y\n1,Yes\n2,1.5\n") == "FILE:3:2: label is a number but not an integer: '1.5'")
+        // A fraction among names: neither classes nor targets.
+        #expect(error("x,y\n1,Yes\n2,1.5\n") == "FILE:3:2: label is a number with a fraction, but line 2 has a name ('Yes'): classes or targets?: '1.5'")
         #expect(error("x,y\n1,Yes\n2,\n") == "FILE:3:2: empty label: ''")
         #expect(try load("x,y\n1,-1\n2,0\n").classNames == ["-1", "0"])
     }

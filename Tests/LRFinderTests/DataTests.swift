@@ -82,7 +82,6 @@ func loadError(_ path: String, labelsPath: String? = nil, labelColumn: LabelColu
         ("1,2,0\n3,x7,1\n5,6,0\n", "2:2: not a number in numeric column 'column 2' (2 of its 3 cells are numbers); fix the cell, mark it missing (NA, with --missing), or name the column in --categorical: 'x7'"),
         ("1,2,0\n3,4\n", "2: row has 2 fields, expected 3: '3,4'"),
         ("1,2,0\n3,4,1,5\n", "2: row has 4 fields, expected 3: '3,4,1,5'"),
-        ("1,2,0\n3,4,1.5\n", "2:3: label is a number but not an integer: '1.5'"),
         ("1,2,1\n3,4,1\n", "only one class (label 1); a classifier needs at least two"),
         ("1,2,0\n1,,0\n", "2:2: missing value (--missing drop leaves such rows out, --missing mean fills in the column's training mean): ''"),
         ("2,3,1\n1,nan,0\n", "2:2: missing value (--missing drop leaves such rows out, --missing mean fills in the column's training mean): 'nan'"),

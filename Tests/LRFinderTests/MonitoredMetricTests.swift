@@ -72,7 +72,7 @@ import Testing
         #expect(ValidationMetric.accuracy.value(in: evaluation) == 0.5)
         #expect(ValidationMetric.balancedAccuracy.value(in: evaluation) == 0.25)
         #expect(ValidationMetric.macroF1.value(in: evaluation) == 0.75)
-        #expect(ValidationMetric.allCases.filter(\.higherIsBetter) == [.accuracy, .balancedAccuracy, .macroF1])
+        #expect(ValidationMetric.allCases.filter(\.higherIsBetter) == [.accuracy, .balancedAccuracy, .macroF1, .rSquared])
         #expect(ValidationMetric.macroF1.improves(0.6, on: 0.5, minimumDelta: 0.05))
         #expect(!ValidationMetric.macroF1.improves(0.54, on: 0.5, minimumDelta: 0.05))
         #expect(ValidationMetric(rawValue: "val-balanced-accuracy") == .balancedAccuracy)

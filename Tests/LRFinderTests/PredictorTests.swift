@@ -120,3 +120,26 @@ import Testing
         #expect(message(text.replacingOccurrences(of: "\nGentoo,", with: "\nEmperor,")) == "p.csv: label 'Emperor' is not one of the model's classes (Adelie, Chinstrap, Gentoo)")
     }
 }
+
+extension PredictorTests {
+    @Test func aRegressionModelPredictsInTheTargetsUnits() throws {
+        var recipe = DataRecipe()
+        recipe.path = Self.datasets.appendingPathComponent("diabetes.csv").path
+        recipe.task = .regression
+        let (prepared, network, predictor) = try Self.saved(recipe, spec: "logreg")
+        let standardization = try #require(prepared.targetStandardization)
+        #expect(predictor.preprocessing.targetStandardization == standardization)
+        let input = try predictor.read(recipe.path!)
+        let values = try #require(input.values)
+        #expect(input.features.rows == 442 && values.rows == 442 && input.labels == nil)
+        let predictions = predictor.predict(input)
+        #expect(predictions.classNames == nil && predictions.probabilities == nil)
+        // y = mean + deviation z, z the network's output.
+        #expect(predictions.outputs == standardization.original(network.outputs(for: input.features)))
+        let report = try #require(predictions.evaluation?.regression)
+        let byHand = RegressionReport(predictions: predictions.outputs, targets: values)
+        #expect(abs(report.rootMeanSquaredError - byHand.rootMeanSquaredError) <= 1e-3 * byHand.rootMeanSquaredError)
+        #expect(abs(report.rSquared - byHand.rSquared) <= 1e-4)
+        #expect(predictions.csv.hasPrefix("value\n"))
+    }
+}

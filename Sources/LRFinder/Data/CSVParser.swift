@@ -13,6 +13,8 @@ struct CSVParser {
     var ignoredColumns: [CSVColumn] = []
     var missing: MissingValues = .error
     var categorical: CategoricalColumns = .auto
+    /// Classification or regression; nil: inferred from the label column (``CSVLabels``).
+    var task: Task?
 
     /// What a column is for.
     private enum Role { case feature, label, ignored }
@@ -89,7 +91,7 @@ struct CSVParser {
         var features: [Float] = []
         // Rows like the first one fill the file: reserve for that many.
         features.reserveCapacity(featureCount * max(1, bytes.count / max(1, first.range.count + 1)))
-        var labels = CSVLabels()
+        var labels = CSVLabels(task: task)
         var rowCount = 0
 
         func read(_ record: CSVRecord) throws {
@@ -145,11 +147,13 @@ struct CSVParser {
         let columns = try categories.resolve(&features, width: featureCount, names: columnNames,
                                              positions: featurePositions.map { $0 + 1 }, file: path)
         // Without a label column every row is class 0 of one unnamed class.
-        let (indices, classNames) = labelIndex == nil ? ([Int32](repeating: 0, count: rowCount), [""]) : labels.classes()
-        var dataset = Dataset(features: Matrix(rows: indices.count, columns: featureCount, storage: features), labels: indices,
-                              classCount: classNames.count, source: path, classNames: classNames)
+        let (targets, classNames, taskNote) = labelIndex == nil
+            ? (Targets.classes([Int32](repeating: 0, count: rowCount), count: 1), [""], nil) : try labels.targets(file: path)
+        var dataset = Dataset(features: Matrix(rows: targets.count, columns: featureCount, storage: features), targets: targets,
+                              source: path, classNames: classNames)
         dataset.delimiter = separator
         dataset.columns = columns
+        dataset.taskNote = taskNote
         return dataset
     }
 

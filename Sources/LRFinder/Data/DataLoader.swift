@@ -45,14 +45,17 @@ public enum DataLoader {
     ///     ``MissingValues/mean``, filled in by ``FeatureEncoding``).
     ///   - categorical: which CSV feature columns hold categories; their values are level indices
     ///     into the data set's ``Dataset/columns`` (one-hot encoded by ``FeatureEncoding``).
+    ///   - task: classification or regression (a CSV's numeric label column as one target value);
+    ///     nil: inferred from a CSV's labels (``Task/largestInferredClassCount``); IDX data is classes.
     /// - Throws: `DataError` naming the file, line, column and offending text.
     public static func load(_ path: String, labelsPath: String? = nil, labelColumn: LabelColumn? = .last,
                             header: HeaderMode = .auto, delimiter: CSVDelimiter = .auto,
                             ignoredColumns: [CSVColumn] = [], missing: MissingValues = .error,
-                            categorical: CategoricalColumns = .auto) throws -> Dataset {
+                            categorical: CategoricalColumns = .auto, task: Task? = nil) throws -> Dataset {
         var dataset: Dataset
         let name = FileBytes.displayName(path)
         if let labelsPath {
+            guard task != .regression else { throw DataError(file: name, message: "IDX data holds class labels; it cannot be a regression task") }
             dataset = try IDXReader.load(images: path, labels: labelsPath)
         } else {
             let bytes = try FileBytes.read(path)
@@ -62,10 +65,11 @@ public enum DataLoader {
             dataset = try bytes.withUnsafeBufferPointer {
                 try CSVReader.checkText($0, file: name)
                 return try CSVParser(path: name, bytes: $0, labelColumn: labelColumn, header: header, delimiter: delimiter,
-                                     ignoredColumns: ignoredColumns, missing: missing, categorical: categorical).parse()
+                                     ignoredColumns: ignoredColumns, missing: missing, categorical: categorical, task: task).parse()
             }
         }
         if labelColumn == nil && labelsPath == nil { return dataset }
+        guard dataset.targets.task == .classification else { return dataset }
         let (indices, names) = labelsPath == nil ? (dataset.labels, dataset.classNames) : ClassLabels.compacted(dataset.labels)
         guard names.count >= 2 else {
             throw DataError(file: labelsPath.map(FileBytes.displayName) ?? name,

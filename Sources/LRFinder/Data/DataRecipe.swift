@@ -1,4 +1,5 @@
-/// Which data to train on and how to prepare it: load, split (seeded, stratified), scale.
+/// Which data to train on and how to prepare it: load, split (seeded; stratified by class for
+/// classification, at random for regression), scale (and standardise a regression target).
 /// `Codable`, as part of a run's recipe.
 public struct DataRecipe: Equatable, Codable, Sendable {
     /// A CSV, CSV.gz or IDX images file; nil for the bundled default data set.
@@ -29,6 +30,8 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     /// The most classes allowed; nil: ``ClassLabels/defaultMaximumCount`` and at most half the
     /// training samples. A guard, not part of the recipe's identity.
     public var maximumClassCount: Int?
+    /// Classification or regression; nil: inferred from the label column (``DataLoader``).
+    public var task: Task?
 
     /// A recipe for the bundled default data with default preparation.
     public init() {}
@@ -39,16 +42,20 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     /// Loads, checks the class count (``ClassLabels/check(classCount:trainingCount:maximum:file:)``),
     /// splits, and encodes every split with a ``FeatureEncoding`` fitted on the training split
     /// (missing values filled under ``MissingValues/mean``, numeric columns scaled, categorical
-    /// ones one-hot encoded).
+    /// ones one-hot encoded); a regression target is standardised with its training mean and
+    /// deviation (``PreparedData/targetStandardization``).
     public func prepare() throws -> PreparedData {
         let dataset: Dataset
         let isImageData: Bool
         if let path {
             dataset = try DataLoader.load(path, labelsPath: labelsPath, labelColumn: labelColumn, header: header,
                                           delimiter: delimiter ?? .auto, ignoredColumns: ignoredColumns ?? [], missing: missing ?? .error,
-                                          categorical: categorical ?? .auto)
+                                          categorical: categorical ?? .auto, task: task)
             isImageData = labelsPath != nil
         } else {
+            guard task != .regression else {
+                throw DataError(file: bundled.rawValue, message: "the bundled data set holds class labels; it cannot be a regression task")
+            }
             dataset = try bundled.load()
             isImageData = true
         }
@@ -59,12 +66,22 @@ public struct DataRecipe: Equatable, Codable, Sendable {
             try ClassLabels.check(classCount: dataset.classCount, trainingCount: sizes.counts(total: dataset.count).train,
                                   maximum: maximumClassCount, file: name)
         }
-        let parts = try DataSplit(stratifying: dataset, sizes: sizes, seed: splitSeed)
+        var parts = try DataSplit(stratifying: dataset, sizes: sizes, seed: splitSeed)
         let method = scaling ?? (isImageData ? .max : .standardize)
+        var standardization: TargetStandardization?
+        if case .values(let values) = parts.train.targets {
+            let fitted = try TargetStandardization(fittedOn: values, file: name)
+            parts.train = fitted.standardized(parts.train)
+            parts.validation = fitted.standardized(parts.validation)
+            parts.test = fitted.standardized(parts.test)
+            standardization = fitted
+        }
         let encoding = try FeatureEncoding(fittingOn: parts.train, scaling: method, missing: missing ?? .error, file: name)
         var prepared = PreparedData(train: try encoding.encoded(parts.train), validation: try encoding.encoded(parts.validation),
                                     test: try encoding.encoded(parts.test), scaling: method, name: name, delimiter: dataset.delimiter)
         prepared.encoding = encoding
+        prepared.targetStandardization = standardization
+        prepared.taskNote = dataset.taskNote
         return prepared
     }
 }
@@ -87,6 +104,11 @@ public struct PreparedData: Sendable {
     /// How the file's columns became the splits' features (fitted on the training split); nil
     /// for splits made by hand.
     public var encoding: FeatureEncoding?
+    /// The regression target's standardisation (fitted on the training split; every split's
+    /// targets are standardised with it); nil for classification.
+    public var targetStandardization: TargetStandardization?
+    /// Why the data was taken for regression when no task was given; nil otherwise.
+    public var taskNote: String?
 
     /// The splits and how they were prepared.
     public init(train: Dataset, validation: Dataset, test: Dataset, scaling: ScalingMethod = .none, name: String = "",

@@ -13,6 +13,8 @@ public struct Dataset: Equatable, Sendable {
     public var classNames: [String]
     /// The delimiter of the CSV file the data came from; nil for other sources (IDX, bundled).
     public var delimiter: CSVDelimiter?
+    /// Why the data was taken for a regression task when no task was given; nil otherwise.
+    public var taskNote: String?
     /// The feature columns as the file had them (names, categorical levels) before
     /// ``FeatureEncoding`` encoded them; nil: numeric columns without names.
     public var columns: [FeatureColumn]?

@@ -38,9 +38,13 @@ public enum Targets: Equatable, Sendable {
 
 /// Classification or regression: which targets, loss and metrics a run uses.
 public enum Task: String, Codable, CaseIterable, Sendable {
+    /// With no task given, integer labels with more distinct values than this are not taken for
+    /// classes (a count, a price or an id is as likely): the task must be named.
+    public static let largestInferredClassCount = 100
+
     /// Class indices, softmax cross-entropy, accuracy.
     case classification
-    /// Real values, mean squared error, no accuracy.
+    /// Real values (standardised on the training split), mean squared error, RMSE / MAE / R-squared.
     case regression
 
     /// The loss a network trained for this task minimises.

@@ -17,6 +17,9 @@ public struct DataSummary: Equatable, Codable, Sendable {
     public var scaling: ScalingMethod
     /// The delimiter of the CSV file the data came from; nil for IDX and bundled data.
     public var delimiter: CSVDelimiter?
+    /// The regression target's training mean and deviation (the network's outputs are in their
+    /// units: `y = mean + deviation z`); nil for classification.
+    public var targetStandardization: TargetStandardization?
 
     /// The summary of `data`.
     public init(_ data: PreparedData) {
@@ -28,6 +31,7 @@ public struct DataSummary: Equatable, Codable, Sendable {
         classNames = data.train.hasRenamedClasses ? data.classNames : nil
         scaling = data.scaling
         delimiter = data.delimiter
+        targetStandardization = data.targetStandardization
     }
 }
 

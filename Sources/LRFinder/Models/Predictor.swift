@@ -18,8 +18,12 @@ public struct Predictor: Sendable {
         public var source: String
         /// One row per sample, the model's inputs.
         public var features: Matrix
-        /// Each row's class among the model's classes; nil when the file has no label column.
+        /// Each row's class among the model's classes; nil when the file has no label column or
+        /// the model is a regression.
         public var labels: [Int32]?
+        /// Each row's regression target, in its own units; nil when the file has no label column or
+        /// the model classifies.
+        public var values: Matrix?
     }
 
     /// Reads the model file at `path`.
@@ -73,19 +77,11 @@ public struct Predictor: Sendable {
         } else {
             throw DataError(file: file, line: 1, message: "rows of \(firstRow.count) fields; the model reads rows of \(preprocessing.fieldCount) (as in training) or of its \(encoding.columns.count) feature columns alone")
         }
-        if model.description.task == .regression, let column = labelColumn {
-            // Real-valued targets are not read as labels here: the column is left out.
-            switch column {
-            case .first: ignored.append(.index(0))
-            case .last: ignored.append(.index(firstRow.count - 1))
-            case let .index(index): ignored.append(.index(index))
-            case let .name(name): ignored.append(.name(name))
-            }
-            labelColumn = nil
-        }
+        let task = model.description.task
         var dataset = try DataLoader.load(path, labelColumn: labelColumn, header: preprocessing.hasHeader ? .present : .absent,
                                           delimiter: preprocessing.delimiter ?? .auto, ignoredColumns: ignored, missing: .mean,
-                                          categorical: categorical.isEmpty ? .none : .columns(categorical))
+                                          categorical: categorical.isEmpty ? .none : .columns(categorical),
+                                          task: labelColumn == nil ? nil : task)
         if renamesByPosition {
             dataset.columns = zip(dataset.featureColumns, encoding.columns).map { read, trained in
                 FeatureColumn(name: trained.name, position: trained.position, levels: read.levels)
@@ -97,6 +93,9 @@ public struct Predictor: Sendable {
             throw DataError(file: file, message: "encoded rows have \(encoded.featureCount) inputs, but the model takes \(model.network.inputWidth)")
         }
         var labels: [Int32]?
+        if labelColumn != nil, case let .values(values) = dataset.targets {
+            return Input(source: file, features: encoded.features, labels: nil, values: values)
+        }
         if labelColumn != nil {
             let classNames = model.description.classNames
             let position = Dictionary(classNames.enumerated().map { ($0.element, Int32($0.offset)) }, uniquingKeysWith: { a, _ in a })
@@ -108,7 +107,7 @@ public struct Predictor: Sendable {
             }
             labels = dataset.labels.map { map[Int($0)] }
         }
-        return Input(source: file, features: encoded.features, labels: labels)
+        return Input(source: file, features: encoded.features, labels: labels, values: nil)
     }
 
     /// The trimmed fields of the file's first record.
@@ -142,7 +141,9 @@ public struct Predictor: Sendable {
     }
 
     /// The model's outputs for `input`, by batches of 1,024 rows: logits for classes (with their
-    /// softmax), values for regression; with labels, the evaluation (loss, accuracy, report).
+    /// softmax), values in the target's units for regression (``TargetStandardization/original(_:)``);
+    /// with labels, the evaluation (loss, accuracy, classification report; for regression the
+    /// mean squared error on the standardised target and the report in the target's units).
     public func predict(_ input: Input) -> Predictions {
         let network = model.network
         let rows = input.features.rows
@@ -160,7 +161,16 @@ public struct Predictor: Sendable {
             let dataset = Dataset(features: input.features, labels: labels, classCount: network.outputWidth, source: input.source)
             evaluation = network.evaluate(dataset, loss: .crossEntropy)
         }
-        return Predictions(classNames: classifies ? model.description.classNames : nil, outputs: outputs, evaluation: evaluation)
+        guard !classifies else { return Predictions(classNames: model.description.classNames, outputs: outputs, evaluation: evaluation) }
+        let standardization = preprocessing.targetStandardization
+        if let values = input.values {
+            let targets = standardization.map { $0.standardized(values) } ?? values
+            var scored = network.evaluate(Dataset(features: input.features, targets: .values(targets), source: input.source),
+                                          loss: Task.regression.loss)
+            if let standardization { scored.regression = scored.regression?.inOriginalUnits(of: standardization) }
+            evaluation = scored
+        }
+        return Predictions(classNames: nil, outputs: standardization.map { $0.original(outputs) } ?? outputs, evaluation: evaluation)
     }
 }
 

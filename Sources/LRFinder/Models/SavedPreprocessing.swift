@@ -3,7 +3,8 @@ import Foundation
 /// How the training data was read and encoded, saved with a model (its `preprocessing`
 /// metadata, JSON) so that new data is read the same way: the ``FeatureEncoding`` fitted on the
 /// training split (column names, numeric offsets, factors and fills, one-hot levels) and the
-/// reading settings (label column, header, delimiter, ignored columns).
+/// reading settings (label column, header, delimiter, ignored columns), and a regression
+/// target's standardisation.
 public struct SavedPreprocessing: Codable, Equatable, Sendable {
     /// The encoding of the feature columns.
     public var encoding: FeatureEncoding
@@ -17,6 +18,9 @@ public struct SavedPreprocessing: Codable, Equatable, Sendable {
     public var ignoredColumns: [CSVColumn]
     /// Fields per row of the training file: features, label and ignored columns.
     public var fieldCount: Int
+    /// A regression target's training mean and deviation: the network predicts standardised
+    /// values (nil for classes).
+    public var targetStandardization: TargetStandardization?
 
     /// The preprocessing of `data`, prepared by `recipe`; nil when it has no encoding (splits
     /// made by hand).
@@ -29,6 +33,7 @@ public struct SavedPreprocessing: Codable, Equatable, Sendable {
         delimiter = data.delimiter
         ignoredColumns = recipe.ignoredColumns ?? []
         fieldCount = encoding.columns.count + 1 + Set(ignoredColumns).count
+        targetStandardization = data.targetStandardization
     }
 
     /// The record as compact JSON with sorted keys (the metadata value).

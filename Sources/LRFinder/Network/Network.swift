@@ -193,7 +193,8 @@ public struct Network: Equatable, Sendable {
         }
     }
 
-    /// Mean loss and (for classes) accuracy and ``ClassificationReport`` over a whole data set in
+    /// Mean loss and (for classes) accuracy and ``ClassificationReport``, (for values) the
+    /// ``RegressionReport`` in the units of the loaded targets, over a whole data set in
     /// evaluation mode (no dropout, running batch-norm statistics), by batches of up to
     /// `workspace.capacity`; the confusion matrix is counted in place, batch by batch.
     public func evaluate(_ dataset: Dataset, loss: LossFunction, workspace: inout Workspace) -> Evaluation {
@@ -205,6 +206,8 @@ public struct Network: Equatable, Sendable {
         var start = 0
         let classifies = loss == .crossEntropy
         var matrix = ConfusionMatrix(classCount: classifies ? outputWidth : 0)
+        var regression = RegressionReport.Accumulator(width: classifies ? 0 : outputWidth)
+        let outputOffset = workspace.activationOffsets[layout.entries.count]
         while start < dataset.count {
             let end = Swift.min(start + workspace.capacity, dataset.count)
             workspace.load(features: dataset.features, targets: dataset.targets, indices: start..<end)
@@ -212,12 +215,20 @@ public struct Network: Equatable, Sendable {
             let outcome = classifies
                 ? matrix.withUnsafeMutableCounts { score(workspace: &workspace, loss: loss, writesGradient: false, confusion: $0) }
                 : score(workspace: &workspace, loss: loss, writesGradient: false)
+            if !classifies {
+                workspace.values.withUnsafeBufferPointer { arena in
+                    workspace.targetValues.withUnsafeBufferPointer { targets in
+                        regression.add(predictions: arena.baseAddress! + outputOffset, targets: targets.baseAddress!, batch: end - start)
+                    }
+                }
+            }
             lossSum += Double(outcome.loss) * Double(end - start)
             if let right = outcome.correct { correct = (correct ?? 0) + right }
             start = end
         }
         return Evaluation(loss: lossSum / Double(dataset.count), accuracy: correct.map { Double($0) / Double(dataset.count) },
-                          count: dataset.count, report: classifies ? ClassificationReport(matrix) : nil)
+                          count: dataset.count, report: classifies ? ClassificationReport(matrix) : nil,
+                          regression: classifies ? nil : regression.report)
     }
 
     /// ``evaluate(_:loss:workspace:)`` with a workspace of its own for batches of `batchSize`.

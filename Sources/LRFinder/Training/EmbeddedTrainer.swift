@@ -12,7 +12,7 @@ public struct EmbeddedTrainer: Trainer, Sendable {
     public var optimizer: any Optimizer
     /// The splits.
     public let data: PreparedData
-    /// The loss minimised (cross-entropy for classes, squared error for values).
+    /// The loss minimised (by default cross-entropy for classes, squared error for values).
     public let loss: LossFunction
     /// Gradient clipping applied before every update.
     public var clipping: GradientClipping
@@ -25,16 +25,19 @@ public struct EmbeddedTrainer: Trainer, Sendable {
     private var best: (parameters: [Float], state: [Float])?
 
     /// A trainer for `network` on `data`, batches of `batchSize` in an order seeded by `seed`
-    /// (which also seeds dropout); `dropsLastBatch` leaves out each epoch's smaller last batch.
+    /// (which also seeds dropout); `dropsLastBatch` leaves out each epoch's smaller last batch;
+    /// `loss` nil takes the task's (``Task/loss``).
     public init(network: Network, optimizer: any Optimizer, data: PreparedData, batchSize: Int, seed: UInt64,
-                clipping: GradientClipping = .none, dropsLastBatch: Bool = false) {
+                clipping: GradientClipping = .none, dropsLastBatch: Bool = false, loss: LossFunction? = nil) {
         precondition(data.train.count > 0, "empty training split")
         precondition(network.inputWidth == data.train.featureCount,
                      "network input of \(network.inputWidth) values for samples of \(data.train.featureCount)")
         self.network = network
         self.optimizer = optimizer
         self.data = data
-        self.loss = data.train.targets.task.loss
+        let loss = loss ?? data.task.loss
+        precondition(loss.isRegression == (data.task == .regression), "loss \(loss) for a \(data.task.rawValue) task")
+        self.loss = loss
         self.clipping = clipping
         self.random = RandomSource(seed: seed ^ 0xD50F_0D5E_ED00_0001)
         self.sampler = BatchSampler(sampleCount: data.train.count, batchSize: batchSize, seed: seed, dropLast: dropsLastBatch)
@@ -69,13 +72,18 @@ public struct EmbeddedTrainer: Trainer, Sendable {
         return outcome
     }
 
-    /// Loss and accuracy of a split in evaluation mode, by batches of up to 1,000 samples.
+    /// Loss and accuracy (or the regression report, in the target's own units) of a split in
+    /// evaluation mode, by batches of up to 1,000 samples.
     public mutating func evaluate(_ split: DataPart) -> Evaluation? {
         let dataset = data[split]
         guard dataset.count > 0 else { return nil }
         let capacity = Swift.min(1000, dataset.count)
         if (evaluationWorkspace?.capacity ?? 0) < capacity { evaluationWorkspace = network.makeWorkspace(batchSize: capacity) }
-        return network.evaluate(dataset, loss: loss, workspace: &evaluationWorkspace!)
+        var evaluation = network.evaluate(dataset, loss: loss, workspace: &evaluationWorkspace!)
+        if let standardization = data.targetStandardization {
+            evaluation.regression = evaluation.regression?.inOriginalUnits(of: standardization)
+        }
+        return evaluation
     }
 
     /// Keeps a copy of the weights and batch-norm statistics.

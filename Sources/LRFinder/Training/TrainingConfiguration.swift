@@ -16,6 +16,8 @@ public struct TrainingConfiguration: Equatable, Codable, Sendable {
     /// higher is better (``ValidationMetric/higherIsBetter``); nil, or `val-loss`, watches the
     /// accuracy. `min` mode always watches the validation loss.
     public var monitor: ValidationMetric?
+    /// The loss minimised; nil: the task's (``Task/loss``: cross-entropy for classes, MSE for values).
+    public var loss: LossFunction?
 
     /// The default settings: 10 epochs, batch 64, rate 1e-3, no clipping, no early stopping, seed 0.
     public init() {}
@@ -23,7 +25,7 @@ public struct TrainingConfiguration: Equatable, Codable, Sendable {
 
 /// A validation metric watched by early stopping and ReduceLROnPlateau.
 public enum ValidationMetric: String, CaseIterable, Sendable, Codable {
-    /// Mean validation cross-entropy; lower is better.
+    /// Mean validation loss (cross-entropy, or MSE / Huber on the standardised target); lower is better.
     case loss = "val-loss"
     /// Validation accuracy (scikit-learn's `accuracy_score`); higher is better.
     case accuracy = "val-accuracy"
@@ -33,6 +35,9 @@ public enum ValidationMetric: String, CaseIterable, Sendable, Codable {
     /// Validation macro F1, the unweighted mean of the per-class F1 scores (scikit-learn's
     /// `f1_score(average="macro", zero_division=0)`, ``ClassificationReport/macroF1``); higher is better.
     case macroF1 = "val-macro-f1"
+    /// Validation R-squared in the target's units (scikit-learn's `r2_score`,
+    /// ``RegressionReport/rSquared``); regression only; higher is better.
+    case rSquared = "val-r2"
 
     /// Whether a larger value is an improvement (every metric but the loss).
     public var higherIsBetter: Bool { self != .loss }
@@ -45,6 +50,17 @@ public enum ValidationMetric: String, CaseIterable, Sendable, Codable {
         case .accuracy: evaluation.accuracy ?? -evaluation.loss
         case .balancedAccuracy: evaluation.report?.balancedAccuracy ?? -evaluation.loss
         case .macroF1: evaluation.report?.macroF1 ?? -evaluation.loss
+        case .rSquared: evaluation.regression?.rSquared ?? -evaluation.loss
+        }
+    }
+
+    /// Whether the metric has a value for `task` (the loss for both; accuracy-like scores for
+    /// classification, R-squared for regression).
+    public func applies(to task: Task) -> Bool {
+        switch self {
+        case .loss: true
+        case .rSquared: task == .regression
+        case .accuracy, .balancedAccuracy, .macroF1: task == .classification
         }
     }
 

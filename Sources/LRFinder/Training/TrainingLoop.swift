@@ -82,7 +82,7 @@ public struct TrainingLoop: Sendable {
                 epoch: epoch, trainLoss: lossSum / Double(seen), trainAccuracy: correct.map { Double($0) / Double(seen) },
                 validationLoss: validation?.loss, validationAccuracy: validation?.accuracy,
                 learningRate: rate, momentum: momentum,
-                seconds: seconds, complete: batches == batchesPerEpoch)
+                seconds: seconds, complete: batches == batchesPerEpoch, validationRSquared: validation?.regression?.rSquared)
             records.append(record)
             epochEnded(record)
             if schedule?.unit == .epoch {

@@ -55,6 +55,9 @@ public struct EpochRecord: Equatable, Sendable, Codable {
     public var seconds: Double
     /// False when the epoch was cut short (interrupt or non-finite loss).
     public var complete: Bool
+    /// Validation R-squared after the epoch (``RegressionReport/rSquared``); nil without a
+    /// validation split or for classification.
+    public var validationRSquared: Double? = nil
 }
 
 /// The outcome of a training run.
