@@ -21,3 +21,4 @@ draw lambda "lambda:f=0.95^epoch" "LambdaLR, factor 0.95^epoch"
 "$lrfind" --min 1e-4 --max 1 --epochs 5 --runs 3 --plot "$out/range-test.png" >/dev/null
 "$lrfind" train --schedule onecycle:max=0.005 --plot "$out/training-onecycle.png" >/dev/null
 "$lrfind" train --model logreg --epochs 2 --confusion-plot "$out/confusion.png" >/dev/null
+"$lrfind" --model cnn --min 1e-4 --max 1 --epochs 5 --plot "$out/cnn-range-test.png" >/dev/null

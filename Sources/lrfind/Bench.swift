@@ -74,11 +74,19 @@ struct Bench: ParsableCommand {
                 }
             }
         }
+        // The largest batch's training step as `lrfind model` estimates it, beside the process's peak
+        // (which adds the data, the copy each trainer takes, the evaluation buffers and the runtime).
+        let largest = batchSizes.max() ?? 1
+        let estimate = NetworkSummary(layout: network.layout, batchSize: largest)?.memory.total ?? 0
+        let peak = ProcessMemory.peakResidentBytes
         if json {
             print(try jsonText(BenchReport(model: spec.description.isEmpty ? "logreg" : spec.description, parameters: network.parameterCount,
                                            blasKernels: BLASRuntime.coreName, blasConfiguration: BLASRuntime.configuration,
                                            coreTypeEnvironment: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
-                                           steps: steps, repeatCount: repeats, results: rows)))
+                                           steps: steps, repeatCount: repeats, results: rows,
+                                           memory: BenchMemory(batchSize: largest, estimatedStepBytes: estimate, peakResidentBytes: peak))))
+        } else {
+            print("memory: a training step at batch \(largest) needs \(Model.bytes(estimate)) (lrfind model); peak resident set of this process \(Model.bytes(peak))")
         }
     }
 
@@ -122,6 +130,15 @@ struct BenchReport: Encodable {
     let steps: Int
     let repeatCount: Int
     let results: [BenchRow]
+    let memory: BenchMemory
+}
+
+/// The memory figures of `lrfind bench`: the estimate of a training step at the largest batch
+/// size and the process's peak resident set size (`getrusage`).
+struct BenchMemory: Encodable {
+    let batchSize: Int
+    let estimatedStepBytes: Int
+    let peakResidentBytes: Int
 }
 
 /// Another process that keeps one core busy (`lrfind spin`), for measuring on a shared machine.

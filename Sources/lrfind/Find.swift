@@ -225,7 +225,7 @@ struct Find: ParsableCommand {
             base.seed = seed
             base.loss = try data.lossOption()
             let rangeRecipe = RangeTestRecipe(
-                base: TrainingRecipe(data: recipe, model: ModelRecipe(spec: spec, initialization: model.initialization, initialWeights: checkpoint?.digest),
+                base: TrainingRecipe(data: recipe, model: ModelRecipe(spec: spec, initialization: model.initialization, inputShape: model.shape, initialWeights: checkpoint?.digest),
                                      optimizer: optimizer.settings, training: base),
                 rangeTest: settings, analysis: analysisSettings, runs: runs, handOff: then)
             let record = RangeTestRecord(

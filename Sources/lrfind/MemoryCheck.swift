@@ -24,7 +24,7 @@ extension ModelOptions {
                      keepsBestWeights: Bool, copies: Int) throws {
         // EmbeddedTrainer's sizes: batches of at most the training split, evaluation by up to 1,000.
         let evaluated = Swift.max(data.validation.count, data.test.count)
-        try checkMemory(spec, inputShape: spec.inputShape(for: data.shape), outputs: data.outputWidth, optimizer: optimizer,
+        try checkMemory(spec, inputShape: inputShape(spec, for: data.shape), outputs: data.outputWidth, optimizer: optimizer,
                         cyclesMomentum: cyclesMomentum, batchSize: Swift.min(batchSize, data.train.count),
                         evaluationBatchSize: Swift.min(1000, evaluated), keepsBestWeights: keepsBestWeights, copies: copies, lowerBound: false)
     }

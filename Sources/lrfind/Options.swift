@@ -137,11 +137,14 @@ struct DataOptions: ParsableArguments {
 
 /// The network to build.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Hidden stack: a preset (mlp, mlp:H1,H2,..., logreg) or items like dense:256,relu,dropout:0.1,dense:128,leakyrelu:0.1; the output layer is added.", valueName: "spec"))
+    @Option(name: .long, help: ArgumentHelp("Hidden stack: a preset (mlp, mlp:H1,H2,..., logreg, cnn, dnn) or items like dense:256,relu,dropout:0.1,dense:128,leakyrelu:0.1 or conv(32,3),relu,maxpool:2,flatten,dense:128 (docs/models.md); the output layer is added.", valueName: "spec"))
     var model: String = ModelOptions.defaultModel
 
     /// `--model`'s default.
     static let defaultModel = "mlp"
+
+    @Option(name: .long, help: ArgumentHelp("Shape of one sample, CxHxW, for a model with convolutions or pooling (default: the data's image shape; N features that are a square: 1xSxS).", valueName: "shape"))
+    var shape: TensorShape?
 
     @Option(name: .customLong("init"), help: "Weight initialisation: pytorch, he, he-normal, xavier, xavier-normal.")
     var initialization: WeightInitialization = .pytorch
@@ -153,10 +156,19 @@ struct ModelOptions: ParsableArguments {
     /// The network for `spec` on `data` (outputs: its classes or target columns), seeded with `seed`.
     func network(_ spec: ModelSpec, for data: PreparedData, seed: UInt64) throws -> Network {
         do {
-            return try Network(spec: spec, inputShape: spec.inputShape(for: data.shape), outputs: data.outputWidth,
+            return try Network(spec: spec, inputShape: inputShape(spec, for: data.shape), outputs: data.outputWidth,
                                initialization: initialization, seed: seed)
         } catch let error as NetworkError {
             throw ValidationError("--model: \(error)")
+        }
+    }
+}
+
+extension ModelOptions {
+    /// The shape `spec`'s first layer sees for samples of `dataShape` and `--shape`.
+    func inputShape(_ spec: ModelSpec, for dataShape: TensorShape) throws -> TensorShape {
+        do { return try spec.inputShape(for: dataShape, declared: shape) } catch let error as InputShapeError {
+            throw ValidationError(shape == nil ? "--model \(model): \(error) with --shape CxHxW" : "--shape \(shape!): \(error)")
         }
     }
 }
@@ -270,6 +282,10 @@ extension CSVDelimiter: ExpressibleByArgument {}
 extension MissingValues: ExpressibleByArgument {}
 extension ScalingMethod: ExpressibleByArgument {}
 extension WeightInitialization: ExpressibleByArgument {}
+extension TensorShape: ExpressibleByArgument {
+    /// `CxHxW` or `N`.
+    public init?(argument: String) { self.init(parsing: argument) }
+}
 extension OptimizerKind: ExpressibleByArgument {}
 extension ValidationMetric: ExpressibleByArgument {}
 extension Task: ExpressibleByArgument {}

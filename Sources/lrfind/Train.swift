@@ -142,7 +142,7 @@ struct Train: ParsableCommand {
         }
 
         if runtime.json || runtime.record != nil {
-            let recipe = TrainingRecipe(data: request, model: ModelRecipe(spec: spec, initialization: model.initialization, initialWeights: checkpoint?.digest),
+            let recipe = TrainingRecipe(data: request, model: ModelRecipe(spec: spec, initialization: model.initialization, inputShape: model.shape, initialWeights: checkpoint?.digest),
                                         optimizer: self.optimizer.settings, training: configuration, schedule: scheduleSpec)
             let record = TrainingRecord(recipe: recipe, identifier: try RecipeIdentity.identifier(of: recipe, dataDigest: request.contentDigest()),
                                         data: DataSummary(prepared), model: ModelSummary(network, optimizer: optimizer), result: result,

@@ -82,6 +82,31 @@ import Testing
         #expect(out == [-4, -4] && positions == [0, 0])
     }
 
+    @Test func twoByTwoMaxPoolingPicksTheFirstMaximumAndTheFirstNaN() throws {
+        // Values from a small set, so that ties, NaNs and -infinity are common; 2x2 windows with
+        // stride 2 take the unrolled path, checked against the rule written out.
+        let geometry = try NetworkLayout(layers: [.maxPool(kernel: 2, stride: 2, padding: 0)],
+                                         inputShape: TensorShape(channels: 3, height: 6, width: 5)).entries[0].poolGeometry
+        let choices: [Float] = [0, 1, 1, 2, .nan, -.infinity]
+        var random = RandomSource(seed: 11)
+        let batch = 4, count = batch * 3 * 30, outputs = batch * 3 * 6
+        let input = (0..<count).map { _ in choices[Int(random.nextUnitFloat() * Float(choices.count)) % choices.count] }
+        var y = [Float](repeating: 0, count: outputs), winners = [Int32](repeating: -1, count: outputs)
+        MaxPoolKernel.forward(x: input, y: &y, winners: &winners, batch: batch, geometry: geometry)
+        for p in 0..<(batch * 3) {
+            for i in 0..<3 {
+                for j in 0..<2 {
+                    let positions = [(2 * i) * 5 + 2 * j, (2 * i) * 5 + 2 * j + 1, (2 * i + 1) * 5 + 2 * j, (2 * i + 1) * 5 + 2 * j + 1]
+                    let values = positions.map { input[p * 30 + $0] }
+                    let want = values.firstIndex { $0.isNaN } ?? values.firstIndex(of: values.max()!)!
+                    let o = p * 6 + i * 2 + j
+                    #expect(Int(winners[o]) == positions[want], "window \(o): \(values)")
+                    #expect(y[o] == values[want] || (y[o].isNaN && values[want].isNaN))
+                }
+            }
+        }
+    }
+
     @Test func geluMatchesTheExactFormAndItsDerivative() {
         let input = Self.values(40, seed: 6, scale: 3), weights = Self.values(40, seed: 7)
         func run(_ x: [Float]) -> (loss: Double, y: [Float], dx: [Float]) {

@@ -61,7 +61,7 @@ import Testing
         ("dense(3,units=4)", "dense(3,units=4)", "units given by position and by name"),
         ("conv(32,3", "conv(32,3", "'(' without ')'"),
         ("dense:8,,relu", "", "empty item"),
-        ("softmax", "softmax", "unknown layer 'softmax'; known: dense:N, relu, leakyrelu[:slope], sigmoid, tanh, gelu, dropout:p, batchnorm, maxpool:K, maxpool(K,stride=S,padding=P), flatten"),
+        ("softmax", "softmax", "unknown layer 'softmax'; known: dense:N, relu, leakyrelu[:slope], sigmoid, tanh, gelu, dropout:p, batchnorm, conv(C,K,stride=S,padding=P,bias=B), maxpool:K, maxpool(K,stride=S,padding=P), avgpool:K, avgpool(K,stride=S,padding=P), flatten"),
     ])
     func errorsNameTheItem(text: String, item: String, reason: String) {
         #expect(throws: ModelSpecError(spec: text, item: item, reason: reason)) { try ModelSpec(parsing: text) }

@@ -136,6 +136,20 @@ extension SavedModelTests {
 }
 
 extension SavedModelTests {
+    @Test func convolutionsAreNamedAsPyTorchsConv2d() throws {
+        let layers: [LayerSpec] = [.convolution(channels: 4, kernel: 3, stride: 1, padding: 1, bias: false), .relu,
+                                   .averagePool(kernel: 2, stride: 2, padding: 0), .convolution(channels: 2, kernel: 2, stride: 1, padding: 0, bias: true),
+                                   .flatten, .dense(units: 3, bias: true)]
+        let layout = try NetworkLayout(layers: layers, inputShape: TensorShape(channels: 2, height: 6, width: 6))
+        #expect(layout.stateTensors.map(\.name) == ["0.weight", "3.weight", "3.bias", "5.weight", "5.bias"])
+        #expect(layout.stateTensors.map(\.shape) == [[4, 2, 3, 3], [2, 4, 2, 2], [2], [3, 8], [3]])
+        #expect(layout.stateTensors.map(\.storage) == [.parameters(0..<72), .parameters(72..<104), .parameters(104..<106),
+                                                       .parameters(106..<130), .parameters(130..<133)])
+        #expect(layout.parameterCount == 133)
+    }
+}
+
+extension SavedModelTests {
     /// A saved batch-norm model's bytes read by hand: the length, a header padded with spaces to
     /// 8 bytes, the I64 count first, offsets back to back in header order, every value the
     /// network's, little-endian.

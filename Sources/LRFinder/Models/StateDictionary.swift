@@ -10,6 +10,7 @@
 /// | layer | tensors |
 /// |---|---|
 /// | dense | `weight` units x inputs (row-major), `bias` units |
+/// | convolution | `weight` out x in x k x k, `bias` out |
 /// | batch norm | `weight`, `bias`, `running_mean`, `running_var` (C each), `num_batches_tracked` (int64 scalar) |
 public struct StateTensor: Equatable, Sendable {
     /// Where the values live.
@@ -54,6 +55,10 @@ extension NetworkLayout {
                 let inputs = entry.input.count
                 add("weight", [units, inputs], .parameters(p..<(p + units * inputs)))
                 if bias { add("bias", [units], .parameters((p + units * inputs)..<(p + units * inputs + units))) }
+            case let .convolution(channels, kernel, _, _, bias):
+                let count = channels * entry.input.channels * kernel * kernel
+                add("weight", [channels, entry.input.channels, kernel, kernel], .parameters(p..<(p + count)))
+                if bias { add("bias", [channels], .parameters((p + count)..<(p + count + channels))) }
             case .batchNorm:
                 let c = entry.input.channels
                 add("weight", [c], .parameters(p..<(p + c)))
@@ -61,7 +66,7 @@ extension NetworkLayout {
                 add("running_mean", [c], .state(s..<(s + c)))
                 add("running_var", [c], .state((s + c)..<(s + 2 * c)))
                 add("num_batches_tracked", [], .count(s + 2 * c))
-            case .relu, .leakyReLU, .sigmoid, .tanh, .gelu, .dropout, .maxPool, .flatten:
+            case .relu, .leakyReLU, .sigmoid, .tanh, .gelu, .dropout, .maxPool, .averagePool, .flatten:
                 break
             }
         }

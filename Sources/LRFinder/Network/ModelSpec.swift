@@ -14,19 +14,41 @@ import Foundation
 /// | `leakyrelu[:slope]` | slope >= 0 (default 0.01) | `LeakyReLU` |
 /// | `dropout:p` | 0 <= p < 1 | `Dropout` |
 /// | `batchnorm`, `batchnorm(momentum=0.1, eps=1e-5)` (`bn`) | momentum in [0, 1], eps > 0 | `BatchNorm1d`/`2d` |
+/// | `conv(C, K)`, `conv(C, kernel=K, stride=S, padding=P, bias=false)` (`conv2d`) | channels, kernel > 0; stride > 0 (1); padding >= 0 (0); bias (true) | `Conv2d` |
 /// | `maxpool:K`, `maxpool(K, stride=S, padding=P)` | kernel > 0; stride > 0 (default K); 0 <= P <= K/2 | `MaxPool2d` |
+/// | `avgpool:K`, `avgpool(K, stride=S, padding=P)` (`avgpool2d`) | as max pooling | `AvgPool2d` |
 /// | `flatten` | none | `Flatten` |
 ///
-/// Presets: `mlp` (`dense:256,relu,dense:128,relu`), `mlp:H1,H2,...` (ReLU after each hidden size)
-/// and `logreg` (no hidden layer). The grammar leaves room for the layers still to come with
-/// several arguments (`conv(32, 3, stride=2, padding=1, bias=false)`, `avgpool(3, stride=2, padding=1)`).
+/// Presets: `mlp` (`dense:256,relu,dense:128,relu`), `mlp:H1,H2,...` (ReLU after each hidden size),
+/// `logreg` (no hidden layer), `cnn` (the study notes' network, ``convolutionalPreset``) and `dnn`
+/// (the Keras experiment's, ``leakyDropoutPreset``).
 public struct ModelSpec: Hashable, Codable, Sendable, CustomStringConvertible {
     /// The hidden stack, input side first.
     public var hidden: [LayerSpec]
 
     /// The items a spec accepts, for messages and help.
     public static let itemNames = ["dense:N", "relu", "leakyrelu[:slope]", "sigmoid", "tanh", "gelu", "dropout:p",
-                                   "batchnorm", "maxpool:K", "maxpool(K,stride=S,padding=P)", "flatten"]
+                                   "batchnorm", "conv(C,K,stride=S,padding=P,bias=B)", "maxpool:K", "maxpool(K,stride=S,padding=P)",
+                                   "avgpool:K", "avgpool(K,stride=S,padding=P)", "flatten"]
+
+    /// The presets, for messages and help.
+    public static let presetNames = ["mlp", "mlp:H1,H2,...", "logreg", "cnn", "dnn"]
+
+    /// The study notes' CNN (`cnn`): Conv 1->32 3x3, ReLU, MaxPool 2, Conv 32->64 3x3, ReLU,
+    /// MaxPool 2, Flatten, Dense 128, Sigmoid (then the output layer): 225,034 parameters on
+    /// 1x28x28 images with 10 classes, as `seed_cnn` in the golden data.
+    public static let convolutionalPreset: [LayerSpec] = [
+        .convolution(channels: 32, kernel: 3, stride: 1, padding: 0, bias: true), .relu, .maxPool(kernel: 2, stride: 2, padding: 0),
+        .convolution(channels: 64, kernel: 3, stride: 1, padding: 0, bias: true), .relu, .maxPool(kernel: 2, stride: 2, padding: 0),
+        .flatten, .dense(units: 128, bias: true), .sigmoid,
+    ]
+
+    /// The Keras experiment's network (`dnn`): Dense 64, 128, 256, 128, 128, each followed by
+    /// LeakyReLU(0.1) and Dropout 0.1, 0.1, 0.1, 0.1, 0.4 (then the output layer): 142,282
+    /// parameters for 784 inputs and 10 classes.
+    public static let leakyDropoutPreset: [LayerSpec] = zip([64, 128, 256, 128, 128], [0.1, 0.1, 0.1, 0.1, 0.4] as [Float]).flatMap {
+        [LayerSpec.dense(units: $0, bias: true), .leakyReLU(slope: 0.1), .dropout(probability: $1)]
+    }
 
     /// A spec from its items.
     public init(hidden: [LayerSpec]) { self.hidden = hidden }
@@ -34,13 +56,13 @@ public struct ModelSpec: Hashable, Codable, Sendable, CustomStringConvertible {
     /// The whole stack for targets needing `outputs` values: the hidden stack, then `dense:outputs`.
     public func layers(outputs: Int) -> [LayerSpec] { hidden + [.dense(units: outputs, bias: true)] }
 
-    /// Whether a layer needs an image input (pooling; convolutions later).
+    /// Whether a layer needs an image input (a convolution or pooling).
     public var needsImage: Bool { hidden.contains { $0.isSpatial } }
 
-    /// The input shape the network sees for samples of `dataShape`: the image when a layer needs
-    /// one, otherwise the flat vector (a dense-only model never gets an implicit flatten).
+    /// The input shape the network sees for samples of `dataShape` with no declared shape
+    /// (``inputShape(for:declared:)``); the data's own shape when it forms no image.
     public func inputShape(for dataShape: TensorShape) -> TensorShape {
-        needsImage ? dataShape : .vector(dataShape.count)
+        (try? inputShape(for: dataShape, declared: nil)) ?? dataShape
     }
 
     /// Parses a preset or an item list; throws a one-line ``ModelSpecError`` naming the bad item.
@@ -48,6 +70,8 @@ public struct ModelSpec: Hashable, Codable, Sendable, CustomStringConvertible {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let lower = trimmed.lowercased()
         if lower == "logreg" { self.init(hidden: []); return }
+        if lower == "cnn" { self.init(hidden: Self.convolutionalPreset); return }
+        if lower == "dnn" { self.init(hidden: Self.leakyDropoutPreset); return }
         if lower == "mlp" { self.init(hidden: [.dense(units: 256, bias: true), .relu, .dense(units: 128, bias: true), .relu]); return }
         if lower.hasPrefix("mlp:") {
             var items: [LayerSpec] = []
@@ -61,7 +85,7 @@ public struct ModelSpec: Hashable, Codable, Sendable, CustomStringConvertible {
             return
         }
         guard !trimmed.isEmpty else {
-            throw ModelSpecError(spec: text, item: "", reason: "empty model spec; use a preset (mlp, mlp:H1,H2, logreg) or items \(Self.itemNames.joined(separator: ", "))")
+            throw ModelSpecError(spec: text, item: "", reason: "empty model spec; use a preset (\(Self.presetNames.joined(separator: ", "))) or items \(Self.itemNames.joined(separator: ", "))")
         }
         self.init(hidden: try Self.splitItems(trimmed, spec: text).map { try Self.parseItem($0, spec: text) })
     }
@@ -83,11 +107,19 @@ public struct ModelSpec: Hashable, Codable, Sendable, CustomStringConvertible {
         case let .dropout(probability): return "dropout:\(probability)"
         case let .batchNorm(momentum, epsilon):
             return momentum == 0.1 && epsilon == 1e-5 ? "batchnorm" : "batchnorm(momentum=\(momentum),eps=\(epsilon))"
-        case let .maxPool(kernel, stride, padding):
-            if stride == kernel && padding == 0 { return "maxpool:\(kernel)" }
-            return "maxpool(\(kernel)" + (stride == kernel ? "" : ",stride=\(stride)") + (padding == 0 ? "" : ",padding=\(padding)") + ")"
+        case let .convolution(channels, kernel, stride, padding, bias):
+            return "conv(\(channels),\(kernel)" + (stride == 1 ? "" : ",stride=\(stride)") + (padding == 0 ? "" : ",padding=\(padding)")
+                + (bias ? "" : ",bias=false") + ")"
+        case let .maxPool(kernel, stride, padding): return describePool("maxpool", kernel, stride, padding)
+        case let .averagePool(kernel, stride, padding): return describePool("avgpool", kernel, stride, padding)
         case .flatten: return "flatten"
         }
+    }
+
+    /// A pooling item: `name:K` with the default stride and no padding, else `name(K,...)`.
+    private static func describePool(_ name: String, _ kernel: Int, _ stride: Int, _ padding: Int) -> String {
+        if stride == kernel && padding == 0 { return "\(name):\(kernel)" }
+        return "\(name)(\(kernel)" + (stride == kernel ? "" : ",stride=\(stride)") + (padding == 0 ? "" : ",padding=\(padding)") + ")"
     }
 
     /// Items split at the commas outside parentheses.
@@ -155,11 +187,20 @@ public struct ModelSpec: Hashable, Codable, Sendable, CustomStringConvertible {
             let momentum = try arguments.number(0, "momentum", default: 0.1, where: "in [0, 1]") { $0 >= 0 && $0 <= 1 }
             let epsilon = try arguments.number(1, "eps", default: 1e-5, where: "a number > 0") { $0 > 0 }
             layer = .batchNorm(momentum: momentum, epsilon: epsilon)
-        case "maxpool", "maxpool2d":
-            let kernel = try arguments.integer(0, "kernel", default: nil, where: "a positive integer, e.g. maxpool:2") { $0 > 0 }
+        case "conv", "conv2d":
+            let channels = try arguments.integer(0, "channels", default: nil, where: "a positive integer, e.g. conv(32,3)") { $0 > 0 }
+            let kernel = try arguments.integer(1, "kernel", default: nil, where: "a positive integer, e.g. conv(32,3)") { $0 > 0 }
+            let stride = try arguments.integer(2, "stride", default: 1, where: "a positive integer") { $0 > 0 }
+            let padding = try arguments.integer(3, "padding", default: 0, where: "an integer >= 0") { $0 >= 0 }
+            let bias = try arguments.boolean("bias", default: true)
+            layer = .convolution(channels: channels, kernel: kernel, stride: stride, padding: padding, bias: bias)
+        case "maxpool", "maxpool2d", "avgpool", "avgpool2d":
+            let example = name.hasPrefix("max") ? "maxpool:2" : "avgpool:2"
+            let kernel = try arguments.integer(0, "kernel", default: nil, where: "a positive integer, e.g. \(example)") { $0 > 0 }
             let stride = try arguments.integer(1, "stride", default: kernel, where: "a positive integer") { $0 > 0 }
             let padding = try arguments.integer(2, "padding", default: 0, where: "between 0 and half the kernel (\(kernel / 2))") { $0 >= 0 && $0 <= kernel / 2 }
-            layer = .maxPool(kernel: kernel, stride: stride, padding: padding)
+            layer = name.hasPrefix("max") ? .maxPool(kernel: kernel, stride: stride, padding: padding)
+                : .averagePool(kernel: kernel, stride: stride, padding: padding)
         default:
             throw fail("unknown layer '\(name)'; known: \(itemNames.joined(separator: ", "))")
         }

@@ -14,7 +14,8 @@ public struct Network: Equatable, Sendable {
 
     /// A network over `layers` for samples of `inputShape`, with freshly initialised parameters.
     /// - Parameters:
-    ///   - initialization: how dense weights and biases are drawn; batch norm starts at weight 1,
+    ///   - initialization: how dense and convolution weights and biases are drawn (PyTorch's
+    ///     default: U(±1/sqrt(fan_in)) for both, fan_in = in x k x k for a convolution); batch norm starts at weight 1,
     ///     bias 0, running mean 0 and running variance 1, as in PyTorch.
     ///   - random: the stream the draws come from, layer by layer, weights before bias.
     /// - Throws: ``NetworkError`` when a layer does not fit its input.
@@ -33,6 +34,12 @@ public struct Network: Equatable, Sendable {
                     initialization.fill(weights: UnsafeMutableBufferPointer(rebasing: all[start..<biasStart]),
                                         bias: UnsafeMutableBufferPointer(rebasing: all[biasStart..<(bias ? biasStart + units : biasStart)]),
                                         fanIn: inputs, fanOut: units, random: &random)
+                case let .convolution(channels, kernel, _, _, bias):
+                    // PyTorch's fans of a conv weight: in x k x k and out x k x k.
+                    let fanIn = entry.input.channels * kernel * kernel, biasStart = start + channels * fanIn
+                    initialization.fill(weights: UnsafeMutableBufferPointer(rebasing: all[start..<biasStart]),
+                                        bias: UnsafeMutableBufferPointer(rebasing: all[biasStart..<(bias ? biasStart + channels : biasStart)]),
+                                        fanIn: fanIn, fanOut: channels * kernel * kernel, random: &random)
                 case .batchNorm:
                     for c in 0..<entry.input.channels { all[start + c] = 1 }
                     for c in 0..<entry.input.channels { state[entry.state.lowerBound + entry.input.channels + c] = 1 }
@@ -97,9 +104,17 @@ public struct Network: Equatable, Sendable {
                                                         spatial: entry.input.planeSize, parameters: weights! + entry.parameters.lowerBound,
                                                         state: stateBase! + entry.state.lowerBound, saved: scratch,
                                                         momentum: momentum, epsilon: epsilon, training: training)
+                            case let .convolution(channels, _, _, _, bias):
+                                let w = weights! + entry.parameters.lowerBound
+                                let geometry = entry.convolutionGeometry
+                                ConvolutionKernel.forward(x: x, y: y, batch: batch, geometry: geometry, weights: w,
+                                                          bias: bias ? w + channels * geometry.patchSize : nil,
+                                                          scratch: base + workspace.sharedOffset)
                             case .maxPool:
                                 MaxPoolKernel.forward(x: x, y: y, winners: indexArena.baseAddress! + workspace.indexOffsets[index],
                                                       batch: batch, geometry: entry.poolGeometry)
+                            case .averagePool:
+                                AveragePoolKernel.forward(x: x, y: y, batch: batch, geometry: entry.poolGeometry)
                             case .flatten:
                                 break
                             default:
@@ -139,6 +154,12 @@ public struct Network: Equatable, Sendable {
                                 let inputs = entry.input.count
                                 DenseKernel.backward(x: x, dy: dy, dx: dx, batch: batch, inputs: inputs, units: units,
                                                      weights: w, weightGradient: g, biasGradient: bias ? g + units * inputs : nil)
+                            case let .convolution(channels, _, _, _, bias):
+                                let w = weights! + entry.parameters.lowerBound, g = gradients! + entry.parameters.lowerBound
+                                let geometry = entry.convolutionGeometry
+                                ConvolutionKernel.backward(x: x, dy: dy, dx: dx, batch: batch, geometry: geometry, weights: w,
+                                                           weightGradient: g, biasGradient: bias ? g + channels * geometry.patchSize : nil,
+                                                           scratch: base + workspace.sharedOffset)
                             case .batchNorm:
                                 BatchNormKernel.backward(x: x, dy: dy, dx: dx, batch: batch, channels: entry.input.channels,
                                                          spatial: entry.input.planeSize, parameters: weights! + entry.parameters.lowerBound,
@@ -153,6 +174,8 @@ public struct Network: Equatable, Sendable {
                                 case .maxPool:
                                     MaxPoolKernel.backward(dy: dy, dx: dx, winners: indexArena.baseAddress! + workspace.indexOffsets[index],
                                                            batch: batch, geometry: entry.poolGeometry)
+                                case .averagePool:
+                                    AveragePoolKernel.backward(dy: dy, dx: dx, batch: batch, geometry: entry.poolGeometry)
                                 default:
                                     ActivationKernel.backward(entry.activation, x: x, y: y, dy: dy, dx: dx, count: count)
                                 }
@@ -265,11 +288,23 @@ extension NetworkLayout.Entry {
         }
     }
 
-    /// The window geometry of a pooling layer.
+    /// The window geometry of a pooling layer (max or average).
     var poolGeometry: MaxPoolKernel.Geometry {
-        guard case let .maxPool(kernel, stride, padding) = layer else { preconditionFailure("\(layer) is not a pooling layer") }
+        let kernel: Int, stride: Int, padding: Int
+        switch layer {
+        case let .maxPool(k, s, p), let .averagePool(k, s, p): (kernel, stride, padding) = (k, s, p)
+        default: preconditionFailure("\(layer) is not a pooling layer")
+        }
         return MaxPoolKernel.Geometry(channels: input.channels, height: input.height, width: input.width,
                                       outputHeight: output.height, outputWidth: output.width,
                                       kernel: kernel, stride: stride, padding: padding)
+    }
+
+    /// The sizes of a convolution layer.
+    var convolutionGeometry: ConvolutionKernel.Geometry {
+        guard case let .convolution(channels, kernel, stride, padding, _) = layer else { preconditionFailure("\(layer) is not a convolution") }
+        return ConvolutionKernel.Geometry(inputChannels: input.channels, height: input.height, width: input.width,
+                                          outputChannels: channels, outputHeight: output.height, outputWidth: output.width,
+                                          kernel: kernel, stride: stride, padding: padding)
     }
 }

@@ -2,7 +2,8 @@
 /// ranges of every layer's parameters, state and per-sample scratch laid out.
 ///
 /// Parameters are PyTorch's tensors in its order, flat: a dense layer's weight (`units x inputs`,
-/// row-major) then bias; a batch norm's weight then bias (`channels` each). The state vector holds
+/// row-major) then bias; a convolution's weight (`out x in x k x k`) then bias; a batch norm's
+/// weight then bias (`channels` each). The state vector holds
 /// what is not trained but travels with the model: a batch norm's running mean and running
 /// variance (`channels` each) and its count of training batches (`num_batches_tracked`, exact as a
 /// Float up to 2^24). Optimizers see only the parameters.
@@ -25,6 +26,9 @@ public struct NetworkLayout: Hashable, Sendable {
         public var scratchPerBatch: Int
         /// Int32 scratch per sample (max pooling's winning positions).
         public var indicesPerSample: Int
+        /// Float scratch per sample in the region all layers share, used only while the layer
+        /// runs (a convolution's patch matrix and GEMM product, for a chunk of samples).
+        public var sharedScratchPerSample: Int = 0
     }
 
     /// The input shape of one sample.
@@ -43,6 +47,9 @@ public struct NetworkLayout: Hashable, Sendable {
         var parameterCount = 0, stateCount = 0
         var entries: [Entry] = []
         guard inputShape.count > 0 else { throw NetworkError(layer: 0, description: "the input shape \(inputShape) is empty") }
+        // Whether the values reaching a layer are an image: a C x 1 x 1 plane a convolution or
+        // pooling made still is one; a dense layer's or a flatten's output never is.
+        var isImage = !inputShape.isVector
         for (index, layer) in layers.enumerated() {
             func fail(_ reason: String) -> NetworkError {
                 NetworkError(layer: index + 1, description: "layer \(index + 1) (\(ModelSpec.describe(layer))) on input \(shape): \(reason)")
@@ -53,7 +60,21 @@ public struct NetworkLayout: Hashable, Sendable {
                 guard !value.overflow else { throw fail("too large: its sizes overflow a 64-bit count") }
                 return value.partialValue
             }
-            var output = shape, parameters = 0, state = 0, scratch = 0, batchScratch = 0, indices = 0
+            var output = shape, parameters = 0, state = 0, scratch = 0, batchScratch = 0, indices = 0, shared = 0
+            /// The output plane of a `kernel` window moved by `stride` over the plane padded by `padding`.
+            func plane(kernel: Int, stride: Int, padding: Int) throws -> (height: Int, width: Int) {
+                guard isImage else {
+                    let name = switch layer { case .convolution: "a convolution"; case .maxPool: "max pooling"; default: "average pooling" }
+                    throw fail("\(name) needs an image (channels x height x width); give the data's image shape")
+                }
+                let padded = try checked(padding.multipliedReportingOverflow(by: 2))
+                let paddedHeight = try checked(shape.height.addingReportingOverflow(padded))
+                let paddedWidth = try checked(shape.width.addingReportingOverflow(padded))
+                guard paddedHeight >= kernel, paddedWidth >= kernel else {
+                    throw fail("the \(kernel)x\(kernel) window does not fit a \(shape.height)x\(shape.width) plane with padding \(padding)")
+                }
+                return ((paddedHeight - kernel) / stride + 1, (paddedWidth - kernel) / stride + 1)
+            }
             switch layer {
             case let .dense(units, bias):
                 guard shape.isVector else { throw fail("dense needs a vector; put flatten before it") }
@@ -67,26 +88,30 @@ public struct NetworkLayout: Hashable, Sendable {
                 parameters = 2 * shape.channels
                 state = 2 * shape.channels + 1
                 batchScratch = 2 * shape.channels
-            case let .maxPool(kernel, stride, padding):
-                guard !shape.isVector else { throw fail("max pooling needs an image (channels x height x width); give the data's image shape") }
-                let padded = try checked(padding.multipliedReportingOverflow(by: 2))
-                let paddedHeight = try checked(shape.height.addingReportingOverflow(padded))
-                let paddedWidth = try checked(shape.width.addingReportingOverflow(padded))
-                guard paddedHeight >= kernel, paddedWidth >= kernel else {
-                    throw fail("the \(kernel)x\(kernel) window does not fit a \(shape.height)x\(shape.width) plane with padding \(padding)")
-                }
-                let height = (paddedHeight - kernel) / stride + 1
-                let width = (paddedWidth - kernel) / stride + 1
-                guard height > 0, width > 0 else {
-                    throw fail("the \(kernel)x\(kernel) window does not fit a \(shape.height)x\(shape.width) plane with padding \(padding)")
-                }
+            case let .convolution(channels, kernel, stride, padding, bias):
+                let (height, width) = try plane(kernel: kernel, stride: stride, padding: padding)
+                let patch = try checked(checked(shape.channels.multipliedReportingOverflow(by: kernel)).multipliedReportingOverflow(by: kernel))
+                let weights = try checked(patch.multipliedReportingOverflow(by: channels))
+                parameters = try checked(weights.addingReportingOverflow(bias ? channels : 0))
+                let positions = try checked(height.multipliedReportingOverflow(by: width))
+                _ = try checked(positions.multipliedReportingOverflow(by: channels))
+                output = TensorShape(channels: channels, height: height, width: width)
+                shared = try checked(checked(patch.addingReportingOverflow(channels)).multipliedReportingOverflow(by: positions))
+            case let .maxPool(kernel, stride, padding), let .averagePool(kernel, stride, padding):
+                let (height, width) = try plane(kernel: kernel, stride: stride, padding: padding)
                 output = TensorShape(channels: shape.channels, height: height, width: width)
-                indices = output.count
+                if case .maxPool = layer { indices = output.count }
             }
             entries.append(Entry(layer: layer, input: shape, output: output,
                                  parameters: parameterCount..<(parameterCount + parameters),
                                  state: stateCount..<(stateCount + state),
-                                 scratchPerSample: scratch, scratchPerBatch: batchScratch, indicesPerSample: indices))
+                                 scratchPerSample: scratch, scratchPerBatch: batchScratch, indicesPerSample: indices,
+                                 sharedScratchPerSample: shared))
+            switch layer {
+            case .dense, .flatten: isImage = false
+            case .convolution, .maxPool, .averagePool: isImage = true
+            default: break
+            }
             parameterCount = try checked(parameterCount.addingReportingOverflow(parameters))
             stateCount = try checked(stateCount.addingReportingOverflow(state))
             shape = output

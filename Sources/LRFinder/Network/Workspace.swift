@@ -4,8 +4,10 @@
 ///
 /// One Float arena holds, per layer boundary `i` (0 = the input batch), the activations
 /// (`capacity x width(i)`) and their loss gradients, then every layer's scratch (dropout's keep
-/// factors, batch norm's per-channel mean and inverse deviation); one Int32 arena holds max
-/// pooling's winning positions. A flatten layer's output shares its input's buffers.
+/// factors, batch norm's per-channel mean and inverse deviation), then one region every layer
+/// reuses while it runs (a convolution's patch matrix and GEMM product for a chunk of
+/// ``ConvolutionKernel/samplesPerChunk`` samples: the largest layer's need); one Int32 arena holds
+/// max pooling's winning positions. A flatten layer's output shares its input's buffers.
 public struct Workspace: Sendable {
     /// The largest batch the buffers hold.
     public let capacity: Int
@@ -21,6 +23,8 @@ public struct Workspace: Sendable {
     let scratchOffsets: [Int]
     /// Offsets of every layer's Int32 scratch.
     let indexOffsets: [Int]
+    /// Arena offset of the region all layers share.
+    let sharedOffset: Int
     /// The Float arena.
     var values: [Float]
     /// The Int32 arena.
@@ -43,6 +47,7 @@ public struct Workspace: Sendable {
         self.gradientOffsets = plan.gradientOffsets
         self.scratchOffsets = plan.scratchOffsets
         self.indexOffsets = plan.indexOffsets
+        self.sharedOffset = plan.sharedOffset
         self.values = [Float](repeating: 0, count: plan.valueCount)
         self.indices = [Int32](repeating: 0, count: plan.indexCount)
         self.labels = [Int32](repeating: 0, count: capacity)
@@ -54,7 +59,7 @@ public struct Workspace: Sendable {
     /// allocates, and what ``estimatedFloatCount(layout:capacity:)`` counts before allocating.
     struct Plan {
         var widths: [Int]
-        var activationOffsets: [Int], gradientOffsets: [Int], scratchOffsets: [Int], indexOffsets: [Int]
+        var activationOffsets: [Int], gradientOffsets: [Int], scratchOffsets: [Int], indexOffsets: [Int], sharedOffset: Int
         /// Lengths of the Float arena, the Int32 arena and the regression targets.
         var valueCount: Int, indexCount: Int, targetCount: Int
 
@@ -105,6 +110,11 @@ public struct Workspace: Sendable {
                 indexOffsets.append(nextIndex)
                 nextIndex = movedIndex
             }
+            sharedOffset = next
+            let chunk = Swift.min(capacity, ConvolutionKernel.samplesPerChunk)
+            let (shared, overflow) = chunk.multipliedReportingOverflow(by: layout.entries.map(\.sharedScratchPerSample).max() ?? 0)
+            guard !overflow, let afterShared = plus(next, shared) else { return nil }
+            next = afterShared
             guard let targets = times(widths.last!) else { return nil }
             valueCount = next
             indexCount = nextIndex

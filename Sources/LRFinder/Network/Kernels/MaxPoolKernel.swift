@@ -15,6 +15,10 @@ enum MaxPoolKernel {
     static func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>,
                         batch: Int, geometry g: Geometry) {
         let plane = g.height * g.width, outputPlane = g.outputHeight * g.outputWidth
+        if g.kernel == 2 && g.stride == 2 && g.padding == 0 {
+            forwardTwoByTwo(x: x, y: y, winners: winners, batch: batch, geometry: g)
+            return
+        }
         for p in 0..<(batch * g.channels) {
             let source = x + p * plane, target = y + p * outputPlane, winner = winners + p * outputPlane
             for i in 0..<g.outputHeight {
@@ -34,6 +38,34 @@ enum MaxPoolKernel {
                             }
                         }
                     }
+                    target[i * g.outputWidth + j] = best
+                    winner[i * g.outputWidth + j] = Int32(position)
+                }
+            }
+        }
+    }
+
+    /// The forward of 2x2 windows with stride 2 and no padding (the `cnn` preset's), unrolled:
+    /// the same winner as the general loop (the first maximum in row order, the first NaN).
+    private static func forwardTwoByTwo(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>,
+                                        batch: Int, geometry g: Geometry) {
+        let plane = g.height * g.width, outputPlane = g.outputHeight * g.outputWidth
+        @inline(__always) func take(_ value: Float, _ position: Int, _ best: inout Float, _ winner: inout Int) {
+            if (value > best || value.isNaN) && !best.isNaN {
+                best = value
+                winner = position
+            }
+        }
+        for p in 0..<(batch * g.channels) {
+            let source = x + p * plane, target = y + p * outputPlane, winner = winners + p * outputPlane
+            for i in 0..<g.outputHeight {
+                let top = 2 * i * g.width, bottom = top + g.width
+                for j in 0..<g.outputWidth {
+                    let left = 2 * j
+                    var best = source[top + left], position = top + left
+                    take(source[top + left + 1], top + left + 1, &best, &position)
+                    take(source[bottom + left], bottom + left, &best, &position)
+                    take(source[bottom + left + 1], bottom + left + 1, &best, &position)
                     target[i * g.outputWidth + j] = best
                     winner[i * g.outputWidth + j] = Int32(position)
                 }

@@ -1,0 +1,164 @@
+/// 2-D convolution (PyTorch's `Conv2d`, square kernel, zero padding, no dilation or groups)
+/// through im2col and BLAS GEMM over whole chunks of the batch (Chellapilla et al. 2006, "High
+/// performance convolutional neural networks for document processing"; Caffe's layout).
+///
+/// Shapes (NCHW, row-major): `x` batch x C x H x W, `y` batch x O x Ho x Wo with
+/// `Ho = (H + 2p - k) / s + 1` (floor), weights `W` O x (C k k), bias O. With P = Ho Wo and
+/// K = C k k, a chunk of n samples is processed in two scratch matrices:
+///
+///     columns  K x (n P)   columns[(c k + i) k + j, b P + (oh Wo + ow)] = x[b, c, oh s - p + i, ow s - p + j] (0 outside)
+///     product  O x (n P)   product = W columns            (one GEMM: O x K times K x nP)
+///     y[b, o, :] = product[o, b P ..< (b + 1) P] + bias[o]
+///
+/// Backward, per chunk (the columns are rebuilt from `x` rather than kept from the forward):
+///
+///     product[o, b P + q] = dy[b, o, q]
+///     dW += product columnsᵀ    (O x nP times nP x K);   db[o] += Σ product[o, :]
+///     columns = Wᵀ product      (K x O times O x nP);    dx = col2im(columns) (overlaps add)
+///
+/// Chunks of ``samplesPerChunk`` keep the scratch bounded (the shared region of a
+/// ``Workspace``) while each GEMM stays wide.
+enum ConvolutionKernel {
+    /// Samples per chunk: the GEMMs are `O x K x (n P)`, wide enough for BLAS at any P.
+    static let samplesPerChunk = 32
+
+    /// The sizes of one convolution.
+    struct Geometry {
+        var inputChannels: Int, height: Int, width: Int
+        var outputChannels: Int, outputHeight: Int, outputWidth: Int
+        var kernel: Int, stride: Int, padding: Int
+
+        /// K = C k k, the length of one patch.
+        var patchSize: Int { inputChannels * kernel * kernel }
+        /// P = Ho Wo, output positions per channel.
+        var outputPlane: Int { outputHeight * outputWidth }
+        /// Floats of shared scratch per sample: the columns (K P) and the product (O P).
+        var scratchPerSample: Int { (patchSize + outputChannels) * outputPlane }
+    }
+
+    /// `y = W * x + b` for the whole batch; `scratch` holds ``Geometry/scratchPerSample`` Floats
+    /// for `min(batch, samplesPerChunk)` samples.
+    static func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, batch: Int, geometry g: Geometry,
+                        weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>) {
+        let plane = g.outputPlane, inputSize = g.inputChannels * g.height * g.width, outputSize = g.outputChannels * plane
+        var start = 0
+        while start < batch {
+            let n = Swift.min(samplesPerChunk, batch - start), width = n * plane
+            let columns = scratch, product = scratch + g.patchSize * width
+            im2col(x + start * inputSize, samples: n, geometry: g, columns: columns)
+            gemm(m: g.outputChannels, n: width, k: g.patchSize, weights, lda: g.patchSize, .none,
+                 UnsafePointer(columns), ldb: width, .none, product, ldc: width)
+            for b in 0..<n {
+                let target = y + (start + b) * outputSize
+                for o in 0..<g.outputChannels {
+                    let row = UnsafePointer(product + o * width + b * plane), out = target + o * plane
+                    let shift = bias?[o] ?? 0
+                    for q in 0..<plane { out[q] = row[q] + shift }
+                }
+            }
+            start += n
+        }
+    }
+
+    /// `dW` and `db` (overwritten) from `dy` and the forward's input `x`, and `dx` when given.
+    static func backward(x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?, batch: Int,
+                         geometry g: Geometry, weights: UnsafePointer<Float>, weightGradient: UnsafeMutablePointer<Float>,
+                         biasGradient: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>) {
+        let plane = g.outputPlane, inputSize = g.inputChannels * g.height * g.width, outputSize = g.outputChannels * plane
+        if let biasGradient { biasGradient.update(repeating: 0, count: g.outputChannels) }
+        var start = 0
+        while start < batch {
+            let n = Swift.min(samplesPerChunk, batch - start), width = n * plane
+            let columns = scratch, product = scratch + g.patchSize * width
+            for b in 0..<n {
+                let source = dy + (start + b) * outputSize
+                for o in 0..<g.outputChannels { (product + o * width + b * plane).update(from: source + o * plane, count: plane) }
+            }
+            if let biasGradient {
+                for o in 0..<g.outputChannels {
+                    let row = product + o * width
+                    var sum: Float = 0
+                    for q in 0..<width { sum += row[q] }
+                    biasGradient[o] += sum
+                }
+            }
+            im2col(x + start * inputSize, samples: n, geometry: g, columns: columns)
+            gemm(m: g.outputChannels, n: g.patchSize, k: width, UnsafePointer(product), lda: width, .none,
+                 UnsafePointer(columns), ldb: width, .transposed, weightGradient, ldc: g.patchSize, beta: start == 0 ? 0 : 1)
+            if let dx {
+                gemm(m: g.patchSize, n: width, k: g.outputChannels, weights, lda: g.patchSize, .transposed,
+                     UnsafePointer(product), ldb: width, .none, columns, ldc: width)
+                col2im(UnsafePointer(columns), samples: n, geometry: g, into: dx + start * inputSize)
+            }
+            start += n
+        }
+    }
+
+    /// The output columns `ow` whose input column `ow s - p + j` lies inside `0..<W`.
+    @inline(__always)
+    private static func validColumns(_ j: Int, _ g: Geometry) -> Range<Int> {
+        // ow s >= p - j  and  ow s <= W - 1 + p - j.
+        let low = Swift.max(0, (g.padding - j + g.stride - 1) / g.stride)
+        let highInput = g.width - 1 + g.padding - j
+        let high = highInput < 0 ? 0 : Swift.min(g.outputWidth, highInput / g.stride + 1)
+        return low..<Swift.max(low, high)
+    }
+
+    /// Visits every output row of every patch row of `n` samples: `visit(column, input, valid)`
+    /// with `column` the offset of that row's `Wo` entries in the columns matrix, `input` the
+    /// offset in `x` of input position (h, -p + j) of its plane (nil when row h is padding), and
+    /// `valid` the output columns whose input lies inside the plane.
+    @inline(__always)
+    private static func walk(samples n: Int, geometry g: Geometry, _ visit: (_ column: Int, _ input: Int?, _ valid: Range<Int>) -> Void) {
+        let plane = g.outputPlane, width = n * plane, inputPlane = g.height * g.width
+        for c in 0..<g.inputChannels {
+            for i in 0..<g.kernel {
+                for j in 0..<g.kernel {
+                    let row = ((c * g.kernel + i) * g.kernel + j) * width
+                    let valid = validColumns(j, g)
+                    for b in 0..<n {
+                        let source = (b * g.inputChannels + c) * inputPlane
+                        for oh in 0..<g.outputHeight {
+                            let h = oh * g.stride - g.padding + i
+                            visit(row + b * plane + oh * g.outputWidth, h >= 0 && h < g.height ? source + h * g.width - g.padding + j : nil, valid)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fills `columns` (K x nP) from `n` samples of `x`, zeros where the window hangs over the padding.
+    static func im2col(_ x: UnsafePointer<Float>, samples n: Int, geometry g: Geometry, columns: UnsafeMutablePointer<Float>) {
+        walk(samples: n, geometry: g) { column, input, valid in
+            let target = columns + column
+            guard let input else {
+                target.update(repeating: 0, count: g.outputWidth)
+                return
+            }
+            target.update(repeating: 0, count: valid.lowerBound)
+            let line = x + input
+            if g.stride == 1 {
+                (target + valid.lowerBound).update(from: line + valid.lowerBound, count: valid.count)
+            } else {
+                for ow in valid { target[ow] = line[ow * g.stride] }
+            }
+            (target + valid.upperBound).update(repeating: 0, count: g.outputWidth - valid.upperBound)
+        }
+    }
+
+    /// `dx` = zeros, then every entry of `columns` (K x nP) added back at the input position it
+    /// was copied from.
+    static func col2im(_ columns: UnsafePointer<Float>, samples n: Int, geometry g: Geometry, into dx: UnsafeMutablePointer<Float>) {
+        dx.update(repeating: 0, count: n * g.inputChannels * g.height * g.width)
+        walk(samples: n, geometry: g) { column, input, valid in
+            guard let input else { return }
+            let source = columns + column, line = dx + input
+            if g.stride == 1 {
+                for ow in valid { line[ow] += source[ow] }
+            } else {
+                for ow in valid { line[ow * g.stride] += source[ow] }
+            }
+        }
+    }
+}
