@@ -16,7 +16,7 @@ struct ModelFileOptions: ParsableArguments {
     /// Reads `--init-from` (before the data): nil without it.
     func checkpoint(_ spec: ModelSpec, model: ModelOptions) throws -> Checkpoint? {
         guard let initFrom else { return nil }
-        return try Checkpoint(contentsOf: initFrom, spec: spec, specIsExplicit: model.model != ModelOptions.defaultModel)
+        return try Checkpoint(contentsOf: initFrom, spec: spec, specIsExplicit: model.isModelExplicit)
     }
 
     /// Writes `network`, trained for `spec` on `data` prepared by `recipe`, to `--save` (nothing without it).

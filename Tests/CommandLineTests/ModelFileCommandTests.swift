@@ -62,6 +62,8 @@ import Testing
          "tensor '0.weight' has shape [256, 784], expected [256, 4] for layer 1 (dense:256 on input 4)"),
         (["train", "--init-from", "iris.safetensors", "--model", "dense:9"], 1,
          "iris.safetensors: saved with --model dense:8,relu, not dense:9; drop --model to use the file's"),
+        (["train", "--init-from", "iris.safetensors", "--model", "mlp"], 1,
+         "iris.safetensors: saved with --model dense:8,relu, not dense:256,relu,dense:128,relu; drop --model to use the file's"),
         (["train", "--init-from", "iris.safetensors"], 1,
          "iris.safetensors: saved for inputs of 4 values, but the network for mnist5k takes 784 values"),
         (["train", "--init-from", "iris.csv"], 1, "iris.csv: not a safetensors file"),
