@@ -79,6 +79,7 @@ struct Find: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("With --then, draw the test confusion matrix of its run to this file (.png, .svg or .pdf).", valueName: "file"))
     var confusionPlot: String?
 
+    @OptionGroup(title: "Model files") var modelFiles: ModelFileOptions
     @OptionGroup(title: "Run") var runtime: RuntimeOptions
 
     func validate() throws {
@@ -97,13 +98,15 @@ struct Find: ParsableCommand {
         guard stopFactor > 1, stopFactor.isFinite else { throw ValidationError("--stop-factor must be above 1, got \(stopFactor)") }
         guard runs >= 1 else { throw ValidationError("--runs must be >= 1, got \(runs)") }
         if let trainEpochs { guard trainEpochs >= 1 else { throw ValidationError("--train-epochs must be >= 1, got \(trainEpochs)") } }
-        var paths = OutputPaths(inputs: [("--data", data.data), ("--labels", data.labels)])
+        var paths = OutputPaths(inputs: [("--data", data.data), ("--labels", data.labels), modelFiles.input])
+        try paths.output(modelFiles.save, option: "--save")
         try paths.output(csv, option: "--csv", standardOutput: true, json: runtime.json)
         try paths.output(plot ?? plotPath, option: "--plot", image: true, isDefault: plot == nil)
         try paths.output(confusionPlot, option: "--confusion-plot", image: true)
         try paths.output(runtime.record, option: "--record")
         if baseline && then == nil { throw ValidationError("--baseline goes with --then") }
         if confusionPlot != nil && then == nil { throw ValidationError("--confusion-plot goes with --then") }
+        if modelFiles.save != nil && then == nil { throw ValidationError("--save goes with --then (it saves the model trained with the recommended schedule)") }
     }
 
     mutating func run() throws {
@@ -111,7 +114,8 @@ struct Find: ParsableCommand {
         let started = DispatchTime.now().uptimeNanoseconds
         try runtime.apply()
         let recipe = try data.recipe()
-        let spec = try model.spec()
+        let checkpoint = try modelFiles.checkpoint(try model.spec(), model: model)
+        let spec = try checkpoint?.spec ?? model.spec()
         let optimizerValue = try optimizer.makeOptimizer()
         let clipping = try optimizer.clipping()
         // The range test trains a copy of each run's trainer: two networks and workspaces at once.
@@ -155,9 +159,11 @@ struct Find: ParsableCommand {
             throw ValidationError("--train-epochs: \(error)")
         }
 
+        // From a checkpoint every run starts from its weights (the runs differ in batch order and dropout).
+        let startingNetwork = try checkpoint.map { try $0.loaded(into: model.network(spec, for: prepared, seed: seed), for: prepared) }
         func makeTrainer(_ run: Int) throws -> EmbeddedTrainer {
             let runSeed = seed &+ UInt64(run)
-            let network = try model.network(spec, for: prepared, seed: runSeed)
+            let network = try startingNetwork ?? model.network(spec, for: prepared, seed: runSeed)
             return EmbeddedTrainer(network: network, optimizer: optimizerValue, data: prepared, batchSize: batchSize,
                                    seed: runSeed, clipping: clipping, loss: loss)
         }
@@ -200,7 +206,9 @@ struct Find: ParsableCommand {
             guard let bounds = analysis.bounds else {
                 throw RunError("--then \(then.rawValue): no recommendation to train with: \(analysis.noRecommendationReason ?? "")")
             }
-            training = try handOff(then, bounds: bounds, trainer: initialTrainer, updates: handOffUpdates)
+            let trained: Network
+            (training, trained) = try handOff(then, bounds: bounds, trainer: initialTrainer, updates: handOffUpdates)
+            if training.first?.result.stopReason != .nonFiniteLoss { try modelFiles.save(trained, spec: spec, data: prepared, recipe: recipe) }
             if let confusionPlot, let run = training.first, let report = run.result.test?.report {
                 try Charts.write(Charts.confusion(report, classNames: prepared.classNames,
                                                   title: "Test confusion matrix: \(prepared.name), \(modelName(spec)), \(run.name)"), to: confusionPlot)
@@ -217,7 +225,7 @@ struct Find: ParsableCommand {
             base.seed = seed
             base.loss = try data.lossOption()
             let rangeRecipe = RangeTestRecipe(
-                base: TrainingRecipe(data: recipe, model: ModelRecipe(spec: spec, initialization: model.initialization, inputShape: model.shape),
+                base: TrainingRecipe(data: recipe, model: ModelRecipe(spec: spec, initialization: model.initialization, inputShape: model.shape, initialWeights: checkpoint?.digest),
                                      optimizer: optimizer.settings, training: base),
                 rangeTest: settings, analysis: analysisSettings, runs: runs, handOff: then)
             let record = RangeTestRecord(
@@ -243,11 +251,15 @@ struct Find: ParsableCommand {
     /// The plot file: `--plot`, else `lrfind-range-test.png`; nil with `--no-plot`.
     private var plotPath: String? { noPlot ? nil : (plot ?? "lrfind-range-test.png") }
 
-    private func modelName(_ spec: ModelSpec) -> String { spec.description.isEmpty ? "logreg" : model.model }
+    private func modelName(_ spec: ModelSpec) -> String {
+        let name = spec.description.isEmpty ? "logreg" : modelFiles.initFrom == nil ? model.model : spec.description
+        return name + (modelFiles.initFrom.map { " (weights from \($0))" } ?? "")
+    }
 
-    /// Trains a copy of the initial model with the recommended schedule (and the baseline).
+    /// Trains a copy of the initial model with the recommended schedule (and the baseline); the
+    /// network the recommended schedule trained.
     private func handOff(_ kind: HandOffSchedule, bounds: LearningRateBounds, trainer: EmbeddedTrainer,
-                         updates: Int) throws -> [HandOffRun] {
+                         updates: Int) throws -> (runs: [HandOffRun], trained: Network) {
         var configuration = TrainingConfiguration()
         configuration.epochs = trainEpochs ?? SmallData.defaultTrainingEpochs(batchesPerEpoch: trainer.batchesPerEpoch)
         configuration.batchSize = batchSize
@@ -255,7 +267,9 @@ struct Find: ParsableCommand {
         let spec = kind.schedule(bounds, totalIterations: updates)
         var runs: [(String, ScheduleSpec?, Double)] = [(kind.rawValue, spec, bounds.maximumLearningRate)]
         if baseline { runs.append(("constant", nil, bounds.maximumLearningRate)) }
-        return try runs.map { name, spec, rate in
+        var trained = trainer.network
+        let handOffRuns = try runs.enumerated().map { index, run in
+            let (name, spec, rate) = run
             var trainer = trainer
             configuration.learningRate = Float(rate)
             let scheduler = try spec.map {
@@ -269,8 +283,10 @@ struct Find: ParsableCommand {
             let result = try TrainingLoop(configuration: configuration, schedule: scheduler).run(
                 &trainer, progress: { bar.update($0.step, detail: "epoch \($0.epoch)") }, shouldStop: { Interrupt.requested })
             bar.finish()
+            if index == 0 { trained = trainer.network }
             return HandOffRun(name: name, schedule: spec, learningRate: rate, result: result)
         }
+        return (handOffRuns, trained)
     }
 
     /// The CSV of the curve: one row per recorded step.

@@ -137,8 +137,16 @@ struct DataOptions: ParsableArguments {
 
 /// The network to build.
 struct ModelOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Hidden stack: a preset (mlp, mlp:H1,H2,..., logreg, cnn, dnn) or items like dense:256,relu,dropout:0.1,dense:128,leakyrelu:0.1 or conv(32,3),relu,maxpool:2,flatten,dense:128 (docs/models.md); the output layer is added.", valueName: "spec"))
-    var model: String = "mlp"
+    @Option(name: .customLong("model"), help: ArgumentHelp("Hidden stack: a preset (mlp, mlp:H1,H2,..., logreg, cnn, dnn) or items like dense:256,relu,dropout:0.1,dense:128,leakyrelu:0.1 or conv(32,3),relu,maxpool:2,flatten,dense:128 (docs/models.md); the output layer is added. Default: mlp (or, with --init-from an lrfind file, the file's model).", valueName: "spec"))
+    var givenModel: String?
+
+    /// `--model` as given, else its default.
+    var model: String { givenModel ?? Self.defaultModel }
+    /// Whether `--model` was given (an lrfind file's own model then has to agree with it).
+    var isModelExplicit: Bool { givenModel != nil }
+
+    /// `--model`'s default.
+    static let defaultModel = "mlp"
 
     @Option(name: .long, help: ArgumentHelp("Shape of one sample, CxHxW, for a model with convolutions or pooling (default: the data's image shape; N features that are a square: 1xSxS).", valueName: "shape"))
     var shape: TensorShape?

@@ -39,6 +39,7 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: "Metric watched by --early-stop and by a plateau schedule in max mode: val-loss, val-accuracy, val-balanced-accuracy or val-macro-f1 (classification), val-r2 (regression).")
     var monitor: ValidationMetric = .loss
 
+    @OptionGroup(title: "Model files") var modelFiles: ModelFileOptions
     @OptionGroup(title: "Run") var runtime: RuntimeOptions
 
     func validate() throws {
@@ -46,7 +47,8 @@ struct Train: ParsableCommand {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be >= 1, got \(batchSize)") }
         guard earlyStop >= 0 else { throw ValidationError("--early-stop must be >= 0, got \(earlyStop)") }
         if let lr, let problem = LearningRateLimits.problem(withGivenRate: lr) { throw ValidationError("--lr \(problem), got \(lr)") }
-        var paths = OutputPaths(inputs: [("--data", data.data), ("--labels", data.labels)])
+        var paths = OutputPaths(inputs: [("--data", data.data), ("--labels", data.labels), modelFiles.input])
+        try paths.output(modelFiles.save, option: "--save")
         try paths.output(plot, option: "--plot", image: true)
         try paths.output(confusionPlot, option: "--confusion-plot", image: true)
         try paths.output(runtime.record, option: "--record")
@@ -56,7 +58,8 @@ struct Train: ParsableCommand {
         Interrupt.stopAfterTheCurrentBatch()
         try runtime.apply()
         let request = try data.recipe()
-        let spec = try model.spec()
+        let checkpoint = try modelFiles.checkpoint(try model.spec(), model: model)
+        let spec = try checkpoint?.spec ?? model.spec()
         let optimizer = try self.optimizer.makeOptimizer()
         var configuration = TrainingConfiguration()
         configuration.epochs = epochs
@@ -87,7 +90,8 @@ struct Train: ParsableCommand {
         let loadMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
         try model.checkMemory(spec, for: prepared, optimizer: self.optimizer.settings, cyclesMomentum: scheduleSpec?.cyclesMomentum ?? false,
                               batchSize: batchSize, keepsBestWeights: earlyStop > 0, copies: 1)
-        let network = try model.network(spec, for: prepared, seed: seed)
+        let built = try model.network(spec, for: prepared, seed: seed)
+        let network = try checkpoint?.loaded(into: built, for: prepared) ?? built
         if runtime.verbose {
             Terminal.note("data: \(prepared.name), \(prepared.featureCount) features, \(prepared.classCount) classes; split \(prepared.train.count) / \(prepared.validation.count) / \(prepared.test.count); scaling \(prepared.scaling.rawValue); loaded and prepared in \(String(format: "%.1f", loadMilliseconds)) ms")
             Terminal.note("model: \(ModelSpec(hidden: network.layers).description) on \(network.inputShape) (\(network.parameterCount) parameters, init \(model.initialization.rawValue)); optimizer \(optimizer.summary)")
@@ -112,7 +116,7 @@ struct Train: ParsableCommand {
         }
         let showTable = !runtime.json
         if showTable {
-            print("data \(prepared.name) (\(prepared.train.count) train / \(prepared.validation.count) validation / \(prepared.test.count) test, scaling \(prepared.scaling.rawValue)\(delimiterNote(prepared))\(classNote(prepared))), model \(spec.description.isEmpty ? "logreg" : spec.description), \(optimizer.summary), lr \(format(Double(configuration.learningRate)))" + (schedule.map { ", schedule \($0) (per \(scheduleSpec!.unit.rawValue))" } ?? ""))
+            print("data \(prepared.name) (\(prepared.train.count) train / \(prepared.validation.count) validation / \(prepared.test.count) test, scaling \(prepared.scaling.rawValue)\(delimiterNote(prepared))\(classNote(prepared))), model \(spec.description.isEmpty ? "logreg" : spec.description)\(checkpoint.map { " (weights from \($0.name))" } ?? ""), \(optimizer.summary), lr \(format(Double(configuration.learningRate)))" + (schedule.map { ", schedule \($0) (per \(scheduleSpec!.unit.rawValue))" } ?? ""))
             print(EpochTable.header(regression: prepared.task == .regression))
         }
         var bar = ProgressBar(label: "train", total: updates, enabled: !runtime.quiet)
@@ -128,6 +132,7 @@ struct Train: ParsableCommand {
             },
             shouldStop: { Interrupt.requested })
         bar.finish()
+        if result.stopReason != .nonFiniteLoss { try modelFiles.save(trainer.network, spec: spec, data: prepared, recipe: request) }
         if let plot, !result.epochs.isEmpty {
             try Charts.write(Charts.training(result, title: "Training: \(prepared.name), \(spec.description.isEmpty ? "logreg" : model.model), \(self.optimizer.optimizer.rawValue)" + (schedule.map { ", \($0)" } ?? ", lr \(format(Double(configuration.learningRate)))")), to: plot)
         }
@@ -137,7 +142,7 @@ struct Train: ParsableCommand {
         }
 
         if runtime.json || runtime.record != nil {
-            let recipe = TrainingRecipe(data: request, model: ModelRecipe(spec: spec, initialization: model.initialization, inputShape: model.shape),
+            let recipe = TrainingRecipe(data: request, model: ModelRecipe(spec: spec, initialization: model.initialization, inputShape: model.shape, initialWeights: checkpoint?.digest),
                                         optimizer: self.optimizer.settings, training: configuration, schedule: scheduleSpec)
             let record = TrainingRecord(recipe: recipe, identifier: try RecipeIdentity.identifier(of: recipe, dataDigest: request.contentDigest()),
                                         data: DataSummary(prepared), model: ModelSummary(network, optimizer: optimizer), result: result,

@@ -51,26 +51,15 @@ final class ByteStream {
             expectedSize = kept.count
             return
         }
-        let descriptor = path == FileBytes.standardInput ? STDIN_FILENO : open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw DataError(file: name, message: errno == ENOENT ? "no such file" : "cannot open the file (\(String(cString: strerror(errno))))")
-        }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            let reason = String(cString: strerror(errno))
-            if descriptor != STDIN_FILENO { close(descriptor) }
-            throw DataError(file: name, message: "cannot read the file (\(reason))")
-        }
+        let (descriptor, status) = try Self.open(path, name: name)
         let type = status.st_mode & S_IFMT
-        if type == S_IFDIR {
-            if descriptor != STDIN_FILENO { close(descriptor) }
-            throw DataError(file: name, message: "is a directory, not a data file")
-        }
         if type != S_IFREG {
             // A stream: read whole once, inflated, and kept.
-            let raw = try Self.readToEnd(descriptor, name: name)
+            let displayName = name
+            let raw = Result { try Self.readToEnd(descriptor, name: displayName, sizeHint: 1 << 16) }
             if descriptor != STDIN_FILENO { close(descriptor) }
-            let bytes = Self.isGzip(raw) ? try ByteStream(name: name, memory: raw).readToEnd() : raw
+            let rawBytes = try raw.get()
+            let bytes = Self.isGzip(rawBytes) ? try ByteStream(name: name, memory: rawBytes).readToEnd() : rawBytes
             FileBytes.keep(bytes, for: path)
             source = .memory(bytes, offset: 0)
             expectedSize = bytes.count
@@ -251,9 +240,30 @@ final class ByteStream {
         return produced
     }
 
-    /// Every byte of a stream (a pipe, a FIFO), read until its end in growing pieces.
-    private static func readToEnd(_ descriptor: Int32, name: String) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: 1 << 16)
+    /// The open file at `path` (`-`: standard input, not to be closed) and its status; a
+    /// directory is an error.
+    static func open(_ path: String, name: String) throws -> (descriptor: Int32, status: stat) {
+        let descriptor = path == FileBytes.standardInput ? STDIN_FILENO : Foundation.open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw DataError(file: name, message: errno == ENOENT ? "no such file" : "cannot open the file (\(String(cString: strerror(errno))))")
+        }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            let reason = String(cString: strerror(errno))
+            if descriptor != STDIN_FILENO { close(descriptor) }
+            throw DataError(file: name, message: "cannot read the file (\(reason))")
+        }
+        if status.st_mode & S_IFMT == S_IFDIR {
+            if descriptor != STDIN_FILENO { close(descriptor) }
+            throw DataError(file: name, message: "is a directory, not a data file")
+        }
+        return (descriptor, status)
+    }
+
+    /// Every byte of an open file, read until its end in growing pieces, the first of `sizeHint`
+    /// bytes.
+    static func readToEnd(_ descriptor: Int32, name: String, sizeHint: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: max(sizeHint, 1))
         var count = 0
         while true {
             if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }

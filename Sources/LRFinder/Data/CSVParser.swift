@@ -7,7 +7,8 @@ import Foundation
 struct CSVParser {
     let path: String
     let source: CSVSource
-    let labelColumn: LabelColumn
+    /// nil: the file has no label column (new data to predict on).
+    let labelColumn: LabelColumn?
     let header: HeaderMode
     var delimiter: CSVDelimiter = .auto
     var ignoredColumns: [CSVColumn] = []
@@ -27,13 +28,13 @@ struct CSVParser {
         guard let first = try reader.next() else { throw DataError(file: path, message: "no data rows") }
         let firstFields = first.fields
         let fieldCount = firstFields.count
-        guard fieldCount >= 2 else {
+        guard fieldCount >= (labelColumn == nil ? 1 : 2) else {
             throw DataError(file: path, line: first.line, message: "a row needs at least one feature and a label, found \(fieldCount) field")
         }
         let names = firstFields.map { first.text(of: $0).trimmingSpaces }
         let declaredColumns: [CSVColumn]
         if case let .columns(list) = categorical { declaredColumns = list } else { declaredColumns = [] }
-        let usesNames = labelColumn.isNamed || (ignoredColumns + declaredColumns).contains { if case .name = $0 { true } else { false } }
+        let usesNames = labelColumn?.isNamed == true || (ignoredColumns + declaredColumns).contains { if case .name = $0 { true } else { false } }
         if usesNames && header == .absent {
             throw DataError(file: path, message: "columns are named but the file has no header row (--header absent)")
         }
@@ -52,8 +53,9 @@ struct CSVParser {
                 return index
             }
         }
-        let labelIndex: Int
+        let labelIndex: Int?
         switch labelColumn {
+        case nil: labelIndex = nil
         case .first: labelIndex = 0
         case .last: labelIndex = fieldCount - 1
         case let .index(column): labelIndex = try index(of: .index(column), role: "label")
@@ -67,7 +69,7 @@ struct CSVParser {
             }
             roles[ignored] = .ignored
         }
-        roles[labelIndex] = .label
+        if let labelIndex { roles[labelIndex] = .label }
         guard roles.contains(.feature) else { throw DataError(file: path, message: "no feature column left") }
         let featurePositions = roles.indices.filter { roles[$0] == .feature }
         var declared = Set<Int>()
@@ -110,6 +112,7 @@ struct CSVParser {
             features.reserveCapacity(featureCount * rows)
             labels.reserveCapacity(rows)
         }
+        var rowCount = 0
 
         func read(_ record: CSVRecord) throws {
             if !reserved { reserve(rowsLike: record) }
@@ -150,22 +153,25 @@ struct CSVParser {
             guard cursor == record.range.upperBound + 1 else { throw fieldCountError(record, expected: fieldCount) }
             let dropped = hasMissingValue && missing == .drop
             if dropped {
-                labels.removeLast()
+                if labelIndex != nil { labels.removeLast() }
             } else {
                 features.append(contentsOf: row.values)
             }
             if hasOtherCell { categories.endRow(dropped: dropped) }
+            if !dropped { rowCount += 1 }
         }
 
         if !hasHeader { try read(first) }
         while let record = try reader.next() { try read(record) }
-        guard labels.count > 0 else { throw DataError(file: path, message: "no data rows") }
+        guard rowCount > 0 else { throw DataError(file: path, message: "no data rows") }
         let columnNames = featurePositions.map { position in
             hasHeader && !names[position].isEmpty ? names[position] : "column \(position + 1)"
         }
         let columns = try categories.resolve(&features, width: featureCount, names: columnNames,
                                              positions: featurePositions.map { $0 + 1 }, file: path)
-        let (targets, classNames, taskNote) = try labels.targets(file: path)
+        // Without a label column every row is class 0 of one unnamed class.
+        let (targets, classNames, taskNote) = labelIndex == nil
+            ? (Targets.classes([Int32](repeating: 0, count: rowCount), count: 1), [""], nil) : try labels.targets(file: path)
         var dataset = Dataset(features: Matrix(rows: targets.count, columns: featureCount, storage: features), targets: targets,
                               source: path, classNames: classNames)
         dataset.delimiter = separator

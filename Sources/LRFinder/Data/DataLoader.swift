@@ -35,7 +35,8 @@ public enum DataLoader {
     ///     images file (plain or gzip) when `labelsPath` is given; any readable file (a pipe, a
     ///     FIFO), `-` for standard input.
     ///   - labelsPath: the IDX labels file going with an IDX images file.
-    ///   - labelColumn: where the label is in a CSV row.
+    ///   - labelColumn: where the label is in a CSV row; nil: nowhere (every row is class 0 of one
+    ///     unnamed class: data to predict on).
     ///   - header: whether the CSV has a header row.
     ///   - delimiter: the byte between CSV fields, or `auto` (detected; the data set's `delimiter`
     ///     says which).
@@ -47,7 +48,7 @@ public enum DataLoader {
     ///   - task: classification or regression (a CSV's numeric label column as one target value);
     ///     nil: inferred from a CSV's labels (``Task/largestInferredClassCount``); IDX data is classes.
     /// - Throws: `DataError` naming the file, line, column and offending text.
-    public static func load(_ path: String, labelsPath: String? = nil, labelColumn: LabelColumn = .last,
+    public static func load(_ path: String, labelsPath: String? = nil, labelColumn: LabelColumn? = .last,
                             header: HeaderMode = .auto, delimiter: CSVDelimiter = .auto,
                             ignoredColumns: [CSVColumn] = [], missing: MissingValues = .error,
                             categorical: CategoricalColumns = .auto, task: Task? = nil) throws -> Dataset {
@@ -58,7 +59,7 @@ public enum DataLoader {
 
     /// ``load(_:labelsPath:labelColumn:header:delimiter:ignoredColumns:missing:categorical:task:)``
     /// reading a CSV file `pieceSize` bytes at a time (tests cut records across pieces with tiny ones).
-    static func load(_ path: String, labelsPath: String?, labelColumn: LabelColumn, header: HeaderMode,
+    static func load(_ path: String, labelsPath: String?, labelColumn: LabelColumn?, header: HeaderMode,
                      delimiter: CSVDelimiter, ignoredColumns: [CSVColumn], missing: MissingValues,
                      categorical: CategoricalColumns = .auto, task: Task? = nil, pieceSize: Int) throws -> Dataset {
         var dataset: Dataset
@@ -75,6 +76,7 @@ public enum DataLoader {
             dataset = try CSVParser(path: name, source: source, labelColumn: labelColumn, header: header, delimiter: delimiter,
                                     ignoredColumns: ignoredColumns, missing: missing, categorical: categorical, task: task).parse()
         }
+        if labelColumn == nil && labelsPath == nil { return dataset }
         guard dataset.targets.task == .classification else { return dataset }
         let (indices, names) = labelsPath == nil ? (dataset.labels, dataset.classNames) : ClassLabels.compacted(dataset.labels)
         guard names.count >= 2 else {

@@ -28,6 +28,15 @@ enum FileBytes {
         return try keptBytes(for: path) ?? stream.readToEnd()
     }
 
+    /// The bytes as stored (gzip not inflated), and whether the file is a regular one.
+    static func readRaw(_ path: String, name: String) throws -> (bytes: [UInt8], isRegular: Bool) {
+        let (descriptor, status) = try ByteStream.open(path, name: name)
+        defer { if descriptor != STDIN_FILENO { close(descriptor) } }
+        let isRegular = status.st_mode & S_IFMT == S_IFREG
+        // A regular file is read in one piece of its size (plus one byte, to see its end).
+        return (try ByteStream.readToEnd(descriptor, name: name, sizeHint: isRegular ? Int(status.st_size) + 1 : 1 << 16), isRegular)
+    }
+
     /// Feeds the file's bytes (inflated) to `hasher`, read in pieces.
     static func digest(_ path: String, into hasher: inout SHA256) throws {
         let stream = try ByteStream(path: path)

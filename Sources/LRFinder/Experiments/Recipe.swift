@@ -6,16 +6,22 @@ public struct ModelRecipe: Equatable, Codable, Sendable {
     public var spec: ModelSpec
     /// The weight initialisation.
     public var initialization: WeightInitialization
+    /// The hex SHA-256 of the safetensors file the weights start from (`--init-from`, a
+    /// ``Checkpoint``); nil: drawn as `initialization` says (and left out of the JSON, so older
+    /// recipes keep their identifiers).
+    public var initialWeights: String?
     /// The declared shape of one input sample (`--shape`); nil when it follows from the data
     /// (``ModelSpec/inputShape(for:declared:)``). Left out of the JSON when nil, so recipes
     /// without it keep their identifiers.
     public var inputShape: TensorShape?
 
     /// A model recipe.
-    public init(spec: ModelSpec, initialization: WeightInitialization = .pytorch, inputShape: TensorShape? = nil) {
+    public init(spec: ModelSpec, initialization: WeightInitialization = .pytorch, inputShape: TensorShape? = nil,
+                initialWeights: String? = nil) {
         self.spec = spec
         self.initialization = initialization
         self.inputShape = inputShape
+        self.initialWeights = initialWeights
     }
 }
 

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import LRFinder
+
+/// `lrfind predict MODEL --data FILE`: a model saved by `train --save` applied to new data.
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Predict with a model saved by `lrfind train --save` on new CSV data.",
+        discussion: """
+            The data is read and encoded as the training data was: columns by header name (by position when the \
+            training file had no header; then rows hold every training column, or the feature columns alone), the \
+            saved scaling, fills and one-hot levels. The label column may be absent; when present, the loss, \
+            accuracy and classification report follow. Writes one row per sample: the class and the probability \
+            of each class (the value for regression). \
+            Example: lrfind predict model.safetensors --data new.csv --output predictions.csv
+            """)
+
+    @Argument(help: ArgumentHelp("A model file written by lrfind train --save (or find --then --save).", valueName: "model"))
+    var model: String
+
+    @Option(name: .long, help: ArgumentHelp("CSV or CSV.gz file to predict on (- for standard input).", valueName: "file"))
+    var data: String
+
+    @Option(name: .long, help: ArgumentHelp("Write the predictions as CSV to this file (default: standard output; the metrics then go to standard error).", valueName: "file"))
+    var output: String?
+
+    @Flag(name: .long, help: "Print the predictions and metrics as JSON on stdout.")
+    var json = false
+
+    func validate() throws {
+        var paths = OutputPaths(inputs: [("the model", model), ("--data", data)])
+        try paths.output(output, option: "--output")
+    }
+
+    func run() throws {
+        let predictor = try Predictor(contentsOf: model)
+        let input = try predictor.read(data)
+        let predictions = predictor.predict(input)
+        if let output { try OutputPaths.write(predictions.csv, to: output) }
+        if json {
+            print(try jsonText(predictions))
+            return
+        }
+        if output == nil { print(predictions.csv, terminator: "") }
+        var lines = ["predicted \(input.features.rows) rows of \(input.source) with \(predictor.name)" + (output.map { " into \($0)" } ?? "")]
+        if let evaluation = predictions.evaluation {
+            let scores = evaluation.report.map { ", " + ReportTable.averages($0) } ?? evaluation.regression.map { ", " + ReportTable.regression($0) } ?? ""
+            lines.append("\(evaluation.regression == nil ? "labels" : "targets"): loss \(format(evaluation.loss))" + scores + " (\(evaluation.count) samples)")
+            if let report = evaluation.report { lines += ReportTable.lines(report, classNames: predictor.model.description.classNames) }
+        }
+        // With the CSV on stdout the summary and metrics are notes.
+        for line in lines { if output == nil { Terminal.note(line) } else { print(line) } }
+    }
+}
