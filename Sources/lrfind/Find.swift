@@ -120,7 +120,7 @@ struct Find: ParsableCommand {
         let clipping = try optimizer.clipping()
         // The range test trains a copy of each run's trainer: two networks and workspaces at once.
         try model.checkMemoryBeforeLoading(spec, optimizer: optimizer.settings, copies: 2)
-        let prepared = try data.prepare(recipe, confusionPlot: confusionPlot != nil)
+        let prepared = try data.prepare(recipe, confusionPlot: confusionPlot != nil, checkpoint: checkpoint)
         noteEncoding(prepared)
         let loss = try data.lossFunction(for: prepared)
         let givenBatchSize = batchSize

@@ -69,10 +69,14 @@ struct DataOptions: ParsableArguments {
     /// Prepares `recipe`: labels that leave the task open are a usage error naming --task, and a
     /// task inferred as regression is noted on stderr; `confusionPlot` (one is asked for) refuses
     /// regression data.
-    func prepare(_ recipe: DataRecipe, confusionPlot: Bool = false) throws -> PreparedData {
+    func prepare(_ recipe: DataRecipe, confusionPlot: Bool = false, checkpoint: Checkpoint? = nil) throws -> PreparedData {
         let prepared: PreparedData
-        do { prepared = try recipe.prepare() } catch let error as TaskInferenceError {
+        let saved = try checkpoint?.savedPreprocessing()
+        do { prepared = try recipe.prepare(reusing: saved) } catch let error as TaskInferenceError {
             throw ValidationError("\(error) with --task")
+        }
+        if let checkpoint, saved != nil {
+            Terminal.note("lrfind: note: \(recipe.name): features encoded and scaled as when \(checkpoint.name) was trained (its saved preprocessing)")
         }
         if confusionPlot, prepared.task == .regression {
             throw ValidationError("--confusion-plot needs class targets; \(prepared.name) is a regression task")

@@ -74,7 +74,7 @@ struct Train: ParsableCommand {
 
         try model.checkMemoryBeforeLoading(spec, optimizer: self.optimizer.settings, copies: 1)
         let loadStart = DispatchTime.now().uptimeNanoseconds
-        let prepared = try data.prepare(request, confusionPlot: confusionPlot != nil)
+        let prepared = try data.prepare(request, confusionPlot: confusionPlot != nil, checkpoint: checkpoint)
         noteEncoding(prepared)
         guard monitor.applies(to: prepared.task) else {
             throw ValidationError("--monitor \(monitor.rawValue) has no value for \(prepared.name), a \(prepared.task.rawValue) task")

@@ -65,7 +65,7 @@ import Testing
         (["train", "--init-from", "iris.safetensors", "--model", "mlp"], 1,
          "iris.safetensors: saved with --model dense:8,relu, not dense:256,relu,dense:128,relu; drop --model to use the file's"),
         (["train", "--init-from", "iris.safetensors"], 1,
-         "iris.safetensors: saved for inputs of 4 values, but the network for mnist5k takes 784 values"),
+         "mnist5k: no column 'sepal_length' (the model's inputs: sepal_length, sepal_width, petal_length, petal_width)"),
         (["train", "--init-from", "iris.csv"], 1, "iris.csv: not a safetensors file"),
         (["train", "--save", "nodir/m.safetensors"], 2, "--save: no such folder 'nodir' for 'nodir/m.safetensors'"),
         (["train", "--save", "m.safetensors", "--init-from", "./m.safetensors"], 2, "--save: 'm.safetensors' is the same file as --init-from './m.safetensors'"),

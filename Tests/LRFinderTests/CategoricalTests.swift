@@ -137,3 +137,33 @@ import Testing
         }
     }
 }
+
+/// A model's saved preprocessing applied to other data instead of a fresh fit (`--init-from`).
+@Suite struct ReusedPreprocessingTests {
+    static let penguins = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../fixtures/datasets/penguins.csv").standardized.path
+
+    @Test func aSavedEncodingIsAppliedNotRefitted() throws {
+        var first = DataRecipe()
+        first.path = Self.penguins
+        first.labelColumn = .name("species")
+        first.missing = .mean
+        let trained = try first.prepare()
+        let saved = try #require(SavedPreprocessing(recipe: first, data: trained))
+        // Another split: a fresh fit has other means; the reused one keeps the first split's.
+        var second = first
+        second.splitSeed = 7
+        let fresh = try second.prepare()
+        let reused = try second.prepare(reusing: saved)
+        #expect(reused.encoding == trained.encoding)
+        #expect(fresh.encoding != trained.encoding)
+        let column = try #require(trained.encoding?.columns[1])
+        #expect(column.name == "bill_length_mm")
+        // The same rows as the fresh preparation, scaled with the first split's statistics.
+        let freshColumn = try #require(fresh.encoding?.columns[1])
+        for row in 0..<5 {
+            let raw = fresh.train.features[row, 3] / freshColumn.factor + freshColumn.offset
+            #expect(abs(reused.train.features[row, 3] - (raw - column.offset) * column.factor) < 1e-4)
+        }
+    }
+}

@@ -58,19 +58,22 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     /// ones one-hot encoded); a regression target is standardised with its training mean and
     /// deviation (``PreparedData/targetStandardization``). The whole data set is let go once it is
     /// split, so that at most two copies of the features are held at once.
-    public func prepare() throws -> PreparedData {
+    /// - Parameter saved: the preprocessing a model was trained with (``SavedPreprocessing``):
+    ///   its encoding and target standardisation are applied instead of fitted anew, so that a
+    ///   model trained before sees its inputs as it did (`--init-from` on other data).
+    public func prepare(reusing saved: SavedPreprocessing? = nil) throws -> PreparedData {
         var (parts, delimiter, taskNote) = try loadedSplits()
         let isImageData = path == nil || labelsPath != nil
-        let method = scaling ?? (isImageData ? .max : .standardize)
+        let method = saved?.encoding.scaling ?? scaling ?? (isImageData ? .max : .standardize)
         var standardization: TargetStandardization?
         if case .values(let values) = parts.train.targets {
-            let fitted = try TargetStandardization(fittedOn: values, file: name)
+            let fitted = try saved?.targetStandardization ?? TargetStandardization(fittedOn: values, file: name)
             parts.train = fitted.standardized(parts.train)
             parts.validation = fitted.standardized(parts.validation)
             parts.test = fitted.standardized(parts.test)
             standardization = fitted
         }
-        let encoding = try FeatureEncoding(fittingOn: parts.train, scaling: method, missing: missing ?? .error, file: name)
+        let encoding = try saved?.encoding ?? FeatureEncoding(fittingOn: parts.train, scaling: method, missing: missing ?? .error, file: name)
         var prepared = PreparedData(train: try encoding.encoded(parts.train), validation: try encoding.encoded(parts.validation),
                                     test: try encoding.encoded(parts.test), scaling: method, name: name, delimiter: delimiter)
         prepared.encoding = encoding

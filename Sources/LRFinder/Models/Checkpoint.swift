@@ -36,6 +36,12 @@ public struct Checkpoint: Sendable {
         }
     }
 
+    /// The preprocessing an lrfind file was trained with; nil for a file another tool wrote.
+    /// - Throws: ``DataError`` naming the file when its record does not decode.
+    public func savedPreprocessing() throws -> SavedPreprocessing? {
+        try description?.preprocessing.map { try SavedPreprocessing(json: $0, file: name) }
+    }
+
     /// `network` (built for ``spec`` on `data` as a fresh run would build it) with the file's
     /// weights and statistics: for an lrfind file the network's input shape, output width and the
     /// data's class names must be those it was saved with; every tensor must match
