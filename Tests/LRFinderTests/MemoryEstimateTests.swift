@@ -23,6 +23,11 @@ import Testing
             #expect(Workspace.estimatedFloatCount(layout: network.layout, capacity: capacity) == workspace.floatCount)
             let int32s = workspace.indices.count + workspace.labels.count
             #expect(Workspace.estimatedBytes(layout: network.layout, capacity: capacity) == 4 * (workspace.floatCount + int32s))
+            let evaluation = network.makeEvaluationWorkspace(batchSize: capacity)
+            #expect(Workspace.estimatedFloatCount(layout: network.layout, capacity: capacity, trains: false) == evaluation.floatCount)
+            #expect(Workspace.estimatedBytes(layout: network.layout, capacity: capacity, trains: false)
+                    == 4 * (evaluation.floatCount + evaluation.indices.count + evaluation.labels.count))
+            #expect(evaluation.floatCount < workspace.floatCount && evaluation.parameterGradient.isEmpty)
         }
     }
 
@@ -34,7 +39,7 @@ import Testing
         #expect(adam.optimizerState == 2 * 4 * 235_146)
         #expect(adam.bestWeights == adam.network)
         #expect(adam.workspace == Workspace.estimatedBytes(layout: layout, capacity: 64))
-        #expect(adam.evaluationWorkspace == Workspace.estimatedBytes(layout: layout, capacity: 1000))
+        #expect(adam.evaluationWorkspace == Workspace.estimatedBytes(layout: layout, capacity: 1000, trains: false))
         #expect(adam.total == adam.network * 4 + adam.workspace + adam.evaluationWorkspace)
         let sgd = try #require(MemoryEstimate(layout: layout, optimizer: OptimizerSettings(kind: .sgd), batchSize: 64, evaluationBatchSize: 0))
         #expect(sgd.optimizerState == 0 && sgd.evaluationWorkspace == 0 && sgd.bestWeights == 0)

@@ -76,6 +76,11 @@ public struct Network: Equatable, Sendable {
         Workspace(layout: layout, capacity: batchSize)
     }
 
+    /// Buffers for evaluation-mode forward passes only (no gradients) over batches of up to `batchSize`.
+    public func makeEvaluationWorkspace(batchSize: Int) -> Workspace {
+        Workspace(layout: layout, capacity: batchSize, trains: false)
+    }
+
     /// Runs the layers on the batch loaded into `workspace`; the output ends in `workspace.output`.
     /// In training, dropout draws from `random` and batch norm uses (and updates) batch statistics.
     public mutating func forward(workspace: inout Workspace, training: Bool, random: inout RandomSource) {
@@ -131,6 +136,7 @@ public struct Network: Equatable, Sendable {
     /// ``computeGradient(features:targets:indices:loss:workspace:random:)``) after a training
     /// forward, and writes dLoss/dParameters into `workspace.parameterGradient`.
     public func backward(workspace: inout Workspace) {
+        precondition(workspace.trains, "backward needs a training workspace")
         let batch = workspace.batchSize
         let layout = self.layout
         // Layers before the first trainable one need no input gradient.
@@ -257,7 +263,7 @@ public struct Network: Equatable, Sendable {
     /// ``evaluate(_:loss:workspace:)`` with a workspace of its own for batches of `batchSize`.
     public func evaluate(_ dataset: Dataset, loss: LossFunction, batchSize: Int = 1000) -> Evaluation {
         guard dataset.count > 0 else { return Evaluation(loss: .nan, accuracy: nil, count: 0) }
-        var workspace = makeWorkspace(batchSize: Swift.min(batchSize, dataset.count))
+        var workspace = makeEvaluationWorkspace(batchSize: Swift.min(batchSize, dataset.count))
         return evaluate(dataset, loss: loss, workspace: &workspace)
     }
 
@@ -265,7 +271,7 @@ public struct Network: Equatable, Sendable {
     public func outputs(for input: Matrix) -> Matrix {
         precondition(input.columns == inputWidth, "rows of \(input.columns) values for an input of \(inputWidth)")
         guard input.rows > 0 else { return Matrix(rows: 0, columns: outputWidth) }
-        var workspace = makeWorkspace(batchSize: input.rows)
+        var workspace = makeEvaluationWorkspace(batchSize: input.rows)
         workspace.load(features: input, targets: .classes([Int32](repeating: 0, count: input.rows), count: outputWidth),
                        indices: 0..<input.rows)
         var copy = self

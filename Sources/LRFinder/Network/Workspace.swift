@@ -8,6 +8,8 @@
 /// reuses while it runs (a convolution's patch matrix and GEMM product for a chunk of
 /// ``ConvolutionKernel/samplesPerChunk`` samples: the largest layer's need); one Int32 arena holds
 /// max pooling's winning positions. A flatten layer's output shares its input's buffers.
+/// An evaluation workspace (`trains == false`) leaves out the activation gradients and the
+/// parameter gradient: a forward pass in evaluation mode needs neither.
 public struct Workspace: Sendable {
     /// The largest batch the buffers hold.
     public let capacity: Int
@@ -33,12 +35,14 @@ public struct Workspace: Sendable {
     var labels: [Int32]
     /// Target values of the current batch, `capacity x outputs` (regression).
     var targetValues: [Float]
-    /// dLoss/dParameters, laid out like `Network.parameters`.
+    /// dLoss/dParameters, laid out like `Network.parameters` (empty in an evaluation workspace).
     public var parameterGradient: [Float]
+    /// Whether the workspace holds gradients (a training workspace) or only activations.
+    public let trains: Bool
 
-    init(layout: NetworkLayout, capacity: Int) {
+    init(layout: NetworkLayout, capacity: Int, trains: Bool = true) {
         precondition(capacity > 0, "a workspace needs room for at least one sample")
-        guard let plan = Plan(layout: layout, capacity: capacity) else {
+        guard let plan = Plan(layout: layout, capacity: capacity, trains: trains) else {
             preconditionFailure("a workspace for batches of \(capacity) overflows a 64-bit count; check Workspace.estimatedBytes first")
         }
         self.capacity = capacity
@@ -52,7 +56,8 @@ public struct Workspace: Sendable {
         self.indices = [Int32](repeating: 0, count: plan.indexCount)
         self.labels = [Int32](repeating: 0, count: capacity)
         self.targetValues = [Float](repeating: 0, count: plan.targetCount)
-        self.parameterGradient = [Float](repeating: 0, count: layout.parameterCount)
+        self.parameterGradient = [Float](repeating: 0, count: trains ? layout.parameterCount : 0)
+        self.trains = trains
     }
 
     /// Where a workspace's buffers go, worked out from the layout alone: what the initializer
@@ -63,8 +68,10 @@ public struct Workspace: Sendable {
         /// Lengths of the Float arena, the Int32 arena and the regression targets.
         var valueCount: Int, indexCount: Int, targetCount: Int
 
-        /// The plan for `layout` and batches of `capacity`; nil when a size overflows Int.
-        init?(layout: NetworkLayout, capacity: Int) {
+        /// The plan for `layout` and batches of `capacity` (with gradient buffers when it
+        /// `trains`; without, every gradient offset is 0 and never written); nil when a size
+        /// overflows Int.
+        init?(layout: NetworkLayout, capacity: Int, trains: Bool = true) {
             func times(_ count: Int) -> Int? {
                 let (product, overflow) = capacity.multipliedReportingOverflow(by: count)
                 return overflow ? nil : product
@@ -91,7 +98,9 @@ public struct Workspace: Sendable {
                 }
             }
             for (index, entry) in layout.entries.enumerated() {
-                if case .flatten = entry.layer, index > 0 {
+                if !trains {
+                    gradientOffsets.append(0)
+                } else if case .flatten = entry.layer, index > 0 {
                     gradientOffsets.append(gradientOffsets[index])
                 } else {
                     gradientOffsets.append(next)
@@ -125,18 +134,18 @@ public struct Workspace: Sendable {
     /// The Floats a workspace for `layout` and batches of `capacity` allocates, as its
     /// ``floatCount`` will say, counted before allocating anything; nil when the count
     /// overflows Int.
-    public static func estimatedFloatCount(layout: NetworkLayout, capacity: Int) -> Int? {
-        guard let plan = Plan(layout: layout, capacity: capacity) else { return nil }
+    public static func estimatedFloatCount(layout: NetworkLayout, capacity: Int, trains: Bool = true) -> Int? {
+        guard let plan = Plan(layout: layout, capacity: capacity, trains: trains) else { return nil }
         let (sum, overflow) = plan.valueCount.addingReportingOverflow(plan.targetCount)
-        let (total, overflow2) = sum.addingReportingOverflow(layout.parameterCount)
+        let (total, overflow2) = sum.addingReportingOverflow(trains ? layout.parameterCount : 0)
         return overflow || overflow2 ? nil : total
     }
 
     /// The bytes of every buffer of such a workspace: its Floats and its Int32s (max pooling's
     /// winners, the batch's class labels); nil when the count overflows Int.
-    public static func estimatedBytes(layout: NetworkLayout, capacity: Int) -> Int? {
-        guard let plan = Plan(layout: layout, capacity: capacity),
-              let floats = estimatedFloatCount(layout: layout, capacity: capacity) else { return nil }
+    public static func estimatedBytes(layout: NetworkLayout, capacity: Int, trains: Bool = true) -> Int? {
+        guard let plan = Plan(layout: layout, capacity: capacity, trains: trains),
+              let floats = estimatedFloatCount(layout: layout, capacity: capacity, trains: trains) else { return nil }
         let (int32s, overflow) = plan.indexCount.addingReportingOverflow(capacity)
         let (elements, overflow2) = floats.addingReportingOverflow(int32s)
         let (bytes, overflow3) = elements.multipliedReportingOverflow(by: 4)

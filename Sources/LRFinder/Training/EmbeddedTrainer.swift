@@ -78,7 +78,7 @@ public struct EmbeddedTrainer: Trainer, Sendable {
         let dataset = data[split]
         guard dataset.count > 0 else { return nil }
         let capacity = Swift.min(1000, dataset.count)
-        if (evaluationWorkspace?.capacity ?? 0) < capacity { evaluationWorkspace = network.makeWorkspace(batchSize: capacity) }
+        if (evaluationWorkspace?.capacity ?? 0) < capacity { evaluationWorkspace = network.makeEvaluationWorkspace(batchSize: capacity) }
         var evaluation = network.evaluate(dataset, loss: loss, workspace: &evaluationWorkspace!)
         if let standardization = data.targetStandardization {
             evaluation.regression = evaluation.regression?.inOriginalUnits(of: standardization)

@@ -5,7 +5,7 @@
 ///
 /// Counted: the parameters and the state vector; the parameter gradient, the activations, their
 /// gradients and the scratch of the training workspace (``Workspace/estimatedBytes(layout:capacity:)``,
-/// which is what the workspace allocates); the evaluation workspace; the optimizer's state, in
+/// which is what the workspace allocates); the evaluation workspace (activations only); the optimizer's state, in
 /// vectors of the parameters' length (``OptimizerSettings/stateVectorCount(cyclesMomentum:)``);
 /// and the kept best weights of early stopping. Not counted: the data set, which is loaded
 /// already, and the few small arrays of a step.
@@ -38,7 +38,7 @@ public struct MemoryEstimate: Equatable, Sendable {
         let (stateValues, overflow2) = layout.parameterCount.multipliedReportingOverflow(by: optimizer.stateVectorCount(cyclesMomentum: cyclesMomentum))
         guard !overflow, !overflow2, let network = bytes(ofFloats: values), let state = bytes(ofFloats: stateValues),
               let workspace = Workspace.estimatedBytes(layout: layout, capacity: Swift.max(batchSize, 1)),
-              let evaluation = evaluationBatchSize > 0 ? Workspace.estimatedBytes(layout: layout, capacity: evaluationBatchSize) : 0 else {
+              let evaluation = evaluationBatchSize > 0 ? Workspace.estimatedBytes(layout: layout, capacity: evaluationBatchSize, trains: false) : 0 else {
             return nil
         }
         self.network = network

@@ -48,12 +48,14 @@ enum ConvolutionKernel {
             im2col(x + start * inputSize, samples: n, geometry: g, columns: columns)
             gemm(m: g.outputChannels, n: width, k: g.patchSize, weights, lda: g.patchSize, .none,
                  UnsafePointer(columns), ldb: width, .none, product, ldc: width)
-            for b in 0..<n {
-                let target = y + (start + b) * outputSize
-                for o in 0..<g.outputChannels {
-                    let row = UnsafePointer(product + o * width + b * plane), out = target + o * plane
-                    let shift = bias?[o] ?? 0
-                    for q in 0..<plane { out[q] = row[q] + shift }
+            KernelParallelism.forEachRange(n, workPerItem: outputSize) { samples in
+                for b in samples {
+                    let target = y + (start + b) * outputSize
+                    for o in 0..<g.outputChannels {
+                        let row = UnsafePointer(product + o * width + b * plane), out = target + o * plane
+                        let shift = bias?[o] ?? 0
+                        for q in 0..<plane { out[q] = row[q] + shift }
+                    }
                 }
             }
             start += n
@@ -70,9 +72,11 @@ enum ConvolutionKernel {
         while start < batch {
             let n = Swift.min(samplesPerChunk, batch - start), width = n * plane
             let columns = scratch, product = scratch + g.patchSize * width
-            for b in 0..<n {
-                let source = dy + (start + b) * outputSize
-                for o in 0..<g.outputChannels { (product + o * width + b * plane).update(from: source + o * plane, count: plane) }
+            KernelParallelism.forEachRange(n, workPerItem: outputSize) { samples in
+                for b in samples {
+                    let source = dy + (start + b) * outputSize
+                    for o in 0..<g.outputChannels { (product + o * width + b * plane).update(from: source + o * plane, count: plane) }
+                }
             }
             if let biasGradient {
                 for o in 0..<g.outputChannels {
@@ -108,29 +112,62 @@ enum ConvolutionKernel {
     /// with `column` the offset of that row's `Wo` entries in the columns matrix, `input` the
     /// offset in `x` of input position (h, -p + j) of its plane (nil when row h is padding), and
     /// `valid` the output columns whose input lies inside the plane.
+    /// Only the patch rows `rows` (of `0..<K`) and the samples `batch` (of `0..<n`) are visited.
     @inline(__always)
-    private static func walk(samples n: Int, geometry g: Geometry, _ visit: (_ column: Int, _ input: Int?, _ valid: Range<Int>) -> Void) {
-        let plane = g.outputPlane, width = n * plane, inputPlane = g.height * g.width
-        for c in 0..<g.inputChannels {
-            for i in 0..<g.kernel {
-                for j in 0..<g.kernel {
-                    let row = ((c * g.kernel + i) * g.kernel + j) * width
-                    let valid = validColumns(j, g)
-                    for b in 0..<n {
-                        let source = (b * g.inputChannels + c) * inputPlane
-                        for oh in 0..<g.outputHeight {
-                            let h = oh * g.stride - g.padding + i
-                            visit(row + b * plane + oh * g.outputWidth, h >= 0 && h < g.height ? source + h * g.width - g.padding + j : nil, valid)
-                        }
-                    }
+    private static func walk(samples n: Int, rows: Range<Int>, batch: Range<Int>, geometry g: Geometry,
+                             _ visit: (_ column: Int, _ input: Int?, _ valid: Range<Int>) -> Void) {
+        let plane = g.outputPlane, width = n * plane, inputPlane = g.height * g.width, window = g.kernel * g.kernel
+        for patchRow in rows {
+            let c = patchRow / window, i = patchRow % window / g.kernel, j = patchRow % g.kernel
+            let row = patchRow * width
+            let valid = validColumns(j, g)
+            for b in batch {
+                let source = (b * g.inputChannels + c) * inputPlane
+                for oh in 0..<g.outputHeight {
+                    let h = oh * g.stride - g.padding + i
+                    visit(row + b * plane + oh * g.outputWidth, h >= 0 && h < g.height ? source + h * g.width - g.padding + j : nil, valid)
                 }
             }
         }
     }
 
     /// Fills `columns` (K x nP) from `n` samples of `x`, zeros where the window hangs over the padding.
+    /// Rows of the columns matrix are independent: with several BLAS threads they are split
+    /// among them.
     static func im2col(_ x: UnsafePointer<Float>, samples n: Int, geometry g: Geometry, columns: UnsafeMutablePointer<Float>) {
-        walk(samples: n, geometry: g) { column, input, valid in
+        KernelParallelism.forEachRange(g.patchSize, workPerItem: n * g.outputPlane) { rows in
+            if g.stride == 1 && g.padding == 0 {
+                copyRows(x, samples: n, rows: rows, geometry: g, columns: columns)
+            } else {
+                im2col(x, samples: n, rows: rows, geometry: g, columns: columns)
+            }
+        }
+    }
+
+    /// ``im2col(_:samples:geometry:columns:)`` for stride 1 and no padding: every output row is
+    /// `Wo` consecutive inputs, copied by an inline loop (no calls for the short rows).
+    private static func copyRows(_ x: UnsafePointer<Float>, samples n: Int, rows: Range<Int>, geometry g: Geometry,
+                                 columns: UnsafeMutablePointer<Float>) {
+        let plane = g.outputPlane, width = n * plane, inputPlane = g.height * g.width, window = g.kernel * g.kernel
+        let outputWidth = g.outputWidth
+        for patchRow in rows {
+            let c = patchRow / window, i = patchRow % window / g.kernel, j = patchRow % g.kernel
+            var target = columns + patchRow * width
+            for b in 0..<n {
+                var line = x + (b * g.inputChannels + c) * inputPlane + i * g.width + j
+                for _ in 0..<g.outputHeight {
+                    for ow in 0..<outputWidth { target[ow] = line[ow] }
+                    target += outputWidth
+                    line += g.width
+                }
+            }
+        }
+    }
+
+    /// The general im2col over the patch rows `rows`.
+    private static func im2col(_ x: UnsafePointer<Float>, samples n: Int, rows: Range<Int>, geometry g: Geometry,
+                               columns: UnsafeMutablePointer<Float>) {
+        walk(samples: n, rows: rows, batch: 0..<n, geometry: g) { column, input, valid in
             let target = columns + column
             guard let input else {
                 target.update(repeating: 0, count: g.outputWidth)
@@ -149,15 +186,19 @@ enum ConvolutionKernel {
 
     /// `dx` = zeros, then every entry of `columns` (K x nP) added back at the input position it
     /// was copied from.
+    /// Samples are independent: with several BLAS threads they are split among them.
     static func col2im(_ columns: UnsafePointer<Float>, samples n: Int, geometry g: Geometry, into dx: UnsafeMutablePointer<Float>) {
-        dx.update(repeating: 0, count: n * g.inputChannels * g.height * g.width)
-        walk(samples: n, geometry: g) { column, input, valid in
-            guard let input else { return }
-            let source = columns + column, line = dx + input
-            if g.stride == 1 {
-                for ow in valid { line[ow] += source[ow] }
-            } else {
-                for ow in valid { line[ow * g.stride] += source[ow] }
+        let inputSize = g.inputChannels * g.height * g.width
+        KernelParallelism.forEachRange(n, workPerItem: g.patchSize * g.outputPlane) { batch in
+            (dx + batch.lowerBound * inputSize).update(repeating: 0, count: batch.count * inputSize)
+            walk(samples: n, rows: 0..<g.patchSize, batch: batch, geometry: g) { column, input, valid in
+                guard let input else { return }
+                let source = columns + column, line = dx + input
+                if g.stride == 1 {
+                    for ow in valid { line[ow] += source[ow] }
+                } else {
+                    for ow in valid { line[ow * g.stride] += source[ow] }
+                }
             }
         }
     }

@@ -50,13 +50,22 @@ enum MaxPoolKernel {
     private static func forwardTwoByTwo(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>,
                                         batch: Int, geometry g: Geometry) {
         let plane = g.height * g.width, outputPlane = g.outputHeight * g.outputWidth
+        KernelParallelism.forEachRange(batch * g.channels, workPerItem: plane) { planes in
+            forwardTwoByTwo(x: x, y: y, winners: winners, planes: planes, geometry: g)
+        }
+    }
+
+    /// ``forwardTwoByTwo(x:y:winners:batch:geometry:)`` over the channel planes `planes`.
+    private static func forwardTwoByTwo(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>,
+                                        planes: Range<Int>, geometry g: Geometry) {
+        let plane = g.height * g.width, outputPlane = g.outputHeight * g.outputWidth
         @inline(__always) func take(_ value: Float, _ position: Int, _ best: inout Float, _ winner: inout Int) {
             if (value > best || value.isNaN) && !best.isNaN {
                 best = value
                 winner = position
             }
         }
-        for p in 0..<(batch * g.channels) {
+        for p in planes {
             let source = x + p * plane, target = y + p * outputPlane, winner = winners + p * outputPlane
             for i in 0..<g.outputHeight {
                 let top = 2 * i * g.width, bottom = top + g.width
@@ -77,10 +86,12 @@ enum MaxPoolKernel {
     static func backward(dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>, winners: UnsafePointer<Int32>,
                          batch: Int, geometry g: Geometry) {
         let plane = g.height * g.width, outputPlane = g.outputHeight * g.outputWidth
-        dx.update(repeating: 0, count: batch * g.channels * plane)
-        for p in 0..<(batch * g.channels) {
-            let target = dx + p * plane, gradient = dy + p * outputPlane, winner = winners + p * outputPlane
-            for o in 0..<outputPlane { target[Int(winner[o])] += gradient[o] }
+        KernelParallelism.forEachRange(batch * g.channels, workPerItem: plane) { planes in
+            (dx + planes.lowerBound * plane).update(repeating: 0, count: planes.count * plane)
+            for p in planes {
+                let target = dx + p * plane, gradient = dy + p * outputPlane, winner = winners + p * outputPlane
+                for o in 0..<outputPlane { target[Int(winner[o])] += gradient[o] }
+            }
         }
     }
 }
