@@ -40,8 +40,11 @@ import Testing
         if hasBias { Golden.expectClose(biasGradient, Golden.floats(json, "grad_bias"), "\(name) grad_bias") }
     }
 
-    @Test func chunksOfTheBatchGiveTheSameResultAsOne() throws {
-        // 70 samples: chunks of 32, 32 and 6 against the samples one by one.
+    @Test(arguments: [1, 2])
+    func chunksOfTheBatchGiveTheSameResultAsOne(threads: Int) throws {
+        // 70 samples: chunks of 32, 32 and 6 (one BLAS thread), or two parts of 35 samples in
+        // chunks of 16 (forward) and 15 (backward, beside the second part's dW), against the
+        // samples one by one.
         let geometry = try NetworkLayout(layers: [.convolution(channels: 3, kernel: 3, stride: 2, padding: 1, bias: true)],
                                          inputShape: TensorShape(channels: 2, height: 5, width: 6)).entries[0].convolutionGeometry
         let batch = 70, inputSize = 60, outputSize = 3 * geometry.outputPlane
@@ -53,9 +56,9 @@ import Testing
         weights.withUnsafeBufferPointer { w in
             dw.withUnsafeMutableBufferPointer { g in
                 ConvolutionKernel.forward(x: input, y: &output, batch: batch, geometry: geometry, weights: w.baseAddress!,
-                                          bias: w.baseAddress! + 54, scratch: &scratch)
+                                          bias: w.baseAddress! + 54, scratch: &scratch, threads: threads)
                 ConvolutionKernel.backward(x: input, dy: gradientOutput, dx: &dx, batch: batch, geometry: geometry, weights: w.baseAddress!,
-                                           weightGradient: g.baseAddress!, biasGradient: g.baseAddress! + 54, scratch: &scratch)
+                                           weightGradient: g.baseAddress!, biasGradient: g.baseAddress! + 54, scratch: &scratch, threads: threads)
             }
         }
         var summed = [Float](repeating: 0, count: 57)

@@ -22,6 +22,22 @@ import Testing
     }
 
     @Test(arguments: [(Transpose.none, Transpose.none), (.none, .transposed), (.transposed, .none), (.transposed, .transposed)])
+    func aProductSplitAcrossThreadsMatchesTheReference(ta: Transpose, tb: Transpose) {
+        // Large enough to split (m n k >= 2^18): by columns (n = 90 >= 32), then by rows (n = 20).
+        var random = RandomSource(seed: 11)
+        for (m, n, k) in [(70, 90, 60), (300, 20, 50)] {
+            let a = ta == .none ? randomMatrix(m, k, &random) : randomMatrix(k, m, &random)
+            let b = tb == .none ? randomMatrix(k, n, &random) : randomMatrix(n, k, &random)
+            let start = randomMatrix(m, n, &random)
+            var c = start
+            gemm(a, b, into: &c, transposeA: ta, transposeB: tb, alpha: 0.5, beta: 1, threads: 2)
+            let want = reference(a, ta, b, tb, c: start, alpha: 0.5, beta: 1)
+            let worst = (0..<want.count).map { abs(Double(c.storage[$0]) - want[$0]) / (1 + abs(want[$0])) }.max() ?? 0
+            #expect(worst <= 1e-5, "\(m)x\(n)x\(k)")
+        }
+    }
+
+    @Test(arguments: [(Transpose.none, Transpose.none), (.none, .transposed), (.transposed, .none), (.transposed, .transposed)])
     func matchesNaiveReference(ta: Transpose, tb: Transpose) {
         var random = RandomSource(seed: 7)
         let (m, n, k) = (5, 7, 3)

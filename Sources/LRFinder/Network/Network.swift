@@ -86,6 +86,7 @@ public struct Network: Equatable, Sendable {
     public mutating func forward(workspace: inout Workspace, training: Bool, random: inout RandomSource) {
         let batch = workspace.batchSize
         let layout = self.layout
+        BLASRuntime.splitOnOwnThreads(layout.hasImageLayers)
         parameters.withUnsafeBufferPointer { all in
             state.withUnsafeMutableBufferPointer { stateAll in
                 workspace.values.withUnsafeMutableBufferPointer { arena in
@@ -139,6 +140,7 @@ public struct Network: Equatable, Sendable {
         precondition(workspace.trains, "backward needs a training workspace")
         let batch = workspace.batchSize
         let layout = self.layout
+        BLASRuntime.splitOnOwnThreads(layout.hasImageLayers)
         // Layers before the first trainable one need no input gradient.
         let firstTrainable = layout.entries.firstIndex { $0.layer.isTrainable } ?? layout.entries.count
         parameters.withUnsafeBufferPointer { all in

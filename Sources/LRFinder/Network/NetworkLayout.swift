@@ -39,6 +39,9 @@ public struct NetworkLayout: Hashable, Sendable {
     public let parameterCount: Int
     /// Length of the state vector.
     public let stateCount: Int
+    /// Whether a layer works on images (convolution, pooling): such a network's GEMMs and the
+    /// kernels between them share lrfind's own threads (``BLASRuntime/splitsOnOwnThreads``).
+    public let hasImageLayers: Bool
 
     /// Compiles `layers` for samples of `inputShape`.
     /// - Throws: ``NetworkError`` naming the first layer whose input does not fit it.
@@ -120,6 +123,12 @@ public struct NetworkLayout: Hashable, Sendable {
         self.entries = entries
         self.parameterCount = parameterCount
         self.stateCount = stateCount
+        hasImageLayers = entries.contains {
+            switch $0.layer {
+            case .convolution, .maxPool, .averagePool: true
+            default: false
+            }
+        }
     }
 
     /// The shape of one output sample.

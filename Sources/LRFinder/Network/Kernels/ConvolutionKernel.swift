@@ -1,3 +1,5 @@
+import Dispatch
+
 /// 2-D convolution (PyTorch's `Conv2d`, square kernel, zero padding, no dilation or groups)
 /// through im2col and BLAS GEMM over whole chunks of the batch (Chellapilla et al. 2006, "High
 /// performance convolutional neural networks for document processing"; Caffe's layout).
@@ -37,18 +39,95 @@ enum ConvolutionKernel {
     }
 
     /// `y = W * x + b` for the whole batch; `scratch` holds ``Geometry/scratchPerSample`` Floats
-    /// for `min(batch, samplesPerChunk)` samples.
+    /// for `min(batch, samplesPerChunk)` samples. With several threads (``BLASRuntime/threadCount``) and a batch that
+    /// splits (``threadSplit(batch:geometry:reserving:)``), each thread convolves its own samples
+    /// in its part of the scratch with single-threaded GEMMs, as oneDNN splits a batch.
     static func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, batch: Int, geometry g: Geometry,
-                        weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>) {
+                        weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, scratch: UnsafeMutablePointer<Float>,
+                        threads: Int = BLASRuntime.threadCount) {
+        guard let split = threadSplit(batch: batch, geometry: g, reserving: 0, threads: threads) else {
+            forward(x: x, y: y, samples: 0..<batch, chunk: samplesPerChunk, geometry: g, weights: weights, bias: bias, scratch: scratch,
+                    threads: threads)
+            return
+        }
+        onOneBLASThreadEach(split.threads) { part in
+            forward(x: x, y: y, samples: split.samples(part), chunk: split.chunk, geometry: g, weights: weights, bias: bias,
+                    scratch: scratch + part * split.partFloats, threads: 1)
+        }
+    }
+
+    /// `dW` and `db` (overwritten) from `dy` and the forward's input `x`, and `dx` when given;
+    /// split across the threads as ``forward(x:y:batch:geometry:weights:bias:scratch:)`` is,
+    /// each thread after the first summing its samples' `dW` and `db` in its part of the scratch,
+    /// added to the first's at the end.
+    static func backward(x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?, batch: Int,
+                         geometry g: Geometry, weights: UnsafePointer<Float>, weightGradient: UnsafeMutablePointer<Float>,
+                         biasGradient: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>,
+                         threads: Int = BLASRuntime.threadCount) {
+        let gradientFloats = g.outputChannels * g.patchSize + g.outputChannels
+        guard let split = threadSplit(batch: batch, geometry: g, reserving: gradientFloats, threads: threads) else {
+            backward(x: x, dy: dy, dx: dx, samples: 0..<batch, chunk: samplesPerChunk, geometry: g, weights: weights,
+                     weightGradient: weightGradient, biasGradient: biasGradient, scratch: scratch, threads: threads)
+            return
+        }
+        // Part p > 0 keeps its dW (O x K) and db (O) after its chunk scratch.
+        let chunkFloats = split.chunk * g.scratchPerSample
+        onOneBLASThreadEach(split.threads) { part in
+            let base = scratch + part * split.partFloats
+            let dW = part == 0 ? weightGradient : base + chunkFloats
+            let db = part == 0 ? biasGradient : biasGradient.map { _ in base + chunkFloats + g.outputChannels * g.patchSize }
+            backward(x: x, dy: dy, dx: dx, samples: split.samples(part), chunk: split.chunk, geometry: g, weights: weights,
+                     weightGradient: dW, biasGradient: db, scratch: base, threads: 1)
+        }
+        for part in 1..<split.threads {
+            let partial = UnsafePointer(scratch + part * split.partFloats + chunkFloats)
+            for index in 0..<(g.outputChannels * g.patchSize) { weightGradient[index] += partial[index] }
+            if let biasGradient {
+                for o in 0..<g.outputChannels { biasGradient[o] += partial[g.outputChannels * g.patchSize + o] }
+            }
+        }
+    }
+
+    /// How a batch splits across threads: `threads` parts of consecutive samples, each
+    /// with `partFloats` of the scratch (an equal share of what `min(batch, samplesPerChunk)`
+    /// samples take), processed `chunk` samples at a time after `reserving` Floats of its own.
+    struct ThreadSplit {
+        var threads: Int, batch: Int, chunk: Int, partFloats: Int
+        /// The samples of part `part`.
+        func samples(_ part: Int) -> Range<Int> { (part * batch / threads)..<((part + 1) * batch / threads) }
+    }
+
+    /// The split of `batch` samples over `threads` threads when there are several and each part gets at least
+    /// four samples and a chunk of them in its share of the scratch; nil: one thread's GEMMs.
+    static func threadSplit(batch: Int, geometry g: Geometry, reserving: Int, threads: Int) -> ThreadSplit? {
+        guard threads > 1, batch >= 4 * threads else { return nil }
+        let partFloats = Swift.min(batch, samplesPerChunk) * g.scratchPerSample / threads
+        let chunk = (partFloats - reserving) / g.scratchPerSample
+        guard chunk >= 1 else { return nil }
+        return ThreadSplit(threads: threads, batch: batch, chunk: chunk, partFloats: partFloats)
+    }
+
+    /// Runs `body(part)` for `parts` parts concurrently, each on one thread (its GEMMs and
+    /// copies are not split further: the chunk functions pass `threads: 1` on).
+    private static func onOneBLASThreadEach(_ parts: Int, _ body: (Int) -> Void) {
+        withoutActuallyEscaping(body) { body in
+            DispatchQueue.concurrentPerform(iterations: parts) { body($0) }
+        }
+    }
+
+    /// `y = W * x + b` for `samples` of the batch, `chunk` at a time in `scratch`.
+    private static func forward(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, samples: Range<Int>, chunk: Int,
+                                geometry g: Geometry, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                                scratch: UnsafeMutablePointer<Float>, threads: Int) {
         let plane = g.outputPlane, inputSize = g.inputChannels * g.height * g.width, outputSize = g.outputChannels * plane
-        var start = 0
-        while start < batch {
-            let n = Swift.min(samplesPerChunk, batch - start), width = n * plane
+        var start = samples.lowerBound
+        while start < samples.upperBound {
+            let n = Swift.min(chunk, samples.upperBound - start), width = n * plane
             let columns = scratch, product = scratch + g.patchSize * width
-            im2col(x + start * inputSize, samples: n, geometry: g, columns: columns)
+            im2col(x + start * inputSize, samples: n, geometry: g, columns: columns, threads: threads)
             gemm(m: g.outputChannels, n: width, k: g.patchSize, weights, lda: g.patchSize, .none,
-                 UnsafePointer(columns), ldb: width, .none, product, ldc: width)
-            KernelParallelism.forEachRange(n, workPerItem: outputSize) { samples in
+                 UnsafePointer(columns), ldb: width, .none, product, ldc: width, threads: threads)
+            KernelParallelism.forEachRange(n, workPerItem: outputSize, threads: threads) { samples in
                 for b in samples {
                     let target = y + (start + b) * outputSize
                     for o in 0..<g.outputChannels {
@@ -62,17 +141,19 @@ enum ConvolutionKernel {
         }
     }
 
-    /// `dW` and `db` (overwritten) from `dy` and the forward's input `x`, and `dx` when given.
-    static func backward(x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?, batch: Int,
-                         geometry g: Geometry, weights: UnsafePointer<Float>, weightGradient: UnsafeMutablePointer<Float>,
-                         biasGradient: UnsafeMutablePointer<Float>?, scratch: UnsafeMutablePointer<Float>) {
+    /// `dW` and `db` (overwritten) of `samples` of the batch, and their `dx` when given, `chunk`
+    /// samples at a time in `scratch`.
+    private static func backward(x: UnsafePointer<Float>, dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
+                                 samples: Range<Int>, chunk: Int, geometry g: Geometry, weights: UnsafePointer<Float>,
+                                 weightGradient: UnsafeMutablePointer<Float>, biasGradient: UnsafeMutablePointer<Float>?,
+                                 scratch: UnsafeMutablePointer<Float>, threads: Int) {
         let plane = g.outputPlane, inputSize = g.inputChannels * g.height * g.width, outputSize = g.outputChannels * plane
         if let biasGradient { biasGradient.update(repeating: 0, count: g.outputChannels) }
-        var start = 0
-        while start < batch {
-            let n = Swift.min(samplesPerChunk, batch - start), width = n * plane
+        var start = samples.lowerBound
+        while start < samples.upperBound {
+            let n = Swift.min(chunk, samples.upperBound - start), width = n * plane
             let columns = scratch, product = scratch + g.patchSize * width
-            KernelParallelism.forEachRange(n, workPerItem: outputSize) { samples in
+            KernelParallelism.forEachRange(n, workPerItem: outputSize, threads: threads) { samples in
                 for b in samples {
                     let source = dy + (start + b) * outputSize
                     for o in 0..<g.outputChannels { (product + o * width + b * plane).update(from: source + o * plane, count: plane) }
@@ -86,13 +167,13 @@ enum ConvolutionKernel {
                     biasGradient[o] += sum
                 }
             }
-            im2col(x + start * inputSize, samples: n, geometry: g, columns: columns)
+            im2col(x + start * inputSize, samples: n, geometry: g, columns: columns, threads: threads)
             gemm(m: g.outputChannels, n: g.patchSize, k: width, UnsafePointer(product), lda: width, .none,
-                 UnsafePointer(columns), ldb: width, .transposed, weightGradient, ldc: g.patchSize, beta: start == 0 ? 0 : 1)
+                 UnsafePointer(columns), ldb: width, .transposed, weightGradient, ldc: g.patchSize, beta: start == samples.lowerBound ? 0 : 1, threads: threads)
             if let dx {
                 gemm(m: g.patchSize, n: width, k: g.outputChannels, weights, lda: g.patchSize, .transposed,
-                     UnsafePointer(product), ldb: width, .none, columns, ldc: width)
-                col2im(UnsafePointer(columns), samples: n, geometry: g, into: dx + start * inputSize)
+                     UnsafePointer(product), ldb: width, .none, columns, ldc: width, threads: threads)
+                col2im(UnsafePointer(columns), samples: n, geometry: g, into: dx + start * inputSize, threads: threads)
             }
             start += n
         }
@@ -134,8 +215,9 @@ enum ConvolutionKernel {
     /// Fills `columns` (K x nP) from `n` samples of `x`, zeros where the window hangs over the padding.
     /// Rows of the columns matrix are independent: with several BLAS threads they are split
     /// among them.
-    static func im2col(_ x: UnsafePointer<Float>, samples n: Int, geometry g: Geometry, columns: UnsafeMutablePointer<Float>) {
-        KernelParallelism.forEachRange(g.patchSize, workPerItem: n * g.outputPlane) { rows in
+    static func im2col(_ x: UnsafePointer<Float>, samples n: Int, geometry g: Geometry, columns: UnsafeMutablePointer<Float>,
+                       threads: Int = BLASRuntime.threadCount) {
+        KernelParallelism.forEachRange(g.patchSize, workPerItem: n * g.outputPlane, threads: threads) { rows in
             if g.stride == 1 && g.padding == 0 {
                 copyRows(x, samples: n, rows: rows, geometry: g, columns: columns)
             } else {
@@ -187,9 +269,10 @@ enum ConvolutionKernel {
     /// `dx` = zeros, then every entry of `columns` (K x nP) added back at the input position it
     /// was copied from.
     /// Samples are independent: with several BLAS threads they are split among them.
-    static func col2im(_ columns: UnsafePointer<Float>, samples n: Int, geometry g: Geometry, into dx: UnsafeMutablePointer<Float>) {
+    static func col2im(_ columns: UnsafePointer<Float>, samples n: Int, geometry g: Geometry, into dx: UnsafeMutablePointer<Float>,
+                       threads: Int = BLASRuntime.threadCount) {
         let inputSize = g.inputChannels * g.height * g.width
-        KernelParallelism.forEachRange(n, workPerItem: g.patchSize * g.outputPlane) { batch in
+        KernelParallelism.forEachRange(n, workPerItem: g.patchSize * g.outputPlane, threads: threads) { batch in
             (dx + batch.lowerBound * inputSize).update(repeating: 0, count: batch.count * inputSize)
             walk(samples: n, rows: 0..<g.patchSize, batch: batch, geometry: g) { column, input, valid in
                 guard let input else { return }

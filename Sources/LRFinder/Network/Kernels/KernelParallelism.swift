@@ -8,10 +8,10 @@ enum KernelParallelism {
     static let minimumWork = 1 << 15
 
     /// Calls `body(range)` on disjoint ranges covering `0..<count`, concurrently when BLAS runs
-    /// more than one thread and `count x workPerItem` is large enough.
+    /// `threads` (default: BLAS's) is more than one and `count x workPerItem` is large enough.
     @inline(__always)
-    static func forEachRange(_ count: Int, workPerItem: Int, _ body: (Range<Int>) -> Void) {
-        let threads = Swift.min(BLASRuntime.threadCount, count)
+    static func forEachRange(_ count: Int, workPerItem: Int, threads: Int = BLASRuntime.threadCount, _ body: (Range<Int>) -> Void) {
+        let threads = Swift.min(threads, count)
         guard threads > 1, count * workPerItem >= minimumWork else {
             body(0..<count)
             return
