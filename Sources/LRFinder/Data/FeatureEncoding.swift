@@ -24,6 +24,12 @@ public struct FeatureEncoding: Equatable, Codable, Sendable {
         /// Whether a categorical column has an input for missing cells, after its levels.
         public var hasMissingLevel: Bool
 
+        /// The value a missing cell of this numeric column takes; throws when it had none in training.
+        func filling(file: String) throws -> Float {
+            guard let fill else { throw DataError(file: file, message: "missing value in column '\(name)', which had none in training") }
+            return fill
+        }
+
         /// The inputs the column becomes.
         public var width: Int { levels.map { $0.count + (hasMissingLevel ? 1 : 0) } ?? 1 }
 
@@ -180,12 +186,7 @@ public struct FeatureEncoding: Equatable, Codable, Sendable {
             } else {
                 for row in 0..<rows {
                     var value = features[row, index]
-                    if value.isNaN {
-                        guard let fill = column.fill else {
-                            throw DataError(file: file, message: "missing value in column '\(column.name)', which had none in training")
-                        }
-                        value = fill
-                    }
+                    if value.isNaN { value = try column.filling(file: file) }
                     output[row, start] = scaling == .none ? value : (value - column.offset) * column.factor
                 }
             }
@@ -201,10 +202,7 @@ public struct FeatureEncoding: Equatable, Codable, Sendable {
         guard features.storage.contains(where: \.isNaN) else { return }
         let width = features.columns
         for index in features.storage.indices where features.storage[index].isNaN {
-            guard let fill = columns[index % width].fill else {
-                throw DataError(file: file, message: "missing value in column '\(columns[index % width].name)', which had none in training")
-            }
-            features.storage[index] = fill
+            features.storage[index] = try columns[index % width].filling(file: file)
         }
     }
 

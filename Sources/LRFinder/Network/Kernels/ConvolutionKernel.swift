@@ -1,5 +1,3 @@
-import Dispatch
-
 /// 2-D convolution (PyTorch's `Conv2d`, square kernel, zero padding, no dilation or groups)
 /// through im2col and BLAS GEMM over whole chunks of the batch (Chellapilla et al. 2006, "High
 /// performance convolutional neural networks for document processing"; Caffe's layout).
@@ -50,7 +48,7 @@ enum ConvolutionKernel {
                     threads: threads)
             return
         }
-        onOneBLASThreadEach(split.threads) { part in
+        KernelParallelism.forEachPart(split.threads) { part in
             forward(x: x, y: y, samples: split.samples(part), chunk: split.chunk, geometry: g, weights: weights, bias: bias,
                     scratch: scratch + part * split.partFloats, threads: 1)
         }
@@ -72,7 +70,7 @@ enum ConvolutionKernel {
         }
         // Part p > 0 keeps its dW (O x K) and db (O) after its chunk scratch.
         let chunkFloats = split.chunk * g.scratchPerSample
-        onOneBLASThreadEach(split.threads) { part in
+        KernelParallelism.forEachPart(split.threads) { part in
             let base = scratch + part * split.partFloats
             let dW = part == 0 ? weightGradient : base + chunkFloats
             let db = part == 0 ? biasGradient : biasGradient.map { _ in base + chunkFloats + g.outputChannels * g.patchSize }
@@ -105,14 +103,6 @@ enum ConvolutionKernel {
         let chunk = (partFloats - reserving) / g.scratchPerSample
         guard chunk >= 1 else { return nil }
         return ThreadSplit(threads: threads, batch: batch, chunk: chunk, partFloats: partFloats)
-    }
-
-    /// Runs `body(part)` for `parts` parts concurrently, each on one thread (its GEMMs and
-    /// copies are not split further: the chunk functions pass `threads: 1` on).
-    private static func onOneBLASThreadEach(_ parts: Int, _ body: (Int) -> Void) {
-        withoutActuallyEscaping(body) { body in
-            DispatchQueue.concurrentPerform(iterations: parts) { body($0) }
-        }
     }
 
     /// `y = W * x + b` for `samples` of the batch, `chunk` at a time in `scratch`.
@@ -213,7 +203,7 @@ enum ConvolutionKernel {
     }
 
     /// Fills `columns` (K x nP) from `n` samples of `x`, zeros where the window hangs over the padding.
-    /// Rows of the columns matrix are independent: with several BLAS threads they are split
+    /// Rows of the columns matrix are independent: with several threads they are split
     /// among them.
     static func im2col(_ x: UnsafePointer<Float>, samples n: Int, geometry g: Geometry, columns: UnsafeMutablePointer<Float>,
                        threads: Int = BLASRuntime.threadCount) {
@@ -268,7 +258,7 @@ enum ConvolutionKernel {
 
     /// `dx` = zeros, then every entry of `columns` (K x nP) added back at the input position it
     /// was copied from.
-    /// Samples are independent: with several BLAS threads they are split among them.
+    /// Samples are independent: with several threads they are split among them.
     static func col2im(_ columns: UnsafePointer<Float>, samples n: Int, geometry g: Geometry, into dx: UnsafeMutablePointer<Float>,
                        threads: Int = BLASRuntime.threadCount) {
         let inputSize = g.inputChannels * g.height * g.width

@@ -16,10 +16,13 @@ enum KernelParallelism {
             body(0..<count)
             return
         }
+        forEachPart(threads) { part in body((part * count / threads)..<((part + 1) * count / threads)) }
+    }
+
+    /// Calls `body(part)` for every part in `0..<parts`, concurrently.
+    static func forEachPart(_ parts: Int, _ body: (Int) -> Void) {
         withoutActuallyEscaping(body) { body in
-            DispatchQueue.concurrentPerform(iterations: threads) { part in
-                body((part * count / threads)..<((part + 1) * count / threads))
-            }
+            DispatchQueue.concurrentPerform(iterations: parts) { body($0) }
         }
     }
 }

@@ -49,7 +49,7 @@ enum MaxPoolKernel {
     /// the same winner as the general loop (the first maximum in row order, the first NaN).
     private static func forwardTwoByTwo(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, winners: UnsafeMutablePointer<Int32>,
                                         batch: Int, geometry g: Geometry) {
-        let plane = g.height * g.width, outputPlane = g.outputHeight * g.outputWidth
+        let plane = g.height * g.width
         KernelParallelism.forEachRange(batch * g.channels, workPerItem: plane) { planes in
             forwardTwoByTwo(x: x, y: y, winners: winners, planes: planes, geometry: g)
         }
