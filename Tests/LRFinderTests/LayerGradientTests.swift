@@ -82,28 +82,71 @@ import Testing
         #expect(out == [-4, -4] && positions == [0, 0])
     }
 
-    @Test func twoByTwoMaxPoolingPicksTheFirstMaximumAndTheFirstNaN() throws {
-        // Values from a small set, so that ties, NaNs and -infinity are common; 2x2 windows with
-        // stride 2 take the unrolled path, checked against the rule written out.
+    /// Random planes from a small set of values, so that ties, NaNs, negatives and -infinity are common.
+    static func tiedValues(_ count: Int, seed: UInt64) -> [Float] {
+        let choices: [Float] = [0, 1, 1, 2, -1, -0.5, .nan, -.infinity]
+        var random = RandomSource(seed: seed)
+        return (0..<count).map { _ in choices[Int(random.nextUnitFloat() * Float(choices.count)) % choices.count] }
+    }
+
+    @Test(arguments: [(6, 5), (7, 11), (8, 26), (5, 9)])
+    func twoByTwoMaxPoolingPicksTheFirstMaximumAndTheFirstNaN(height: Int, width: Int) throws {
+        // 2x2 windows with stride 2 take the vector path (four windows at a time, then singly),
+        // checked against the rule written out; odd planes leave a row or column out, whose
+        // gradient must still be written as 0.
         let geometry = try NetworkLayout(layers: [.maxPool(kernel: 2, stride: 2, padding: 0)],
-                                         inputShape: TensorShape(channels: 3, height: 6, width: 5)).entries[0].poolGeometry
-        let choices: [Float] = [0, 1, 1, 2, .nan, -.infinity]
-        var random = RandomSource(seed: 11)
-        let batch = 4, count = batch * 3 * 30, outputs = batch * 3 * 6
-        let input = (0..<count).map { _ in choices[Int(random.nextUnitFloat() * Float(choices.count)) % choices.count] }
+                                         inputShape: TensorShape(channels: 3, height: height, width: width)).entries[0].poolGeometry
+        let plane = height * width, outputHeight = height / 2, outputWidth = width / 2, outputPlane = outputHeight * outputWidth
+        let batch = 4, count = batch * 3 * plane, outputs = batch * 3 * outputPlane
+        let input = Self.tiedValues(count, seed: 11), gradient = Self.values(outputs, seed: 12)
         var y = [Float](repeating: 0, count: outputs), winners = [Int32](repeating: -1, count: outputs)
         MaxPoolKernel.forward(x: input, y: &y, winners: &winners, batch: batch, geometry: geometry)
+        var dx = [Float](repeating: 7, count: count)
+        MaxPoolKernel.backward(dy: gradient, dx: &dx, winners: winners, batch: batch, geometry: geometry)
+        var expected = [Float](repeating: 0, count: count)
         for p in 0..<(batch * 3) {
-            for i in 0..<3 {
-                for j in 0..<2 {
-                    let positions = [(2 * i) * 5 + 2 * j, (2 * i) * 5 + 2 * j + 1, (2 * i + 1) * 5 + 2 * j, (2 * i + 1) * 5 + 2 * j + 1]
-                    let values = positions.map { input[p * 30 + $0] }
+            for i in 0..<outputHeight {
+                for j in 0..<outputWidth {
+                    let top = 2 * i * width + 2 * j
+                    let positions = [top, top + 1, top + width, top + width + 1]
+                    let values = positions.map { input[p * plane + $0] }
                     let want = values.firstIndex { $0.isNaN } ?? values.firstIndex(of: values.max()!)!
-                    let o = p * 6 + i * 2 + j
+                    let o = p * outputPlane + i * outputWidth + j
                     #expect(Int(winners[o]) == positions[want], "window \(o): \(values)")
                     #expect(y[o] == values[want] || (y[o].isNaN && values[want].isNaN))
+                    expected[p * plane + positions[want]] = gradient[o]
                 }
             }
+        }
+        #expect(dx == expected)
+    }
+
+    @Test(arguments: [(6, 5), (7, 11), (8, 26), (5, 7)])
+    func reLUFusedIntoMaxPoolingEqualsTheTwoLayers(height: Int, width: Int) throws {
+        // ReLU then max pooling, as two kernels, against the pooling that rectifies its outputs:
+        // equal outputs and equal input gradients (ties at zero give zero gradients both ways),
+        // for the 2x2 path and a general window (3x3, stride 2, padding 1).
+        for layer in [LayerSpec.maxPool(kernel: 2, stride: 2, padding: 0), .maxPool(kernel: 3, stride: 2, padding: 1)] {
+            let entry = try NetworkLayout(layers: [layer], inputShape: TensorShape(channels: 2, height: height, width: width)).entries[0]
+            let geometry = entry.poolGeometry
+            let batch = 3, count = batch * entry.input.count, outputs = batch * entry.output.count
+            let input = Self.tiedValues(count, seed: 21).map { $0 == -.infinity ? -3 : $0 }
+            let gradient = Self.values(outputs, seed: 22)
+            var rectified = [Float](repeating: 0, count: count)
+            ActivationKernel.forward(.relu, x: input, y: &rectified, count: count)
+            var y = [Float](repeating: 0, count: outputs), winners = [Int32](repeating: 0, count: outputs)
+            MaxPoolKernel.forward(x: rectified, y: &y, winners: &winners, batch: batch, geometry: geometry)
+            var pooled = [Float](repeating: 7, count: count), dx = [Float](repeating: 7, count: count)
+            MaxPoolKernel.backward(dy: gradient, dx: &pooled, winners: winners, batch: batch, geometry: geometry)
+            ActivationKernel.backward(.relu, x: input, y: rectified, dy: pooled, dx: &dx, count: count)
+
+            var fusedY = [Float](repeating: 0, count: outputs), fusedWinners = [Int32](repeating: 0, count: outputs)
+            MaxPoolKernel.forward(x: input, y: &fusedY, winners: &fusedWinners, batch: batch, geometry: geometry, rectified: true)
+            var fusedDx = [Float](repeating: 7, count: count)
+            MaxPoolKernel.backward(dy: gradient, dx: &fusedDx, winners: fusedWinners, batch: batch, geometry: geometry,
+                                   rectifiedOutput: fusedY)
+            #expect(zip(y, fusedY).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }, "\(layer)")
+            #expect(dx == fusedDx, "\(layer)")
         }
     }
 

@@ -117,8 +117,13 @@ public struct Network: Equatable, Sendable {
                                                           bias: bias ? w + channels * geometry.patchSize : nil,
                                                           scratch: base + workspace.sharedOffset)
                             case .maxPool:
-                                MaxPoolKernel.forward(x: x, y: y, winners: indexArena.baseAddress! + workspace.indexOffsets[index],
-                                                      batch: batch, geometry: entry.poolGeometry)
+                                // After a fused ReLU, pool the ReLU's input.
+                                let fused = index > 0 && layout.isReLUFusedIntoPool(index - 1)
+                                let input = fused ? UnsafePointer(base + workspace.activationOffsets[index - 1]) : x
+                                MaxPoolKernel.forward(x: input, y: y, winners: indexArena.baseAddress! + workspace.indexOffsets[index],
+                                                      batch: batch, geometry: entry.poolGeometry, rectified: fused)
+                            case .relu where layout.isReLUFusedIntoPool(index):
+                                break
                             case .averagePool:
                                 AveragePoolKernel.forward(x: x, y: y, batch: batch, geometry: entry.poolGeometry)
                             case .flatten:
@@ -179,6 +184,14 @@ public struct Network: Equatable, Sendable {
                                 switch entry.layer {
                                 case let .dropout(probability):
                                     DropoutKernel.backward(dy: dy, dx: dx, mask: scratch, count: count, probability: probability)
+                                case .maxPool where index > 0 && layout.isReLUFusedIntoPool(index - 1):
+                                    // Straight into the fused ReLU's input gradient (nil before the first trainable layer).
+                                    guard index - 1 > firstTrainable else { continue }
+                                    MaxPoolKernel.backward(dy: dy, dx: base + workspace.gradientOffsets[index - 1],
+                                                           winners: indexArena.baseAddress! + workspace.indexOffsets[index],
+                                                           batch: batch, geometry: entry.poolGeometry, rectifiedOutput: y)
+                                case .relu where layout.isReLUFusedIntoPool(index):
+                                    break
                                 case .maxPool:
                                     MaxPoolKernel.backward(dy: dy, dx: dx, winners: indexArena.baseAddress! + workspace.indexOffsets[index],
                                                            batch: batch, geometry: entry.poolGeometry)

@@ -136,6 +136,14 @@ public struct NetworkLayout: Hashable, Sendable {
 
     /// The layers as described.
     public var layers: [LayerSpec] { entries.map(\.layer) }
+
+    /// Whether entry `index` is a ReLU whose output goes only into the max pooling after it: the
+    /// pooling then runs on the ReLU's input and rectifies its outputs (``MaxPoolKernel``'s
+    /// fusion), and the ReLU itself is skipped, forward and backward.
+    func isReLUFusedIntoPool(_ index: Int) -> Bool {
+        guard index + 1 < entries.count, case .relu = entries[index].layer, case .maxPool = entries[index + 1].layer else { return false }
+        return true
+    }
 }
 
 /// A layer list that does not fit its input: names the layer, its input shape and the reason.

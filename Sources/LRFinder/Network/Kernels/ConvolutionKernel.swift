@@ -20,7 +20,7 @@
 /// ``Workspace``) while each GEMM stays wide.
 enum ConvolutionKernel {
     /// Samples per chunk: the GEMMs are `O x K x (n P)`, wide enough for BLAS at any P.
-    static let samplesPerChunk = 32
+    static let samplesPerChunk = 8
 
     /// The sizes of one convolution.
     struct Geometry {
@@ -143,18 +143,12 @@ enum ConvolutionKernel {
         while start < samples.upperBound {
             let n = Swift.min(chunk, samples.upperBound - start), width = n * plane
             let columns = scratch, product = scratch + g.patchSize * width
-            KernelParallelism.forEachRange(n, workPerItem: outputSize, threads: threads) { samples in
-                for b in samples {
-                    let source = dy + (start + b) * outputSize
-                    for o in 0..<g.outputChannels { (product + o * width + b * plane).update(from: source + o * plane, count: plane) }
-                }
-            }
-            if let biasGradient {
+            // db[o] += Σ over the chunk's dy[b, o, :], summed while copying (the product is written once).
+            for b in 0..<n {
+                let source = dy + (start + b) * outputSize
                 for o in 0..<g.outputChannels {
-                    let row = product + o * width
-                    var sum: Float = 0
-                    for q in 0..<width { sum += row[q] }
-                    biasGradient[o] += sum
+                    let sum = copyAndSum(source + o * plane, to: product + o * width + b * plane, count: plane)
+                    if let biasGradient { biasGradient[o] += sum }
                 }
             }
             im2col(x + start * inputSize, samples: n, geometry: g, columns: columns, threads: threads)
@@ -166,6 +160,64 @@ enum ConvolutionKernel {
                 col2im(UnsafePointer(columns), samples: n, geometry: g, into: dx + start * inputSize, threads: threads)
             }
             start += n
+        }
+    }
+
+    /// Copies `count` Floats from `source` to `target` and returns their sum, in sixteen
+    /// interleaved partial sums (a single running sum would be one add per float's latency).
+    @inline(__always)
+    private static func copyAndSum(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) -> Float {
+        var sums = SIMD16<Float>(), q = 0
+        while q + 16 <= count {
+            let values = UnsafeRawPointer(source + q).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(target + q).storeBytes(of: values, as: SIMD16<Float>.self)
+            sums += values
+            q += 16
+        }
+        var sum = sums.sum()
+        while q < count {
+            target[q] = source[q]
+            sum += source[q]
+            q += 1
+        }
+        return sum
+    }
+
+    /// Copies a short row of `count` Floats, 8 at a time; the last 8 overlap the ones before
+    /// (written twice with the same values) instead of a loop over the remainder.
+    @inline(__always)
+    private static func copyRow(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+        guard count >= 8 else {
+            for q in 0..<count { target[q] = source[q] }
+            return
+        }
+        var q = 0
+        while q + 8 < count {
+            UnsafeMutableRawPointer(target + q).storeBytes(of: UnsafeRawPointer(source + q).loadUnaligned(as: SIMD8<Float>.self),
+                                                           as: SIMD8<Float>.self)
+            q += 8
+        }
+        UnsafeMutableRawPointer(target + count - 8).storeBytes(of: UnsafeRawPointer(source + count - 8).loadUnaligned(as: SIMD8<Float>.self),
+                                                               as: SIMD8<Float>.self)
+    }
+
+    /// `target[q] += source[q]` over a short row of `count` Floats: 8, then 4 at a time, then singly.
+    @inline(__always)
+    private static func addRow(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+        var q = 0
+        while q + 8 <= count {
+            let sum = UnsafeRawPointer(target + q).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(source + q).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(target + q).storeBytes(of: sum, as: SIMD8<Float>.self)
+            q += 8
+        }
+        if q + 4 <= count {
+            let sum = UnsafeRawPointer(target + q).loadUnaligned(as: SIMD4<Float>.self) + UnsafeRawPointer(source + q).loadUnaligned(as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(target + q).storeBytes(of: sum, as: SIMD4<Float>.self)
+            q += 4
+        }
+        while q < count {
+            target[q] += source[q]
+            q += 1
         }
     }
 
@@ -228,7 +280,7 @@ enum ConvolutionKernel {
             for b in 0..<n {
                 var line = x + (b * g.inputChannels + c) * inputPlane + i * g.width + j
                 for _ in 0..<g.outputHeight {
-                    for ow in 0..<outputWidth { target[ow] = line[ow] }
+                    copyRow(line, to: target, count: outputWidth)
                     target += outputWidth
                     line += g.width
                 }
@@ -268,7 +320,7 @@ enum ConvolutionKernel {
                 guard let input else { return }
                 let source = columns + column, line = dx + input
                 if g.stride == 1 {
-                    for ow in valid { line[ow] += source[ow] }
+                    addRow(source + valid.lowerBound, to: line + valid.lowerBound, count: valid.count)
                 } else {
                     for ow in valid { line[ow * g.stride] += source[ow] }
                 }
