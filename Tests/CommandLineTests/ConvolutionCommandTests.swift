@@ -67,12 +67,13 @@ import Testing
         #expect(summary["multiplyAdds"] as? Int == 2_660_554)
         #expect(summary["inputShape"] as? String == "1x28x28")
         // Parameters and gradients 2 x 900,136, AdamW's two moments 1,800,272, activations and
-        // their gradients 136,024,064, and scratch: max pooling's winners (256 x (5,408 + 1,600)
+        // their gradients 4 x 256 x (784 + 2 x (21,632 + 5,408 + 7,744 + 1,600 + 128 + 128 + 10))
+        // (the ReLUs before the poolings and the flatten share their inputs' buffers), and scratch: max pooling's winners (256 x (5,408 + 1,600)
         // Int32), the convolution region for a chunk of 8 samples (8 x (288 + 64) x 121 Floats),
         // the batch's labels (256 Int32) and target values (256 x 10 Floats).
         let scratch = 4 * (256 * (5_408 + 1_600) + 8 * (288 + 64) * 121 + 256 + 256 * 10)
         #expect(scratch == 8_550_400)
-        #expect((summary["memory"] as! [String: Any])["total"] as? Int == 2 * 900_136 + 1_800_272 + 136_024_064 + scratch)
+        #expect((summary["memory"] as! [String: Any])["total"] as? Int == 2 * 900_136 + 1_800_272 + 4 * 256 * (784 + 2 * (21_632 + 5_408 + 7_744 + 1_600 + 128 + 128 + 10)) + scratch)
         #expect((summary["rows"] as! [[String: Any]]).map { $0["outputShape"] as! String }
                 == ["32x26x26", "32x26x26", "32x13x13", "64x11x11", "64x11x11", "64x5x5", "1600", "128", "128", "10"])
         let dnn = try runLRFind(["model", "dnn", "--classes", "10"])

@@ -52,8 +52,12 @@ import Testing
             #expect(summary.memory.optimizerState == 4 * optimizerFloats)
             #expect(summary.memory.batchNormState == 4 * network.state.count)
             #expect(summary.memory.gradients == 4 * workspace.parameterGradient.count)
-            // The activations: every boundary's batch and its gradient, a flatten sharing its input's.
-            let boundaries = network.layout.entries.filter { if case .flatten = $0.layer { false } else { true } }.map(\.output.count)
+            // The activations: every boundary's batch and its gradient, a flatten and a ReLU before a
+            // max pooling sharing their input's.
+            let layers = network.layout.entries.map(\.layer)
+            let boundaries = layers.indices.filter { i in
+                layers[i] != .flatten && !(layers[i] == .relu && i + 1 < layers.count && { if case .maxPool = layers[i + 1] { true } else { false } }())
+            }.map { network.layout.entries[$0].output.count }
             #expect(summary.memory.activations == 4 * batch * (shape.count + 2 * boundaries.reduce(0, +)))
         }
     }

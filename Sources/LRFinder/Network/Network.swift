@@ -117,11 +117,10 @@ public struct Network: Equatable, Sendable {
                                                           bias: bias ? w + channels * geometry.patchSize : nil,
                                                           scratch: base + workspace.sharedOffset)
                             case .maxPool:
-                                // After a fused ReLU, pool the ReLU's input.
-                                let fused = index > 0 && layout.isReLUFusedIntoPool(index - 1)
-                                let input = fused ? UnsafePointer(base + workspace.activationOffsets[index - 1]) : x
-                                MaxPoolKernel.forward(x: input, y: y, winners: indexArena.baseAddress! + workspace.indexOffsets[index],
-                                                      batch: batch, geometry: entry.poolGeometry, rectified: fused)
+                                // After a fused ReLU, x is the ReLU's input (the workspace aliases the two).
+                                MaxPoolKernel.forward(x: x, y: y, winners: indexArena.baseAddress! + workspace.indexOffsets[index],
+                                                      batch: batch, geometry: entry.poolGeometry,
+                                                      rectified: index > 0 && layout.isReLUFusedIntoPool(index - 1))
                             case .relu where layout.isReLUFusedIntoPool(index):
                                 break
                             case .averagePool:
@@ -184,17 +183,13 @@ public struct Network: Equatable, Sendable {
                                 switch entry.layer {
                                 case let .dropout(probability):
                                     DropoutKernel.backward(dy: dy, dx: dx, mask: scratch, count: count, probability: probability)
-                                case .maxPool where index > 0 && layout.isReLUFusedIntoPool(index - 1):
-                                    // Straight into the fused ReLU's input gradient (nil before the first trainable layer).
-                                    guard index - 1 > firstTrainable else { continue }
-                                    MaxPoolKernel.backward(dy: dy, dx: base + workspace.gradientOffsets[index - 1],
-                                                           winners: indexArena.baseAddress! + workspace.indexOffsets[index],
-                                                           batch: batch, geometry: entry.poolGeometry, rectifiedOutput: y)
                                 case .relu where layout.isReLUFusedIntoPool(index):
                                     break
                                 case .maxPool:
+                                    // After a fused ReLU, dx is the ReLU's input gradient (aliased).
+                                    let fused = index > 0 && layout.isReLUFusedIntoPool(index - 1)
                                     MaxPoolKernel.backward(dy: dy, dx: dx, winners: indexArena.baseAddress! + workspace.indexOffsets[index],
-                                                           batch: batch, geometry: entry.poolGeometry)
+                                                           batch: batch, geometry: entry.poolGeometry, rectifiedOutput: fused ? y : nil)
                                 case .averagePool:
                                     AveragePoolKernel.backward(dy: dy, dx: dx, batch: batch, geometry: entry.poolGeometry)
                                 default:

@@ -7,7 +7,9 @@
 /// factors, batch norm's per-channel mean and inverse deviation), then one region every layer
 /// reuses while it runs (a convolution's patch matrix and GEMM product for a chunk of
 /// ``ConvolutionKernel/samplesPerChunk`` samples: the largest layer's need); one Int32 arena holds
-/// max pooling's winning positions. A flatten layer's output shares its input's buffers.
+/// max pooling's winning positions. A flatten layer's output shares its input's buffers, and so
+/// does a ReLU fused into the max pooling after it (``NetworkLayout/isReLUFusedIntoPool(_:)``):
+/// the pooling reads the ReLU's input and writes the ReLU's input gradient.
 /// An evaluation workspace (`trains == false`) leaves out the activation gradients and the
 /// parameter gradient: a forward pass in evaluation mode needs neither.
 public struct Workspace: Sendable {
@@ -81,15 +83,15 @@ public struct Workspace: Sendable {
                 let (sum, overflow) = a.addingReportingOverflow(b)
                 return overflow ? nil : sum
             }
-            // Boundary i + 1 is layer i's output. A flatten's output aliases its input's activations
-            // and, past the first boundary, its gradient; the input batch has no gradient buffer.
+            // Boundary i + 1 is layer i's output. A flatten's (or fused ReLU's) output aliases its input's
+            // activations and, past the first boundary, its gradient; the input batch has no gradient buffer.
             widths = [layout.inputShape.count]
             activationOffsets = [0]
             gradientOffsets = [0]
             guard var next = times(widths[0]) else { return nil }
-            for entry in layout.entries {
+            for (index, entry) in layout.entries.enumerated() {
                 widths.append(entry.output.count)
-                if case .flatten = entry.layer {
+                if entry.layer == .flatten || layout.isReLUFusedIntoPool(index) {
                     activationOffsets.append(activationOffsets.last!)
                 } else {
                     activationOffsets.append(next)
@@ -100,7 +102,7 @@ public struct Workspace: Sendable {
             for (index, entry) in layout.entries.enumerated() {
                 if !trains {
                     gradientOffsets.append(0)
-                } else if case .flatten = entry.layer, index > 0 {
+                } else if entry.layer == .flatten || layout.isReLUFusedIntoPool(index), index > 0 {
                     gradientOffsets.append(gradientOffsets[index])
                 } else {
                     gradientOffsets.append(next)
