@@ -37,7 +37,8 @@ public struct NetworkSummary: Equatable, Sendable, Encodable {
         /// Batch norm's running statistics and batch counts (the state vector).
         public let batchNormState: Int
         /// Every layer boundary's activations for the batch (the input batch included) and
-        /// their gradients (a flatten shares its input's buffers).
+        /// their gradients (a flatten, and a ReLU fused into the max pooling after it, share
+        /// their inputs' buffers).
         public let activations: Int
         /// Layer scratch: dropout's masks, batch norm's statistics, max pooling's winners, the
         /// region convolutions share (patch matrix and product), the batch's labels and targets.
