@@ -92,6 +92,62 @@ import Testing
         Check.check("cnn \(variant) parameter", point: network.parameters, analytic: evaluate(network.parameters).1) { evaluate($0).0 }
     }
 
+    @Test func reLUsFusedIntoMaxPoolingGiveTheUnfusedNetworksLossAndGradient() throws {
+        // The same weights with and without the fusion: a dropout of probability 0 (the identity)
+        // between each ReLU and its pooling keeps them apart. A ReLU on the input comes first.
+        func layers(apart: Bool) -> [LayerSpec] {
+            let gap: [LayerSpec] = apart ? [.dropout(probability: 0)] : []
+            return [.relu] + gap + [.maxPool(kernel: 2, stride: 1, padding: 0),
+                    .convolution(channels: 3, kernel: 3, stride: 1, padding: 1, bias: true), .relu] + gap + [.maxPool(kernel: 2, stride: 2, padding: 0),
+                    .convolution(channels: 2, kernel: 1, stride: 1, padding: 0, bias: true), .relu] + gap + [.maxPool(kernel: 3, stride: 2, padding: 1),
+                    .flatten, .dense(units: 3, bias: true)]
+        }
+        let shape = TensorShape(channels: 2, height: 9, width: 9), batch = 6
+        var random = RandomSource(seed: 12)
+        let fused = try Network(layers: layers(apart: false), inputShape: shape, random: &random)
+        var apart = try Network(layers: layers(apart: true), inputShape: shape, random: &random)
+        #expect(fused.layout.entries.indices.filter { fused.layout.isReLUFusedIntoPool($0) } == [0, 3, 6])
+        #expect(!apart.layout.entries.indices.contains { apart.layout.isReLUFusedIntoPool($0) })
+        apart.parameters = fused.parameters
+        let features = Matrix(rows: batch, columns: shape.count, storage: Check.values(batch * shape.count, seed: 13, scale: 2))
+        let targets = Targets.classes((0..<batch).map { Int32($0 % 3) }, count: 3)
+        func run(_ network: Network) -> (Float, [Float]) {
+            var copy = network, workspace = network.makeWorkspace(batchSize: batch), stream = RandomSource(seed: 0)
+            let outcome = copy.computeGradient(features: features, targets: targets, indices: 0..<batch, loss: .crossEntropy,
+                                               workspace: &workspace, random: &stream)
+            return (outcome.loss, workspace.parameterGradient)
+        }
+        let (fusedLoss, fusedGradient) = run(fused), (apartLoss, apartGradient) = run(apart)
+        #expect(fusedLoss == apartLoss)
+        #expect(fusedGradient == apartGradient)
+        #expect(fusedGradient.contains { $0 != 0 })
+    }
+
+    @Test func aReLUFusedIntoMaxPoolingStillShowsItsOutput() throws {
+        // relu (boundary 2) shares the convolution's buffer (boundary 1); its activations are
+        // the convolution's rectified, and the pooling's are the windows' maxima of those.
+        var random = RandomSource(seed: 5)
+        var network = try Network(layers: [.convolution(channels: 2, kernel: 3, stride: 1, padding: 1, bias: true), .relu,
+                                           .maxPool(kernel: 2, stride: 2, padding: 0), .flatten, .dense(units: 2, bias: true)],
+                                  inputShape: TensorShape(channels: 1, height: 4, width: 4), random: &random)
+        var workspace = network.makeWorkspace(batchSize: 2)
+        workspace.load(features: Matrix(rows: 2, columns: 16, storage: Check.values(32, seed: 6)), targets: .classes([0, 1], count: 2),
+                       indices: 0..<2)
+        network.forward(workspace: &workspace, training: true, random: &random)
+        let convolved = workspace.activations(at: 1).storage, rectified = workspace.activations(at: 2).storage
+        #expect(convolved.contains { $0 < 0 } && convolved.contains { $0 > 0 })
+        #expect(rectified == convolved.map { Swift.max($0, 0) })
+        let pooled = workspace.activations(at: 3).storage
+        for p in 0..<4 {
+            for i in 0..<2 {
+                for j in 0..<2 {
+                    let window = [0, 1, 4, 5].map { rectified[p * 16 + (2 * i) * 4 + 2 * j + $0] }
+                    #expect(pooled[p * 4 + i * 2 + j] == window.max()!)
+                }
+            }
+        }
+    }
+
     @Test func dropoutAfterAConvolutionDropsSingleValuesAndIsTheIdentityInEvaluation() throws {
         var random = RandomSource(seed: 3)
         var network = try Network(layers: [.convolution(channels: 4, kernel: 3, stride: 1, padding: 1, bias: true), .dropout(probability: 0.5),

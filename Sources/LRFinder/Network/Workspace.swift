@@ -29,6 +29,8 @@ public struct Workspace: Sendable {
     let indexOffsets: [Int]
     /// Arena offset of the region all layers share.
     let sharedOffset: Int
+    /// Boundaries that are a fused ReLU's output: their buffer holds the ReLU's input.
+    let rectifiedBoundaries: Set<Int>
     /// The Float arena.
     var values: [Float]
     /// The Int32 arena.
@@ -54,6 +56,7 @@ public struct Workspace: Sendable {
         self.scratchOffsets = plan.scratchOffsets
         self.indexOffsets = plan.indexOffsets
         self.sharedOffset = plan.sharedOffset
+        self.rectifiedBoundaries = Set(layout.entries.indices.filter { layout.isReLUFusedIntoPool($0) }.map { $0 + 1 })
         self.values = [Float](repeating: 0, count: plan.valueCount)
         self.indices = [Int32](repeating: 0, count: plan.indexCount)
         self.labels = [Int32](repeating: 0, count: capacity)
@@ -189,10 +192,16 @@ public struct Workspace: Sendable {
         }
     }
 
-    /// The current batch's activations at layer boundary `index` (0 = input), copied.
+    /// The current batch's activations at layer boundary `index` (0 = input), copied. The
+    /// output of a ReLU fused into the max pooling after it, never stored, is computed here from
+    /// its input.
     public func activations(at index: Int) -> Matrix {
         let width = widths[index], start = activationOffsets[index]
-        return Matrix(rows: batchSize, columns: width, storage: Array(values[start..<(start + batchSize * width)]))
+        var storage = Array(values[start..<(start + batchSize * width)])
+        if rectifiedBoundaries.contains(index) {
+            storage.withUnsafeMutableBufferPointer { ActivationKernel.forward(.relu, x: $0.baseAddress!, y: $0.baseAddress!, count: $0.count) }
+        }
+        return Matrix(rows: batchSize, columns: width, storage: storage)
     }
 
     /// The network's output for the current batch (logits or predicted values), copied.
