@@ -173,8 +173,8 @@ enum ConvolutionKernel {
     private static func copyAndSum(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) -> Float {
         var sums = SIMD16<Float>(), q = 0
         while q + 16 <= count {
-            let values = UnsafeRawPointer(source + q).loadUnaligned(as: SIMD16<Float>.self)
-            UnsafeMutableRawPointer(target + q).storeBytes(of: values, as: SIMD16<Float>.self)
+            let values = (source + q).vector(SIMD16<Float>.self)
+            (target + q).store(values)
             sums += values
             q += 16
         }
@@ -197,12 +197,10 @@ enum ConvolutionKernel {
         }
         var q = 0
         while q + 8 < count {
-            UnsafeMutableRawPointer(target + q).storeBytes(of: UnsafeRawPointer(source + q).loadUnaligned(as: SIMD8<Float>.self),
-                                                           as: SIMD8<Float>.self)
+            (target + q).store((source + q).vector(SIMD8<Float>.self))
             q += 8
         }
-        UnsafeMutableRawPointer(target + count - 8).storeBytes(of: UnsafeRawPointer(source + count - 8).loadUnaligned(as: SIMD8<Float>.self),
-                                                               as: SIMD8<Float>.self)
+        (target + count - 8).store((source + count - 8).vector(SIMD8<Float>.self))
     }
 
     /// `target[q] += source[q]` over a short row of `count` Floats: 8, then 4 at a time, then singly.
@@ -210,13 +208,13 @@ enum ConvolutionKernel {
     private static func addRow(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
         var q = 0
         while q + 8 <= count {
-            let sum = UnsafeRawPointer(target + q).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(source + q).loadUnaligned(as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(target + q).storeBytes(of: sum, as: SIMD8<Float>.self)
+            let sum = (target + q).vector(SIMD8<Float>.self) + (source + q).vector(SIMD8<Float>.self)
+            (target + q).store(sum)
             q += 8
         }
         if q + 4 <= count {
-            let sum = UnsafeRawPointer(target + q).loadUnaligned(as: SIMD4<Float>.self) + UnsafeRawPointer(source + q).loadUnaligned(as: SIMD4<Float>.self)
-            UnsafeMutableRawPointer(target + q).storeBytes(of: sum, as: SIMD4<Float>.self)
+            let sum = (target + q).vector(SIMD4<Float>.self) + (source + q).vector(SIMD4<Float>.self)
+            (target + q).store(sum)
             q += 4
         }
         while q < count {

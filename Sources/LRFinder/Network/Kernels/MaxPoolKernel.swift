@@ -91,16 +91,16 @@ enum MaxPoolKernel {
                 let output = target + i * g.outputWidth, positions = winner + i * g.outputWidth
                 var j = 0
                 while j < wide {
-                    let first = UnsafeRawPointer(upper + 2 * j).loadUnaligned(as: SIMD8<Float>.self)
-                    let second = UnsafeRawPointer(lower + 2 * j).loadUnaligned(as: SIMD8<Float>.self)
+                    let first = (upper + 2 * j).vector(SIMD8<Float>.self)
+                    let second = (lower + 2 * j).vector(SIMD8<Float>.self)
                     var best = first.evenHalf, code = SIMD4<Int32>(repeating: 0)
                     take(first.oddHalf, offsets.0, &best, &code)
                     take(second.evenHalf, offsets.1, &best, &code)
                     take(second.oddHalf, offsets.2, &best, &code)
                     if rectified { best.replace(with: 0, where: best .< 0) }
-                    UnsafeMutableRawPointer(output + j).storeBytes(of: best, as: SIMD4<Float>.self)
+                    (output + j).store(best)
                     let position = code &+ lanes &+ Int32(top + 2 * j)
-                    UnsafeMutableRawPointer(positions + j).storeBytes(of: position, as: SIMD4<Int32>.self)
+                    (positions + j).store(position)
                     j += 4
                 }
                 while j < g.outputWidth {
@@ -157,20 +157,20 @@ enum MaxPoolKernel {
                 var j = 0
                 // Four windows: their gradients spread over 8 inputs of each of the two rows.
                 while j < wide {
-                    var value = UnsafeRawPointer(gradient + row + j).loadUnaligned(as: SIMD4<Float>.self)
+                    var value = (gradient + row + j).vector(SIMD4<Float>.self)
                     if let output {
-                        let pooled = UnsafeRawPointer(output + row + j).loadUnaligned(as: SIMD4<Float>.self)
+                        let pooled = (output + row + j).vector(SIMD4<Float>.self)
                         value.replace(with: 0, where: .!(pooled .> 0))
                     }
-                    let code = UnsafeRawPointer(winner + row + j).loadUnaligned(as: SIMD4<Int32>.self) &- lanes &- Int32(top + 2 * j)
+                    let code = (winner + row + j).vector(SIMD4<Int32>.self) &- lanes &- Int32(top + 2 * j)
                     let zero = SIMD4<Float>()
                     var first = SIMD8<Float>(), second = SIMD8<Float>()
                     first.evenHalf = zero.replacing(with: value, where: code .== 0)
                     first.oddHalf = zero.replacing(with: value, where: code .== codes.0)
                     second.evenHalf = zero.replacing(with: value, where: code .== codes.1)
                     second.oddHalf = zero.replacing(with: value, where: code .== codes.2)
-                    UnsafeMutableRawPointer(upper + 2 * j).storeBytes(of: first, as: SIMD8<Float>.self)
-                    UnsafeMutableRawPointer(lower + 2 * j).storeBytes(of: second, as: SIMD8<Float>.self)
+                    (upper + 2 * j).store(first)
+                    (lower + 2 * j).store(second)
                     j += 4
                 }
                 while j < g.outputWidth {
