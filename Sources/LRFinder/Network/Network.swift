@@ -120,7 +120,7 @@ public struct Network: Equatable, Sendable {
                                 // After a fused ReLU, x is the ReLU's input (the workspace aliases the two).
                                 MaxPoolKernel.forward(x: x, y: y, winners: indexArena.baseAddress! + workspace.indexOffsets[index],
                                                       batch: batch, geometry: entry.poolGeometry,
-                                                      rectified: index > 0 && layout.isReLUFusedIntoPool(index - 1))
+                                                      rectified: layout.isReLUFusedIntoPool(index - 1))
                             case .relu where layout.isReLUFusedIntoPool(index):
                                 break
                             case .averagePool:
@@ -187,9 +187,9 @@ public struct Network: Equatable, Sendable {
                                     break
                                 case .maxPool:
                                     // After a fused ReLU, dx is the ReLU's input gradient (aliased).
-                                    let fused = index > 0 && layout.isReLUFusedIntoPool(index - 1)
                                     MaxPoolKernel.backward(dy: dy, dx: dx, winners: indexArena.baseAddress! + workspace.indexOffsets[index],
-                                                           batch: batch, geometry: entry.poolGeometry, rectifiedOutput: fused ? y : nil)
+                                                           batch: batch, geometry: entry.poolGeometry,
+                                                           rectifiedOutput: layout.isReLUFusedIntoPool(index - 1) ? y : nil)
                                 case .averagePool:
                                     AveragePoolKernel.backward(dy: dy, dx: dx, batch: batch, geometry: entry.poolGeometry)
                                 default:

@@ -112,7 +112,7 @@ public struct NetworkLayout: Hashable, Sendable {
                                  sharedScratchPerSample: shared))
             switch layer {
             case .dense, .flatten: isImage = false
-            case .convolution, .maxPool, .averagePool: isImage = true
+            case _ where layer.isSpatial: isImage = true
             default: break
             }
             parameterCount = try checked(parameterCount.addingReportingOverflow(parameters))
@@ -123,12 +123,7 @@ public struct NetworkLayout: Hashable, Sendable {
         self.entries = entries
         self.parameterCount = parameterCount
         self.stateCount = stateCount
-        hasImageLayers = entries.contains {
-            switch $0.layer {
-            case .convolution, .maxPool, .averagePool: true
-            default: false
-            }
-        }
+        hasImageLayers = entries.contains { $0.layer.isSpatial }
     }
 
     /// The shape of one output sample.
@@ -139,9 +134,10 @@ public struct NetworkLayout: Hashable, Sendable {
 
     /// Whether entry `index` is a ReLU whose output goes only into the max pooling after it: the
     /// pooling then runs on the ReLU's input and rectifies its outputs (``MaxPoolKernel``'s
-    /// fusion), and the ReLU itself is skipped, forward and backward.
+    /// fusion), and the ReLU itself is skipped, forward and backward. False for an index outside
+    /// the layers (-1: before the first).
     func isReLUFusedIntoPool(_ index: Int) -> Bool {
-        guard index + 1 < entries.count, case .relu = entries[index].layer, case .maxPool = entries[index + 1].layer else { return false }
+        guard index >= 0, index + 1 < entries.count, case .relu = entries[index].layer, case .maxPool = entries[index + 1].layer else { return false }
         return true
     }
 }
