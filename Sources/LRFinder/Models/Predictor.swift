@@ -110,17 +110,15 @@ public struct Predictor: Sendable {
         return Input(source: file, features: encoded.features, labels: labels, values: nil)
     }
 
-    /// The trimmed fields of the file's first record.
+    /// The trimmed fields of the file's first record, from its first piece (``CSVSource``; the
+    /// file is read whole only by the load that follows).
     private static func firstRow(_ path: String, delimiter: CSVDelimiter?) throws -> [String] {
-        let bytes = try FileBytes.read(path)
-        let name = FileBytes.displayName(path)
-        return try bytes.withUnsafeBufferPointer { buffer in
-            try CSVReader.checkText(buffer, file: name)
-            let separator = delimiter ?? CSVDelimiter.detected(in: buffer)
-            var reader = CSVReader(bytes: buffer, delimiter: separator.byte!)
-            guard let first = reader.next() else { throw DataError(file: name, message: "no data rows") }
-            return first.fields.map { first.text(of: $0).trimmingSpaces }
-        }
+        let source = try CSVSource(path: path)
+        try source.checkText()
+        let separator = try delimiter ?? CSVDelimiter.detected(in: source)
+        var records = source.records(delimiter: separator.byte!)
+        guard let first = try records.next() else { throw DataError(file: source.name, message: "no data rows") }
+        return first.fields.map { first.text(of: $0).trimmingSpaces }
     }
 
     /// Refuses a category the training split never had (the encoding alone would give it zeros).
@@ -146,15 +144,7 @@ public struct Predictor: Sendable {
     /// mean squared error on the standardised target and the report in the target's units).
     public func predict(_ input: Input) -> Predictions {
         let network = model.network
-        let rows = input.features.rows
-        var outputs = Matrix(rows: rows, columns: network.outputWidth)
-        var start = 0
-        while start < rows {
-            let end = min(start + 1024, rows)
-            let batch = network.outputs(for: input.features.gatheringRows(start..<end))
-            for row in 0..<(end - start) { for column in 0..<outputs.columns { outputs[start + row, column] = batch[row, column] } }
-            start = end
-        }
+        let outputs = network.outputs(for: input.features, batchSize: 1024)
         var evaluation: Evaluation?
         let classifies = model.description.task == .classification
         if let labels = input.labels, classifies {

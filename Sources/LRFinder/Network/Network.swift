@@ -277,17 +277,31 @@ public struct Network: Equatable, Sendable {
         return evaluate(dataset, loss: loss, workspace: &workspace)
     }
 
-    /// The outputs (logits or values) for every row of `input`, in evaluation mode.
-    public func outputs(for input: Matrix) -> Matrix {
+    /// The outputs (logits or values) for every row of `input`, in evaluation mode, by batches
+    /// of up to `batchSize` rows in one evaluation workspace.
+    public func outputs(for input: Matrix, batchSize: Int = 1024) -> Matrix {
         precondition(input.columns == inputWidth, "rows of \(input.columns) values for an input of \(inputWidth)")
-        guard input.rows > 0 else { return Matrix(rows: 0, columns: outputWidth) }
-        var workspace = makeEvaluationWorkspace(batchSize: input.rows)
-        workspace.load(features: input, targets: .classes([Int32](repeating: 0, count: input.rows), count: outputWidth),
-                       indices: 0..<input.rows)
+        precondition(batchSize > 0, "a batch needs at least one row")
+        var result = Matrix(rows: input.rows, columns: outputWidth)
+        guard input.rows > 0 else { return result }
+        var workspace = makeEvaluationWorkspace(batchSize: Swift.min(batchSize, input.rows))
+        let unused = Targets.classes([Int32](repeating: 0, count: input.rows), count: outputWidth)
+        let outputOffset = workspace.activationOffsets[layout.entries.count], width = outputWidth
         var copy = self
-        var unused = RandomSource(seed: 0)
-        copy.forward(workspace: &workspace, training: false, random: &unused)
-        return workspace.output
+        var random = RandomSource(seed: 0)
+        var start = 0
+        while start < input.rows {
+            let end = Swift.min(start + workspace.capacity, input.rows)
+            workspace.load(features: input, targets: unused, indices: start..<end)
+            copy.forward(workspace: &workspace, training: false, random: &random)
+            result.storage.withUnsafeMutableBufferPointer { rows in
+                workspace.values.withUnsafeBufferPointer { arena in
+                    (rows.baseAddress! + start * width).update(from: arena.baseAddress! + outputOffset, count: (end - start) * width)
+                }
+            }
+            start = end
+        }
+        return result
     }
 }
 
