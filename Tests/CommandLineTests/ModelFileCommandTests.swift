@@ -93,6 +93,23 @@ import Testing
         let lines = onStdout.output.split(separator: "\n")
         #expect(lines.count == 151 && lines[0] == "class,p(setosa),p(versicolor),p(virginica)")
         #expect(onStdout.error.contains("labels: loss ") && onStdout.error.contains("(150 samples)"))
+        // From standard input: the first row is read from the stream's kept bytes, not a second read.
+        let piped = try runLRFind(["predict", "m.safetensors", "--data", "-"], standardInput: Data(contentsOf: URL(fileURLWithPath: Self.iris)),
+                                  in: folder)
+        #expect(piped.status == 0 && piped.output == onStdout.output, "\(piped.error)")
+        // Standard input redirected from the file itself (`< iris.csv`), a regular file open once.
+        let process = Process(), output = Pipe(), error = Pipe()
+        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lrfind")
+        process.arguments = ["predict", "m.safetensors", "--data", "-"]
+        process.currentDirectoryURL = folder
+        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: Self.iris))
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let redirected = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let redirectedError = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0 && redirected == onStdout.output, "\(redirectedError)")
         let toFile = try runLRFind(["predict", "m.safetensors", "--data", Self.iris, "--output", "p.csv"], in: folder)
         #expect(toFile.output.hasPrefix("predicted 150 rows of \(Self.iris) with m.safetensors into p.csv\nlabels: loss "))
         #expect(try String(contentsOf: folder.appendingPathComponent("p.csv"), encoding: .utf8) == onStdout.output)

@@ -53,8 +53,10 @@ final class ByteStream {
         }
         let (descriptor, status) = try Self.open(path, name: name)
         let type = status.st_mode & S_IFMT
-        if type != S_IFREG {
-            // A stream: read whole once, inflated, and kept.
+        if type != S_IFREG || descriptor == STDIN_FILENO {
+            // A stream, or standard input even when it is redirected from a regular file (it is
+            // open once, and a second reader would start where the first stopped): read whole
+            // once, inflated, and kept.
             let displayName = name
             let raw = Result { try Self.readToEnd(descriptor, name: displayName, sizeHint: 1 << 16) }
             if descriptor != STDIN_FILENO { close(descriptor) }
