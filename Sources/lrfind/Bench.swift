@@ -101,9 +101,10 @@ struct Bench: ParsableCommand {
 
     /// `--load-only`: one timed load (or preparation) of the data, with the process's peak memory.
     func measureLoading() throws {
-        let result = try LoadMeasurement.measure(try data.recipe(), preparing: prepare)
+        let recipe = try data.recipe()
+        let result = try LoadMeasurement.measure(recipe, preparing: prepare)
         if json { return print(try jsonText(result)) }
-        print("\(result.stage) \(try data.recipe().name): \(result.rows) rows, \(result.columns) feature columns, "
+        print("\(result.stage) \(recipe.name): \(result.rows) rows, \(result.columns) feature columns, "
               + String(format: "%.3f s, peak memory %.1f MiB", result.seconds, Double(result.peakResidentBytes) / 1_048_576))
     }
 

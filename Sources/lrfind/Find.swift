@@ -153,7 +153,6 @@ struct Find: ParsableCommand {
         let plannedSteps = settings.stepCount(batchesPerEpoch: batchesPerEpoch)
         if let note = SmallData.coarseNote(steps: plannedSteps) { Terminal.note("lrfind: note: \(note)") }
         let trainEpochs = self.trainEpochs ?? SmallData.defaultTrainingEpochs(batchesPerEpoch: batchesPerEpoch)
-        self.trainEpochs = trainEpochs
         let handOffUpdates: Int
         do { handOffUpdates = try TrainingConfiguration.updateCount(epochs: trainEpochs, batchesPerEpoch: batchesPerEpoch) } catch {
             throw ValidationError("--train-epochs: \(error)")
@@ -207,7 +206,7 @@ struct Find: ParsableCommand {
                 throw RunError("--then \(then.rawValue): no recommendation to train with: \(analysis.noRecommendationReason ?? "")")
             }
             let trained: Network
-            (training, trained) = try handOff(then, bounds: bounds, trainer: initialTrainer, updates: handOffUpdates)
+            (training, trained) = try handOff(then, bounds: bounds, trainer: initialTrainer, epochs: trainEpochs, updates: handOffUpdates)
             if training.first?.result.stopReason != .nonFiniteLoss { try modelFiles.save(trained, spec: spec, data: prepared, recipe: recipe) }
             if let confusionPlot, let run = training.first, let report = run.result.test?.report {
                 try Charts.write(Charts.confusion(report, classNames: prepared.classNames,
@@ -259,9 +258,9 @@ struct Find: ParsableCommand {
     /// Trains a copy of the initial model with the recommended schedule (and the baseline); the
     /// network the recommended schedule trained.
     private func handOff(_ kind: HandOffSchedule, bounds: LearningRateBounds, trainer: EmbeddedTrainer,
-                         updates: Int) throws -> (runs: [HandOffRun], trained: Network) {
+                         epochs: Int, updates: Int) throws -> (runs: [HandOffRun], trained: Network) {
         var configuration = TrainingConfiguration()
-        configuration.epochs = trainEpochs ?? SmallData.defaultTrainingEpochs(batchesPerEpoch: trainer.batchesPerEpoch)
+        configuration.epochs = epochs
         configuration.batchSize = batchSize
         configuration.seed = seed
         let spec = kind.schedule(bounds, totalIterations: updates)
