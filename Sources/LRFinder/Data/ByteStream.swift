@@ -71,7 +71,7 @@ final class ByteStream {
         pending = [UInt8](repeating: 0, count: Self.inputChunkSize)
         try fillPending(minimum: 2)
         let size = Int(status.st_size)
-        if pendingEnd >= 2 && pending[0] == 0x1F && pending[1] == 0x8B {
+        if Self.isGzip(pending, to: pendingEnd) {
             var trailer = [UInt8](repeating: 0, count: 4)
             let trailerRead = size >= 4 ? pread(descriptor, &trailer, 4, off_t(size - 4)) : 0
             let isize = trailerRead == 4 ? trailer.reversed().reduce(0) { $0 << 8 | Int($1) } : 0
@@ -99,8 +99,10 @@ final class ByteStream {
         if case let .descriptor(descriptor) = source, descriptor != STDIN_FILENO { close(descriptor) }
     }
 
-    /// Whether `bytes` start with gzip's magic.
-    static func isGzip(_ bytes: [UInt8]) -> Bool { bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B }
+    /// Whether `bytes[start..<end]` (by default all of them) start with gzip's magic (1f 8b).
+    static func isGzip(_ bytes: [UInt8], from start: Int = 0, to end: Int? = nil) -> Bool {
+        (end ?? bytes.count) - start >= 2 && bytes[start] == 0x1F && bytes[start + 1] == 0x8B
+    }
 
     /// Fills `buffer` with the next bytes; fewer than its size only at the end of the data (then
     /// ``isAtEnd`` is true).
@@ -201,7 +203,7 @@ final class ByteStream {
             if memberEnded {
                 // Another member follows only if its magic bytes do.
                 try fillPending(minimum: 2)
-                guard pendingEnd - pendingStart >= 2, pending[pendingStart] == 0x1F, pending[pendingStart + 1] == 0x8B else {
+                guard Self.isGzip(pending, from: pendingStart, to: pendingEnd) else {
                     inflateEnd(stream)
                     stream.deallocate()
                     inflater = nil

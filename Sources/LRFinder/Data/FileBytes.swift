@@ -23,18 +23,17 @@ enum FileBytes {
     /// The file's bytes; gzip (magic 1f 8b) is inflated whatever the name. ``ByteStream`` reads
     /// a file in pieces instead.
     static func read(_ path: String) throws -> [UInt8] {
-        if let kept = keptBytes(for: path) { return kept }
         let stream = try ByteStream(path: path)
         return try keptBytes(for: path) ?? stream.readToEnd()
     }
 
-    /// The bytes as stored (gzip not inflated), and whether the file is a regular one.
-    static func readRaw(_ path: String, name: String) throws -> (bytes: [UInt8], isRegular: Bool) {
+    /// The bytes as stored (gzip not inflated).
+    static func readRaw(_ path: String, name: String) throws -> [UInt8] {
         let (descriptor, status) = try ByteStream.open(path, name: name)
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
         let isRegular = status.st_mode & S_IFMT == S_IFREG
         // A regular file is read in one piece of its size (plus one byte, to see its end).
-        return (try ByteStream.readToEnd(descriptor, name: name, sizeHint: isRegular ? Int(status.st_size) + 1 : 1 << 16), isRegular)
+        return try ByteStream.readToEnd(descriptor, name: name, sizeHint: isRegular ? Int(status.st_size) + 1 : 1 << 16)
     }
 
     /// Feeds the file's bytes (inflated) to `hasher`, read in pieces.

@@ -22,7 +22,7 @@ public struct Checkpoint: Sendable {
     /// - Throws: ``DataError`` naming the file: a format error, or a model that differs.
     public init(contentsOf path: String, spec: ModelSpec, specIsExplicit: Bool) throws {
         name = FileBytes.displayName(path)
-        let bytes = try FileBytes.readRaw(path, name: name).bytes
+        let bytes = try FileBytes.readRaw(path, name: name)
         file = try SafeTensorsFile(bytes: bytes, file: name)
         digest = SHA256.hash(bytes).hex
         description = try SavedModel.Description(metadata: file.metadata, file: name)

@@ -206,7 +206,7 @@ public struct SafeTensorsFile: Equatable, Sendable {
     /// Reads and checks the file at `path` (named `path` in errors).
     /// - Throws: ``DataError`` naming the file and what is wrong, in one line.
     public init(contentsOf path: String) throws {
-        try self.init(bytes: try FileBytes.readRaw(path, name: FileBytes.displayName(path)).bytes, file: FileBytes.displayName(path))
+        try self.init(bytes: try FileBytes.readRaw(path, name: FileBytes.displayName(path)), file: FileBytes.displayName(path))
     }
 
     /// Parses and checks a whole file's `bytes`, as the reference reader does: the header's length
