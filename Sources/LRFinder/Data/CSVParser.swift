@@ -112,7 +112,6 @@ struct CSVParser {
             features.reserveCapacity(featureCount * rows)
             labels.reserveCapacity(rows)
         }
-        var rowCount = 0
 
         func read(_ record: CSVRecord) throws {
             if !reserved { reserve(rowsLike: record) }
@@ -158,11 +157,12 @@ struct CSVParser {
                 features.append(contentsOf: row.values)
             }
             if hasOtherCell { categories.endRow(dropped: dropped) }
-            if !dropped { rowCount += 1 }
         }
 
         if !hasHeader { try read(first) }
         while let record = try reader.next() { try read(record) }
+        // Only whole rows are appended (featureCount >= 1: a feature column is left, checked above).
+        let rowCount = features.count / featureCount
         guard rowCount > 0 else { throw DataError(file: path, message: "no data rows") }
         let columnNames = featurePositions.map { position in
             hasHeader && !names[position].isEmpty ? names[position] : "column \(position + 1)"

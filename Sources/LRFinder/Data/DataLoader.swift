@@ -83,12 +83,10 @@ public enum DataLoader {
             throw DataError(file: labelsPath.map(FileBytes.displayName) ?? name,
                             message: "only one class (label \(names.first ?? "0")); a classifier needs at least two")
         }
+        // IDX labels compacted to the classes present (a CSV's are already).
         if indices != dataset.labels || names.count != dataset.classCount {
-            let (delimiter, columns) = (dataset.delimiter, dataset.columns)
-            dataset = Dataset(features: dataset.features, labels: indices, classCount: names.count, source: dataset.source,
-                              shape: dataset.shape, classNames: names)
-            dataset.delimiter = delimiter
-            dataset.columns = columns
+            dataset.targets = .classes(indices, count: names.count)
+            dataset.classNames = names
         }
         return dataset
     }

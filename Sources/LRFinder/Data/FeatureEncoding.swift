@@ -60,8 +60,10 @@ public struct FeatureEncoding: Equatable, Codable, Sendable {
         let sources = train.featureColumns
         let numeric = sources.indices.filter { !sources[$0].isCategorical }
         let features = train.features
-        // Training means of the numeric columns that have a missing value.
+        // Under --missing mean, every numeric column's training mean: the fill of its missing
+        // values here and in later data.
         var fills = [Float?](repeating: nil, count: sources.count)
+        var anyMissing = false
         if missing == .mean {
             var sums = [Double](repeating: 0, count: sources.count), counts = [Int](repeating: 0, count: sources.count)
             var hasMissing = [Bool](repeating: false, count: sources.count)
@@ -79,10 +81,12 @@ public struct FeatureEncoding: Equatable, Codable, Sendable {
                     throw DataError(file: file, message: "column '\(sources[column].name)' has no value in the training split to fill its missing values with")
                 }
             }
+            anyMissing = hasMissing.contains(true)
         }
-        // The scaler sees the numeric columns with their missing values filled.
+        // The scaler sees the numeric columns with their missing values filled (the features
+        // themselves when every column is numeric and no value is missing).
         var numericFeatures: Matrix
-        if numeric.count == sources.count && !fills.contains(where: { $0 != nil }) {
+        if numeric.count == sources.count && !anyMissing {
             numericFeatures = features
         } else {
             numericFeatures = Matrix(rows: features.rows, columns: numeric.count)
@@ -138,20 +142,19 @@ public struct FeatureEncoding: Equatable, Codable, Sendable {
     public func encoded(_ dataset: Dataset) throws -> Dataset {
         let sources = dataset.featureColumns
         let file = dataset.source
+        func absent(_ name: String) -> DataError {
+            DataError(file: file, message: "no column '\(name)' (the model's inputs: \(columns.map(\.name).joined(separator: ", ")))")
+        }
         guard sources.count == columns.count else {
             let names = Set(sources.map(\.name))
-            if let absent = columns.first(where: { !names.contains($0.name) }) {
-                throw DataError(file: file, message: "no column '\(absent.name)' (the model's inputs: \(columns.map(\.name).joined(separator: ", ")))")
-            }
+            if let missing = columns.first(where: { !names.contains($0.name) }) { throw absent(missing.name) }
             let known = Set(columns.map(\.name))
             let extra = sources.first { !known.contains($0.name) }?.name ?? "?"
             throw DataError(file: file, message: "column '\(extra)' is not one the model was trained on")
         }
         let sourceIndex = Dictionary(sources.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { first, _ in first })
         let order = try columns.map { column -> Int in
-            guard let index = sourceIndex[column.name] else {
-                throw DataError(file: file, message: "no column '\(column.name)' (the model's inputs: \(columns.map(\.name).joined(separator: ", ")))")
-            }
+            guard let index = sourceIndex[column.name] else { throw absent(column.name) }
             guard column.levels != nil || !sources[index].isCategorical else {
                 throw DataError(file: file, message: "column '\(column.name)' holds text here but was numeric in training")
             }
