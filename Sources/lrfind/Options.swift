@@ -51,7 +51,7 @@ struct DataOptions: ParsableArguments {
         guard let loss else { return nil }
         let parsed: LossFunction
         do { parsed = try LossFunction(parsing: loss) } catch { throw ValidationError("--loss: \(error)") }
-        if let task, parsed.isRegression != (task == .regression) {
+        if let task, !parsed.fits(task) {
             throw ValidationError("--loss \(loss) does not go with --task \(task.rawValue)")
         }
         return parsed
@@ -60,7 +60,7 @@ struct DataOptions: ParsableArguments {
     /// The loss for `data`: `--loss`, or the task's.
     func lossFunction(for data: PreparedData) throws -> LossFunction {
         guard let parsed = try lossOption() else { return data.task.loss }
-        guard parsed.isRegression == (data.task == .regression) else {
+        guard parsed.fits(data.task) else {
             throw ValidationError("--loss \(loss!) does not go with \(data.name), a \(data.task.rawValue) task (--task sets it)")
         }
         return parsed

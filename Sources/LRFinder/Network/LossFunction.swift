@@ -22,6 +22,9 @@ public enum LossFunction: Hashable, Sendable {
     /// Whether the loss scores real-valued targets (squared error, Huber) rather than classes.
     public var isRegression: Bool { self != .crossEntropy }
 
+    /// Whether the loss scores `task`'s targets: cross-entropy classes, the others values.
+    public func fits(_ task: Task) -> Bool { isRegression == (task == .regression) }
+
     /// Mean loss (and correct count, for cross-entropy) of a batch; the gradient (batch x width)
     /// is written into `gradient` when given, and each sample is counted in `confusion` (a
     /// row-major width x width ``ConfusionMatrix``, cross-entropy only) when given.

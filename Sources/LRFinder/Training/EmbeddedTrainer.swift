@@ -36,7 +36,7 @@ public struct EmbeddedTrainer: Trainer, Sendable {
         self.optimizer = optimizer
         self.data = data
         let loss = loss ?? data.task.loss
-        precondition(loss.isRegression == (data.task == .regression), "loss \(loss) for a \(data.task.rawValue) task")
+        precondition(loss.fits(data.task), "loss \(loss) for a \(data.task.rawValue) task")
         self.loss = loss
         self.clipping = clipping
         self.random = RandomSource(seed: seed ^ 0xD50F_0D5E_ED00_0001)
