@@ -123,11 +123,8 @@ struct Find: ParsableCommand {
         let prepared = try data.prepare(recipe, confusionPlot: confusionPlot != nil, checkpoint: checkpoint)
         noteEncoding(prepared)
         let loss = try data.lossFunction(for: prepared)
-        let givenBatchSize = batchSize
+        if let note = SmallData.batchSizeNote(given: batchSize, trainingCount: prepared.train.count) { Terminal.note("lrfind: note: \(note)") }
         batchSize = SmallData.clampedBatchSize(batchSize, trainingCount: prepared.train.count)
-        if batchSize < givenBatchSize {
-            Terminal.note("lrfind: note: --batch-size \(givenBatchSize) is larger than the \(prepared.train.count) training samples: batches of \(batchSize)")
-        }
         try model.checkMemory(spec, for: prepared, optimizer: optimizer.settings, cyclesMomentum: then != nil, batchSize: batchSize,
                               keepsBestWeights: false, copies: 2)
         var settings = RangeTestSettings()

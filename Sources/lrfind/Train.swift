@@ -81,10 +81,9 @@ struct Train: ParsableCommand {
         }
         let loss = try data.lossFunction(for: prepared)
         configuration.loss = try data.lossOption()
-        let givenBatchSize = batchSize
-        batchSize = SmallData.clampedBatchSize(batchSize, trainingCount: prepared.train.count)
-        if batchSize < givenBatchSize {
-            Terminal.note("lrfind: note: --batch-size \(givenBatchSize) is larger than the \(prepared.train.count) training samples: batches of \(batchSize)")
+        if let note = SmallData.batchSizeNote(given: batchSize, trainingCount: prepared.train.count) {
+            Terminal.note("lrfind: note: \(note)")
+            batchSize = SmallData.clampedBatchSize(batchSize, trainingCount: prepared.train.count)
             configuration.batchSize = batchSize
         }
         let loadMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6

@@ -274,6 +274,8 @@ import Testing
     @Test func batchesAndHandOffRunsFitSmallData() {
         #expect(SmallData.clampedBatchSize(64, trainingCount: 30) == 30)
         #expect(SmallData.clampedBatchSize(64, trainingCount: 3000) == 64)
+        #expect(SmallData.batchSizeNote(given: 64, trainingCount: 30) == "--batch-size 64 is larger than the 30 training samples: batches of 30")
+        #expect(SmallData.batchSizeNote(given: 30, trainingCount: 30) == nil)
         // At least 10 epochs and 300 updates: 150 epochs of 2 batches, 10 of 47.
         #expect(SmallData.defaultTrainingEpochs(batchesPerEpoch: 2) == 150)
         #expect(SmallData.defaultTrainingEpochs(batchesPerEpoch: 7) == 43)

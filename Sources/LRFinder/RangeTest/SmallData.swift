@@ -45,6 +45,14 @@ public enum SmallData {
         Swift.max(1, Swift.min(batchSize, trainingCount))
     }
 
+    /// The note for a `given` batch size that ``clampedBatchSize(_:trainingCount:)`` shrinks; nil
+    /// when it fits.
+    public static func batchSizeNote(given: Int, trainingCount: Int) -> String? {
+        let clamped = clampedBatchSize(given, trainingCount: trainingCount)
+        guard clamped < given else { return nil }
+        return "--batch-size \(given) is larger than the \(trainingCount) training samples: batches of \(clamped)"
+    }
+
     /// The epochs of a hand-off run when none are given: ``defaultTrainingEpochs``, or enough
     /// epochs for ``defaultMinimumTrainingUpdates`` updates, whichever is more.
     public static func defaultTrainingEpochs(batchesPerEpoch: Int) -> Int {
