@@ -61,7 +61,7 @@ struct Bench: ParsableCommand {
         let network = try model.network(spec, for: prepared, seed: 0)
         var rows: [BenchRow] = []
         if !json {
-            print("model \(spec.description.isEmpty ? "logreg" : spec.description) (\(network.parameterCount) parameters), AdamW lr 1e-3, data \(prepared.name) train split (\(prepared.train.count) samples)")
+            print("model \(spec.name) (\(network.parameterCount) parameters), AdamW lr 1e-3, data \(prepared.name) train split (\(prepared.train.count) samples)")
             print("BLAS: OpenBLAS \(BLASRuntime.configuration), kernels \(BLASRuntime.coreName), OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)")")
             print("threads  batch  load       samples/s (median)  ms/step  repeats (samples/s)")
         }
@@ -89,7 +89,7 @@ struct Bench: ParsableCommand {
         let estimate = NetworkSummary(layout: network.layout, batchSize: largest)?.memory.total ?? 0
         let peak = ProcessMemory.peakResidentBytes
         if json {
-            print(try jsonText(BenchReport(model: spec.description.isEmpty ? "logreg" : spec.description, parameters: network.parameterCount,
+            print(try jsonText(BenchReport(model: spec.name, parameters: network.parameterCount,
                                            blasKernels: BLASRuntime.coreName, blasConfiguration: BLASRuntime.configuration,
                                            coreTypeEnvironment: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
                                            steps: steps, repeatCount: repeats, results: rows,

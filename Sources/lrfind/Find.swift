@@ -248,8 +248,7 @@ struct Find: ParsableCommand {
     private var plotPath: String? { noPlot ? nil : (plot ?? "lrfind-range-test.png") }
 
     private func modelName(_ spec: ModelSpec) -> String {
-        let name = spec.description.isEmpty ? "logreg" : modelFiles.initFrom == nil ? model.model : spec.description
-        return name + (modelFiles.initFrom.map { " (weights from \($0))" } ?? "")
+        model.displayName(spec, weightsFromFile: modelFiles.initFrom != nil) + (modelFiles.initFrom.map { " (weights from \($0))" } ?? "")
     }
 
     /// Trains a copy of the initial model with the recommended schedule (and the baseline); the

@@ -49,7 +49,7 @@ struct Model: ParsableCommand {
             throw ValidationError("model \(spec): its sizes at batch \(batchSize) overflow a 64-bit count")
         }
         if json {
-            print(try jsonText(ModelReport(spec: model.hidden.isEmpty ? "logreg" : model.description, optimizer: optimizer.rawValue, summary: summary)))
+            print(try jsonText(ModelReport(spec: model.name, optimizer: optimizer.rawValue, summary: summary)))
             return
         }
         for line in Self.lines(summary, spec: model.hidden.isEmpty ? "logreg" : spec, optimizer: optimizer.rawValue) { print(line) }

@@ -162,6 +162,12 @@ struct ModelOptions: ParsableArguments {
         do { return try ModelSpec(parsing: model) } catch { throw ValidationError("--model: \(error)") }
     }
 
+    /// The model's name in titles and tables: `--model` as given (a preset stays its name), or,
+    /// with weights from a file, the spec itself; `logreg` for no hidden layer.
+    func displayName(_ spec: ModelSpec, weightsFromFile: Bool) -> String {
+        weightsFromFile || spec.hidden.isEmpty ? spec.name : model
+    }
+
     /// The network for `spec` on `data` (outputs: its classes or target columns), seeded with `seed`.
     func network(_ spec: ModelSpec, for data: PreparedData, seed: UInt64) throws -> Network {
         do {

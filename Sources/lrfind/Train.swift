@@ -115,7 +115,7 @@ struct Train: ParsableCommand {
         }
         let showTable = !runtime.json
         if showTable {
-            print("data \(prepared.name) (\(prepared.train.count) train / \(prepared.validation.count) validation / \(prepared.test.count) test, scaling \(prepared.scaling.rawValue)\(delimiterNote(prepared))\(classNote(prepared))), model \(spec.description.isEmpty ? "logreg" : spec.description)\(checkpoint.map { " (weights from \($0.name))" } ?? ""), \(optimizer.summary), lr \(format(Double(configuration.learningRate)))" + (schedule.map { ", schedule \($0) (per \(scheduleSpec!.unit.rawValue))" } ?? ""))
+            print("data \(prepared.name) (\(prepared.train.count) train / \(prepared.validation.count) validation / \(prepared.test.count) test, scaling \(prepared.scaling.rawValue)\(delimiterNote(prepared))\(classNote(prepared))), model \(spec.name)\(checkpoint.map { " (weights from \($0.name))" } ?? ""), \(optimizer.summary), lr \(format(Double(configuration.learningRate)))" + (schedule.map { ", schedule \($0) (per \(scheduleSpec!.unit.rawValue))" } ?? ""))
             print(EpochTable.header(regression: prepared.task == .regression))
         }
         var bar = ProgressBar(label: "train", total: updates, enabled: !runtime.quiet)
@@ -133,11 +133,11 @@ struct Train: ParsableCommand {
         bar.finish()
         if result.stopReason != .nonFiniteLoss { try modelFiles.save(trainer.network, spec: spec, data: prepared, recipe: request) }
         if let plot, !result.epochs.isEmpty {
-            try Charts.write(Charts.training(result, title: "Training: \(prepared.name), \(spec.description.isEmpty ? "logreg" : model.model), \(self.optimizer.optimizer.rawValue)" + (schedule.map { ", \($0)" } ?? ", lr \(format(Double(configuration.learningRate)))")), to: plot)
+            try Charts.write(Charts.training(result, title: "Training: \(prepared.name), \(model.displayName(spec, weightsFromFile: modelFiles.initFrom != nil)), \(self.optimizer.optimizer.rawValue)" + (schedule.map { ", \($0)" } ?? ", lr \(format(Double(configuration.learningRate)))")), to: plot)
         }
         if let confusionPlot, let report = result.test?.report {
             try Charts.write(Charts.confusion(report, classNames: prepared.classNames,
-                                              title: "Test confusion matrix: \(prepared.name), \(spec.description.isEmpty ? "logreg" : model.model)"), to: confusionPlot)
+                                              title: "Test confusion matrix: \(prepared.name), \(model.displayName(spec, weightsFromFile: modelFiles.initFrom != nil))"), to: confusionPlot)
         }
 
         if runtime.json || runtime.record != nil {

@@ -41,6 +41,7 @@ import Testing
         #expect(try ModelSpec(parsing: "mlp").description == "dense:256,relu,dense:128,relu")
         #expect(try ModelSpec(parsing: "mlp:512,256").description == "dense:512,relu,dense:256,relu")
         #expect(try ModelSpec(parsing: "logreg").hidden.isEmpty)
+        #expect(try ModelSpec(parsing: "logreg").name == "logreg" && ModelSpec(parsing: "dense:8,relu").name == "dense:8,relu")
         let items = try ModelSpec(parsing: "dense:256,relu,dropout:0.1,dense:128,leakyrelu:0.1")
         #expect(items.hidden == [.dense(units: 256, bias: true), .relu, .dropout(probability: 0.1),
                                  .dense(units: 128, bias: true), .leakyReLU(slope: 0.1)])

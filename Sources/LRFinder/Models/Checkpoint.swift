@@ -28,7 +28,7 @@ public struct Checkpoint: Sendable {
         description = try SavedModel.Description(metadata: file.metadata, file: name)
         if let saved = description?.spec {
             if specIsExplicit && saved != spec {
-                throw DataError(file: name, message: "saved with --model \(saved.hidden.isEmpty ? "logreg" : saved.description), not \(spec.hidden.isEmpty ? "logreg" : spec.description); drop --model to use the file's")
+                throw DataError(file: name, message: "saved with --model \(saved.name), not \(spec.name); drop --model to use the file's")
             }
             self.spec = saved
         } else {

@@ -48,7 +48,7 @@ public struct SavedModel: Equatable, Sendable {
         /// The metadata entries (see ``SavedModel``).
         public var metadata: [String: String] {
             var result = ["format": "pt", "lrfind_version": lrfindVersion,
-                          "model": spec.hidden.isEmpty ? "logreg" : spec.description, "outputs": String(outputs),
+                          "model": spec.name, "outputs": String(outputs),
                           "input_shape": "[\(inputShape.channels),\(inputShape.height),\(inputShape.width)]",
                           "task": task.rawValue, "class_names": Self.jsonArray(classNames)]
             if let preprocessing { result["preprocessing"] = preprocessing }
@@ -131,7 +131,7 @@ public struct SavedModel: Equatable, Sendable {
     /// - Throws: ``DataError`` when the spec does not fit the input or the tensors do not fit the spec.
     public static func network(_ spec: ModelSpec, inputShape: TensorShape, outputs: Int, loading file: SafeTensorsFile,
                                name: String) throws -> Network {
-        let modelName = spec.hidden.isEmpty ? "logreg" : spec.description
+        let modelName = spec.name
         let layout: NetworkLayout
         do { layout = try NetworkLayout(layers: spec.layers(outputs: outputs), inputShape: inputShape) } catch {
             throw DataError(file: name, message: "model \(modelName): \(error)")

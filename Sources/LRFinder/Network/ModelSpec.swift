@@ -94,6 +94,9 @@ public struct ModelSpec: Hashable, Codable, Sendable, CustomStringConvertible {
     /// regression); it parses back to the same spec.
     public var description: String { hidden.map(Self.describe).joined(separator: ",") }
 
+    /// The spec's name in messages and files: its ``description``, `logreg` for no hidden layer.
+    public var name: String { hidden.isEmpty ? "logreg" : description }
+
     /// One item in its shortest form: `name`, `name:value`, or `name(arguments)` when a setting
     /// differs from its default beyond the first.
     static func describe(_ layer: LayerSpec) -> String {
@@ -283,7 +286,7 @@ extension ModelSpec {
     /// Encodes the spec as its text (``description``; `logreg` for no hidden layer).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
-        try container.encode(hidden.isEmpty ? "logreg" : description)
+        try container.encode(name)
     }
 }
 
