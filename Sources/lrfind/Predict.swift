@@ -44,9 +44,8 @@ struct Predict: ParsableCommand {
         if output == nil { print(predictions.csv, terminator: "") }
         var lines = ["predicted \(input.features.rows) rows of \(input.source) with \(predictor.name)" + (output.map { " into \($0)" } ?? "")]
         if let evaluation = predictions.evaluation {
-            let scores = evaluation.report.map { ", " + ReportTable.averages($0) } ?? evaluation.regression.map { ", " + ReportTable.regression($0) } ?? ""
-            lines.append("\(evaluation.regression == nil ? "labels" : "targets"): loss \(format(evaluation.loss))" + scores + " (\(evaluation.count) samples)")
-            if let report = evaluation.report { lines += ReportTable.lines(report, classNames: predictor.model.description.classNames) }
+            lines += ReportTable.summary(evaluation, label: evaluation.regression == nil ? "labels" : "targets",
+                                         classNames: predictor.model.description.classNames)
         }
         // With the CSV on stdout the summary and metrics are notes.
         for line in lines { if output == nil { Terminal.note(line) } else { print(line) } }

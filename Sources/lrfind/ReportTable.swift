@@ -17,6 +17,16 @@ enum ReportTable {
         "RMSE \(format(report.rootMeanSquaredError)), MAE \(format(report.meanAbsoluteError)), R-squared \(String(format: "%.4f", report.rSquared))"
     }
 
+    /// `label: loss 0.123, <scores> (N samples)` and, for classes, the per-class table: an
+    /// evaluation's summary lines (scores: the report's averages, the regression report, or the
+    /// accuracy alone).
+    static func summary(_ evaluation: Evaluation, label: String, classNames: [String]) -> [String] {
+        let scores = evaluation.report.map { ", " + averages($0) } ?? evaluation.regression.map { ", " + regression($0) }
+            ?? evaluation.accuracy.map { ", accuracy \(String(format: "%.4f", $0))" } ?? ""
+        let head = "\(label): loss \(format(evaluation.loss))" + scores + " (\(evaluation.count) samples)"
+        return [head] + (evaluation.report.map { lines($0, classNames: classNames) } ?? [])
+    }
+
     /// The per-class table and the matrix, labelled with `classNames` (`0..K-1` when they do not
     /// name every class).
     static func lines(_ report: ClassificationReport, classNames: [String]) -> [String] {

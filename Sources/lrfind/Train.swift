@@ -153,12 +153,7 @@ struct Train: ParsableCommand {
             var summary = "stopped: \(result.stopReason.rawValue) after \(result.epochs.count) epoch(s), \(format(result.trainingSeconds)) s of training, \(Int(result.samplesPerSecond.rounded())) samples/s"
             if let restored = result.restoredEpoch { summary += "; restored the weights of epoch \(restored)" }
             print(summary)
-            if let test = result.test {
-                let scores = test.report.map { ", " + ReportTable.averages($0) } ?? test.regression.map { ", " + ReportTable.regression($0) }
-                    ?? test.accuracy.map { ", accuracy \(String(format: "%.4f", $0))" } ?? ""
-                print("test: loss \(format(test.loss))" + scores + " (\(test.count) samples)")
-                if let report = test.report { ReportTable.lines(report, classNames: prepared.classNames).forEach { print($0) } }
-            }
+            if let test = result.test { ReportTable.summary(test, label: "test", classNames: prepared.classNames).forEach { print($0) } }
         }
         // The rate of the update that failed: under a schedule it is not --lr.
         let stop = result.stoppingUpdate.map { "at epoch \($0.epoch), batch \($0.batch)" } ?? ""
