@@ -54,10 +54,13 @@ struct Bench: ParsableCommand {
         if loadOnly { return try measureLoading() }
         let spec = try model.spec()
         // Each measured trainer copies the model it is given: two networks at once.
-        try model.checkMemoryBeforeLoading(spec, optimizer: OptimizerSettings(kind: .adamw), copies: 2)
+        try runningRecipe { try MemoryLimit.checkBeforeLoading(spec, optimizer: OptimizerSettings(kind: .adamw), copies: 2) }
         let prepared = try data.prepare(data.recipe())
-        try model.checkMemory(spec, for: prepared, optimizer: OptimizerSettings(kind: .adamw), cyclesMomentum: false,
-                              batchSize: batchSizes.max() ?? 1, keepsBestWeights: false, copies: 2)
+        let inputShape = try model.inputShape(spec, for: prepared.shape)
+        try runningRecipe {
+            try MemoryLimit.check(spec, inputShape: inputShape, for: prepared, optimizer: OptimizerSettings(kind: .adamw), cyclesMomentum: false,
+                                  batchSize: batchSizes.max() ?? 1, keepsBestWeights: false, copies: 2)
+        }
         let network = try model.network(spec, for: prepared, seed: 0)
         var rows: [BenchRow] = []
         if !json {

@@ -106,6 +106,7 @@ struct Find: ParsableCommand {
         try paths.output(runtime.record, option: "--record")
         if baseline && then == nil { throw ValidationError("--baseline goes with --then") }
         if confusionPlot != nil && then == nil { throw ValidationError("--confusion-plot goes with --then") }
+        try RuntimeOptions.checkSeeds(seed: seed, splitSeed: data.splitSeed)
         if modelFiles.save != nil && then == nil { throw ValidationError("--save goes with --then (it saves the model trained with the recommended schedule)") }
     }
 
@@ -113,135 +114,42 @@ struct Find: ParsableCommand {
         Interrupt.stopAfterTheCurrentBatch()
         let started = DispatchTime.now().uptimeNanoseconds
         try runtime.apply()
-        let recipe = try data.recipe()
-        let checkpoint = try modelFiles.checkpoint(try model.spec(), model: model)
-        let spec = try checkpoint?.spec ?? model.spec()
-        let optimizerValue = try optimizer.makeOptimizer()
-        let clipping = try optimizer.clipping()
-        // The range test trains a copy of each run's trainer: two networks and workspaces at once.
-        try model.checkMemoryBeforeLoading(spec, optimizer: optimizer.settings, copies: 2)
-        let prepared = try data.prepare(recipe, confusionPlot: confusionPlot != nil, checkpoint: checkpoint)
-        noteEncoding(prepared)
-        let loss = try data.lossFunction(for: prepared)
-        if let note = SmallData.batchSizeNote(given: batchSize, trainingCount: prepared.train.count) { Terminal.note("lrfind: note: \(note)") }
-        batchSize = SmallData.clampedBatchSize(batchSize, trainingCount: prepared.train.count)
-        try model.checkMemory(spec, for: prepared, optimizer: optimizer.settings, cyclesMomentum: then != nil, batchSize: batchSize,
-                              keepsBestWeights: false, copies: 2)
+        let recipe = try self.recipe()
+        let reporter = RunReporter(quiet: runtime.quiet, verbose: runtime.verbose)
+        reporter.runCount = runs
+        let confusionPlot = confusionPlot
+        let outcome = try runningRecipe {
+            try recipe.run(identifying: runtime.json || runtime.record != nil, events: { event in
+                if case let .started(start) = event, confusionPlot != nil, start.data.task == .regression {
+                    throw ValidationError("--confusion-plot needs class targets; \(start.data.name) is a regression task")
+                }
+                reporter.handle(event)
+            }, shouldStop: { Interrupt.requested })
+        }
+        reporter.finish()
+        let output = RangeTestOutput(modelName: modelName(recipe.model.spec), optimizerName: optimizer.optimizer.rawValue, plot: plotPath,
+                                     csv: csv, confusionPlot: confusionPlot, save: modelFiles.save, record: runtime.record, json: runtime.json)
+        try output.write(outcome, started: started)
+        if Interrupt.requested { throw ExitCode(Interrupt.exitStatus) }
+    }
+
+    /// The range test the options describe.
+    func recipe() throws -> RangeTestRecipe {
         var settings = RangeTestSettings()
         settings.minimumLearningRate = min
         settings.maximumLearningRate = max
         settings.spacing = mode.spacing
         settings.batchesPerStep = batchesPerStep
-        let batchesPerEpoch = BatchSampler.batchCount(samples: prepared.train.count, batchSize: batchSize)
-        settings.length = steps.map(RangeTestLength.steps) ?? epochs.map(RangeTestLength.epochs)
-            ?? SmallData.defaultLength(batchesPerEpoch: batchesPerEpoch, batchesPerStep: batchesPerStep)
+        settings.length = steps.map(RangeTestLength.steps) ?? epochs.map(RangeTestLength.epochs) ?? .automatic
         settings.metric = metric.metric
         settings.smoothingBeta = beta
         settings.stopFactor = stopFactor
         settings.stopsOnDivergence = !noStop
-        let analysisSettings = AnalysisSettings(divergenceFactor: stopFactor)
-        do { try settings.validate(batchesPerEpoch: batchesPerEpoch) } catch { throw ValidationError("\(error)") }
-        if settings.metric.needsValidation, prepared.validation.count == 0 {
-            throw ValidationError("--metric \(settings.metric.rawValue) needs a non-empty validation split")
-        }
-        if settings.metric == .validationAccuracy, prepared.task == .regression {
-            throw ValidationError("--metric val-accuracy needs class targets; \(prepared.name) is a regression task")
-        }
-        let plannedSteps = settings.stepCount(batchesPerEpoch: batchesPerEpoch)
-        if let note = SmallData.coarseNote(steps: plannedSteps) { Terminal.note("lrfind: note: \(note)") }
-        let trainEpochs = self.trainEpochs ?? SmallData.defaultTrainingEpochs(batchesPerEpoch: batchesPerEpoch)
-        let handOffUpdates: Int
-        do { handOffUpdates = try TrainingConfiguration.updateCount(epochs: trainEpochs, batchesPerEpoch: batchesPerEpoch) } catch {
-            throw ValidationError("--train-epochs: \(error)")
-        }
-
-        // From a checkpoint every run starts from its weights (the runs differ in batch order and dropout).
-        let startingNetwork = try checkpoint.map { try $0.loaded(into: model.network(spec, for: prepared, seed: seed), for: prepared) }
-        func makeTrainer(_ run: Int) throws -> EmbeddedTrainer {
-            let runSeed = seed &+ UInt64(run)
-            let network = try startingNetwork ?? model.network(spec, for: prepared, seed: runSeed)
-            return EmbeddedTrainer(network: network, optimizer: optimizerValue, data: prepared, batchSize: batchSize,
-                                   seed: runSeed, clipping: clipping, loss: loss)
-        }
-        // Run 1's trainer, built once: the range test trains a copy; the hand-off and the record start from it.
-        let initialTrainer = try makeTrainer(0)
-
-        var bar = ProgressBar(label: "range test", total: plannedSteps * runs, enabled: !runtime.quiet)
-        let results = try RangeTest(settings: settings).runs(
-            runs, makeTrainer: { $0 == 0 ? initialTrainer : try makeTrainer($0) },
-            progress: { run, step in
-                if runtime.verbose, run == 0, step.step == 1 { Terminal.note("range test: started") }
-                bar.update(run * plannedSteps + step.step, detail: "lr \(format(step.learningRate)) loss \(format(step.loss))")
-            },
-            shouldStop: { Interrupt.requested })
-        bar.finish()
-        guard let first = results.first, first.steps.count >= 1 else {
-            if Interrupt.requested {
-                Terminal.note("lrfind: interrupted before the first step; nothing to save")
-                throw ExitCode(Interrupt.exitStatus)
-            }
-            throw RunError("the range test recorded no step (interrupted before the first batch?)")
-        }
-
-        // One curve to read: the single run, or the mean of the runs over their common steps.
-        let ensemble = results.count > 1
-            ? try RangeTestEnsemble(results, settings: analysisSettings, iterationsPerEpoch: batchesPerEpoch) : nil
-        let curve = ensemble?.meanCurve ?? first
-        let analysis = RangeTestAnalysis(curve, settings: analysisSettings, iterationsPerEpoch: batchesPerEpoch)
-
-        if let csv { try writeCurveCSV(curve, analysis: analysis, to: csv) }
-        if let plotPath {
-            let chart = Charts.rangeTest(curve.steps, analysis: analysis, ensemble: ensemble, extent: Charts.extent(of: curve, runs: ensemble?.runCount),
-                                         metric: settings.metric, loss: loss, smoothingBeta: settings.smoothingBeta,
-                                         title: "Range test: \(prepared.name), \(modelName(spec)), \(optimizer.optimizer.rawValue)")
-            try Charts.write(chart, to: plotPath)
-        }
-
-        var training: [HandOffRun] = []
-        if let then, !Interrupt.requested {
-            guard let bounds = analysis.bounds else {
-                throw RunError("--then \(then.rawValue): no recommendation to train with: \(analysis.noRecommendationReason ?? "")")
-            }
-            let trained: Network
-            (training, trained) = try handOff(then, bounds: bounds, trainer: initialTrainer, epochs: trainEpochs, updates: handOffUpdates)
-            if training.first?.result.stopReason != .nonFiniteLoss { try modelFiles.save(trained, spec: spec, data: prepared, recipe: recipe) }
-            if let confusionPlot, let run = training.first, let report = run.result.test?.report {
-                try Charts.write(Charts.confusion(report, classNames: prepared.classNames,
-                                                  title: "Test confusion matrix: \(prepared.name), \(modelName(spec)), \(run.name)"), to: confusionPlot)
-            }
-        }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-
-        let runSeeds = results.indices.map { seed &+ UInt64($0) }
-        if runtime.json || runtime.record != nil {
-            var base = TrainingConfiguration()
-            base.epochs = trainEpochs
-            base.batchSize = batchSize
-            base.clipping = clipping
-            base.seed = seed
-            base.loss = try data.lossOption()
-            let rangeRecipe = RangeTestRecipe(
-                base: TrainingRecipe(data: recipe, model: ModelRecipe(spec: spec, initialization: model.initialization, inputShape: model.shape, initialWeights: checkpoint?.digest),
-                                     optimizer: optimizer.settings, training: base),
-                rangeTest: settings, analysis: analysisSettings, runs: runs, handOff: then)
-            let record = RangeTestRecord(
-                recipe: rangeRecipe, identifier: try RecipeIdentity.identifier(of: rangeRecipe, dataDigest: recipe.contentDigest()),
-                data: DataSummary(prepared), model: ModelSummary(initialTrainer.network, optimizer: optimizerValue),
-                runs: results, curve: curve, analysis: analysis, ensemble: ensemble, training: training,
-                environment: RunEnvironment(seconds: seconds))
-            try runtime.writeRecord(record)
-            if runtime.json { print(try jsonText(record)) }
-        }
-        if !runtime.json && csv != "-" {
-            let context = FindTable.Context(data: prepared.name, trainCount: prepared.train.count, model: modelName(spec),
-                                            optimizer: optimizerValue.summary, batchSize: batchSize, dataNote: delimiterNote(prepared),
-                                            lengthNote: epochs == nil && steps == nil
-                                                ? SmallData.lengthDescription(steps: plannedSteps, batchesPerEpoch: batchesPerEpoch, batchesPerStep: batchesPerStep) : nil)
-            FindTable.print(context: context, settings: settings, runSeeds: runSeeds, results: results, steps: curve.steps,
-                            plannedSteps: curve.plannedSteps, analysis: analysis, ensemble: ensemble,
-                            batchesPerEpoch: batchesPerEpoch, training: training, plot: plotPath, csv: csv, seconds: seconds)
-        }
-        if Interrupt.requested { throw ExitCode(Interrupt.exitStatus) }
+        return RangeTestRecipe(
+            data: try data.recipe(), model: try model.recipe(files: modelFiles), optimizer: try optimizer.settings(),
+            trainer: TrainerSettings(batchSize: batchSize, seed: seed, clipping: try optimizer.clipping(), loss: try data.lossOption()),
+            rangeTest: settings, analysis: AnalysisSettings(divergenceFactor: stopFactor), runs: runs,
+            handOff: then.map { HandOffPlan(schedule: $0, epochs: trainEpochs, baseline: baseline) })
     }
 
     /// The plot file: `--plot`, else `lrfind-range-test.png`; nil with `--no-plot`.
@@ -249,48 +157,6 @@ struct Find: ParsableCommand {
 
     private func modelName(_ spec: ModelSpec) -> String {
         model.displayName(spec, weightsFromFile: modelFiles.initFrom != nil) + (modelFiles.initFrom.map { " (weights from \($0))" } ?? "")
-    }
-
-    /// Trains a copy of the initial model with the recommended schedule (and the baseline); the
-    /// network the recommended schedule trained.
-    private func handOff(_ kind: HandOffSchedule, bounds: LearningRateBounds, trainer: EmbeddedTrainer,
-                         epochs: Int, updates: Int) throws -> (runs: [HandOffRun], trained: Network) {
-        var configuration = TrainingConfiguration()
-        configuration.epochs = epochs
-        configuration.batchSize = batchSize
-        configuration.seed = seed
-        let spec = kind.schedule(bounds, totalIterations: updates)
-        var runs: [(String, ScheduleSpec?, Double)] = [(kind.rawValue, spec, bounds.maximumLearningRate)]
-        if baseline { runs.append(("constant", nil, bounds.maximumLearningRate)) }
-        var trained = trainer.network
-        let handOffRuns = try runs.enumerated().map { index, run in
-            let (name, spec, rate) = run
-            var trainer = trainer
-            configuration.learningRate = Float(rate)
-            let scheduler = try spec.map {
-                try Scheduler(spec: $0, initialLearningRate: rate, initialMomentum: trainer.defaultMomentum,
-                              runLength: updates)
-            }
-            do { try scheduler.map { try $0.checkRates(steps: $0.unit == .batch ? updates : configuration.epochs) } } catch {
-                throw RunError("--then \(name): \(spec?.description(significantDigits: 4) ?? ""): \(error)")
-            }
-            var bar = ProgressBar(label: "train \(name)", total: updates, enabled: !runtime.quiet)
-            let result = try TrainingLoop(configuration: configuration, schedule: scheduler).run(
-                &trainer, progress: { bar.update($0.step, detail: "epoch \($0.epoch)") }, shouldStop: { Interrupt.requested })
-            bar.finish()
-            if index == 0 { trained = trainer.network }
-            return HandOffRun(name: name, schedule: spec, learningRate: rate, result: result)
-        }
-        return (handOffRuns, trained)
-    }
-
-    /// The CSV of the curve: one row per recorded step.
-    private func writeCurveCSV(_ curve: RangeTestResult, analysis: RangeTestAnalysis, to path: String) throws {
-        var text = "step,lr,loss,smoothed_loss,lag_free_loss\n"
-        for (index, step) in curve.steps.enumerated() {
-            text += "\(index),\(step.learningRate),\(step.loss),\(step.smoothedLoss),\(analysis.lagFreeLosses[index])\n"
-        }
-        try OutputPaths.write(text, to: path)
     }
 }
 

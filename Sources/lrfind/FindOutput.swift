@@ -108,3 +108,64 @@ enum FindTable {
         "mean \(format(spread.mean)), sd \(format(spread.standardDeviation)), range \(format(spread.minimum))..\(format(spread.maximum))"
     }
 }
+
+/// What `find` (and `run` on a range-test recipe) writes after the test: the CSV, the plot, the
+/// saved model and confusion matrix of the hand-off, the record, and the table or JSON.
+struct RangeTestOutput {
+    /// The model's name in titles and the table.
+    var modelName: String
+    /// The optimizer's name in the plot's title.
+    var optimizerName: String
+    /// `--plot` (nil: none).
+    var plot: String?
+    /// `--csv` (`-`: stdout).
+    var csv: String?
+    /// `--confusion-plot`.
+    var confusionPlot: String?
+    /// `--save`: the trained model's file.
+    var save: String?
+    /// `--record`: the record's file.
+    var record: String?
+    /// `--json`: the record on stdout instead of the table.
+    var json: Bool
+
+    /// Writes every output of `outcome`; `started` is when the command began (for the time line).
+    func write(_ outcome: RangeTestRun, started: UInt64) throws {
+        let record = outcome.record
+        let recipe = record.recipe
+        if let csv { try OutputPaths.write(RecordedCurve.csvText(record.curve, lagFreeLosses: record.analysis.lagFreeLosses), to: csv) }
+        if let plot {
+            let chart = Charts.rangeTest(record.curve.steps, analysis: record.analysis, ensemble: record.ensemble,
+                                         extent: Charts.extent(of: record.curve, runs: record.ensemble?.runCount),
+                                         metric: recipe.rangeTest.metric, loss: outcome.loss, smoothingBeta: recipe.rangeTest.smoothingBeta,
+                                         title: "Range test: \(record.data.name), \(modelName), \(optimizerName)")
+            try Charts.write(chart, to: plot)
+        }
+        if let first = record.training.first, let network = outcome.trainedNetwork {
+            if first.result.stopReason != .nonFiniteLoss {
+                try ModelFileOptions.save(network, spec: recipe.model.spec, data: outcome.data, recipe: outcome.dataRecipe, to: save)
+            }
+            if let confusionPlot, let report = first.result.test?.report {
+                try Charts.write(Charts.confusion(report, classNames: outcome.data.classNames,
+                                                  title: "Test confusion matrix: \(record.data.name), \(modelName), \(first.name)"), to: confusionPlot)
+            }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        var timed = record
+        timed.environment.seconds = seconds
+        try RuntimeOptions.writeRecord(timed, to: self.record)
+        if json { print(try jsonText(timed)) }
+        if !json && csv != "-" {
+            let settings = recipe.rangeTest
+            let lengthNote = settings.length == .automatic
+                ? SmallData.lengthDescription(steps: record.curve.plannedSteps, batchesPerEpoch: record.batchesPerEpoch,
+                                              batchesPerStep: settings.batchesPerStep) : nil
+            let context = FindTable.Context(data: record.data.name, trainCount: outcome.data.train.count, model: modelName,
+                                            optimizer: record.model.optimizer, batchSize: min(recipe.trainer.batchSize, outcome.data.train.count),
+                                            dataNote: delimiterNote(outcome.data), lengthNote: lengthNote)
+            FindTable.print(context: context, settings: settings, runSeeds: record.runSeeds, results: record.runs, steps: record.curve.steps,
+                            plannedSteps: record.curve.plannedSteps, analysis: record.analysis, ensemble: record.ensemble,
+                            batchesPerEpoch: record.batchesPerEpoch, training: record.training, plot: plot, csv: csv, seconds: seconds)
+        }
+    }
+}

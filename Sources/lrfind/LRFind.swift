@@ -8,7 +8,8 @@ struct LRFind: ParsableCommand {
         commandName: "lrfind",
         abstract: "Learning-rate range test, schedules and an embedded CPU trainer.",
         discussion: "Run a subcommand with --help for its options.",
-        subcommands: [Find.self, Analyze.self, Train.self, Predict.self, Schedule.self, Model.self, Bench.self, Spin.self],
+        version: RecipeIdentity.lrfindVersion,
+        subcommands: [Find.self, Analyze.self, Train.self, Run.self, Predict.self, Schedule.self, Model.self, Bench.self, Spin.self],
         defaultSubcommand: Find.self
     )
 

@@ -21,7 +21,12 @@ struct ModelFileOptions: ParsableArguments {
 
     /// Writes `network`, trained for `spec` on `data` prepared by `recipe`, to `--save` (nothing without it).
     func save(_ network: Network, spec: ModelSpec, data: PreparedData, recipe: DataRecipe) throws {
-        guard let save else { return }
+        try Self.save(network, spec: spec, data: data, recipe: recipe, to: save)
+    }
+
+    /// Writes `network`, trained for `spec` on `data` prepared by `recipe`, to `path`, when given.
+    static func save(_ network: Network, spec: ModelSpec, data: PreparedData, recipe: DataRecipe, to path: String?) throws {
+        guard let save = path else { return }
         try SavedModel(network: network, description: SavedModel.Description(spec: spec, network: network, data: data, recipe: recipe)).write(to: save)
     }
 }

@@ -180,6 +180,14 @@ struct ModelOptions: ParsableArguments {
 }
 
 extension ModelOptions {
+    /// The model recipe: `--model` (or, with `--init-from` an lrfind file and no `--model`, the
+    /// file's model, read here), `--init`, `--shape` and the weights file's path.
+    func recipe(files: ModelFileOptions) throws -> ModelRecipe {
+        var spec = try self.spec()
+        if let checkpoint = try files.checkpoint(spec, model: self) { spec = checkpoint.spec }
+        return ModelRecipe(spec: spec, initialization: initialization, inputShape: shape, initialWeightsPath: files.initFrom)
+    }
+
     /// The shape `spec`'s first layer sees for samples of `dataShape` and `--shape`.
     func inputShape(_ spec: ModelSpec, for dataShape: TensorShape) throws -> TensorShape {
         do { return try spec.inputShape(for: dataShape, declared: shape) } catch let error as InputShapeError {
@@ -194,28 +202,28 @@ struct OptimizerOptions: ParsableArguments {
     var optimizer: OptimizerKind = .adamw
 
     @Option(name: .long, parsing: .unconditional, help: "Momentum (SGD, RMSprop).")
-    var momentum: Float?
+    var momentum: Double?
 
     @Option(name: .long, parsing: .unconditional, help: "Dampening of SGD momentum.")
-    var dampening: Float?
+    var dampening: Double?
 
     @Flag(name: .long, help: "Nesterov momentum (SGD).")
     var nesterov = false
 
     @Option(name: .long, parsing: .unconditional, help: "Adam/AdamW beta1.")
-    var beta1: Float?
+    var beta1: Double?
 
     @Option(name: .long, parsing: .unconditional, help: "Adam/AdamW beta2.")
-    var beta2: Float?
+    var beta2: Double?
 
     @Option(name: .customLong("eps"), parsing: .unconditional, help: "Epsilon of Adam, AdamW, RMSprop.")
-    var epsilon: Float?
+    var epsilon: Double?
 
     @Option(name: .long, parsing: .unconditional, help: "Weight decay (L2 for SGD, Adam, RMSprop; decoupled for AdamW, default 0.01).")
-    var weightDecay: Float?
+    var weightDecay: Double?
 
     @Option(name: .long, parsing: .unconditional, help: "RMSprop smoothing constant alpha.")
-    var alpha: Float?
+    var alpha: Double?
 
     @Flag(name: .long, help: "Centered RMSprop.")
     var centered = false
@@ -226,29 +234,43 @@ struct OptimizerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Clip gradients: value:C (each element to [-C, C]) or norm:C (global L2 norm at most C).", valueName: "rule"))
     var clip: String?
 
-    var settings: OptimizerSettings {
-        var settings = OptimizerSettings(kind: optimizer)
-        settings.momentum = momentum
-        settings.dampening = dampening
-        settings.nesterov = nesterov
-        settings.beta1 = beta1
-        settings.beta2 = beta2
-        settings.epsilon = epsilon
-        settings.weightDecay = weightDecay
-        settings.alpha = alpha
-        settings.centered = centered
-        settings.amsgrad = amsgrad
+    /// The optimizer's settings; an option the optimizer does not have, or a value it refuses, is
+    /// a usage error naming it.
+    func settings() throws -> OptimizerSettings {
+        let isAdam = optimizer == .adam || optimizer == .adamw
+        let given: [(name: String, isGiven: Bool, applies: Bool)] = [
+            ("beta1", beta1 != nil, isAdam), ("beta2", beta2 != nil, isAdam), ("amsgrad", amsgrad, isAdam),
+            ("momentum", momentum != nil, !isAdam), ("dampening", dampening != nil, optimizer == .sgd),
+            ("nesterov", nesterov, optimizer == .sgd), ("alpha", alpha != nil, optimizer == .rmsprop),
+            ("centered", centered, optimizer == .rmsprop), ("epsilon", epsilon != nil, optimizer != .sgd),
+        ]
+        if let misplaced = given.first(where: { $0.isGiven && !$0.applies }) {
+            throw ValidationError("\(misplaced.name) does not apply to \(optimizer.rawValue)")
+        }
+        let settings: OptimizerSettings
+        switch optimizer {
+        case .sgd:
+            let d = SGDSettings()
+            settings = .sgd(SGDSettings(momentum: momentum ?? d.momentum, dampening: dampening ?? d.dampening, nesterov: nesterov,
+                                        weightDecay: weightDecay ?? d.weightDecay))
+        case .adam, .adamw:
+            let d = optimizer == .adam ? AdamSettings.adamDefaults : AdamSettings.adamWDefaults
+            let adam = AdamSettings(beta1: beta1 ?? d.beta1, beta2: beta2 ?? d.beta2, epsilon: epsilon ?? d.epsilon,
+                                    weightDecay: weightDecay ?? d.weightDecay, amsgrad: amsgrad)
+            settings = optimizer == .adam ? .adam(adam) : .adamW(adam)
+        case .rmsprop:
+            let d = RMSpropSettings()
+            settings = .rmsprop(RMSpropSettings(alpha: alpha ?? d.alpha, epsilon: epsilon ?? d.epsilon, weightDecay: weightDecay ?? d.weightDecay,
+                                                momentum: momentum ?? d.momentum, centered: centered))
+        }
+        do { _ = try settings.makeOptimizer() } catch { throw ValidationError("\(error)") }
         return settings
-    }
-
-    func makeOptimizer() throws -> any Optimizer {
-        do { return try settings.makeOptimizer() } catch { throw ValidationError("\(error)") }
     }
 
     func clipping() throws -> GradientClipping {
         guard let clip else { return .none }
         let parts = clip.split(separator: ":", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let limit = Float(parts[1]), limit > 0, limit.isFinite else {
+        guard parts.count == 2, let limit = Double(parts[1]), limit > 0, Float(limit).isFinite else {
             throw ValidationError("--clip must be value:C or norm:C with C > 0, got '\(clip)'")
         }
         switch parts[0] {
@@ -277,12 +299,24 @@ struct RuntimeOptions: ParsableArguments {
     var record: String?
 
     /// Writes `value` as sorted-key JSON to `--record`, when given.
-    func writeRecord(_ value: some Encodable) throws {
-        guard let record else { return }
-        try AtomicFile.write(Data(try jsonText(value).utf8), to: record)
+    func writeRecord(_ value: some Encodable) throws { try Self.writeRecord(value, to: record) }
+
+    /// Writes `value` as sorted-key JSON to `path`, when given.
+    static func writeRecord(_ value: some Encodable, to path: String?) throws {
+        guard let path else { return }
+        try AtomicFile.write(Data(try jsonText(value).utf8), to: path)
     }
 
-    func apply() throws {
+    /// Refuses a `--seed` or `--split-seed` that a recipe's JSON cannot hold exactly.
+    static func checkSeeds(seed: UInt64, splitSeed: UInt64) throws {
+        if let problem = TrainerSettings.seedProblem(seed) { throw ValidationError("--seed \(problem), got \(seed)") }
+        if let problem = TrainerSettings.seedProblem(splitSeed) { throw ValidationError("--split-seed \(problem), got \(splitSeed)") }
+    }
+
+    func apply() throws { try Self.apply(threads: threads, verbose: verbose) }
+
+    /// Sets the thread count; with `verbose`, notes the BLAS library and its kernels.
+    static func apply(threads: Int, verbose: Bool) throws {
         guard threads >= 1 else { throw ValidationError("--threads must be >= 1, got \(threads)") }
         BLASRuntime.setThreadCount(threads)
         if verbose {

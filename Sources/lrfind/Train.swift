@@ -52,119 +52,46 @@ struct Train: ParsableCommand {
         try paths.output(plot, option: "--plot", image: true)
         try paths.output(confusionPlot, option: "--confusion-plot", image: true)
         try paths.output(runtime.record, option: "--record")
+        try RuntimeOptions.checkSeeds(seed: seed, splitSeed: data.splitSeed)
     }
 
     mutating func run() throws {
         Interrupt.stopAfterTheCurrentBatch()
+        let started = DispatchTime.now().uptimeNanoseconds
         try runtime.apply()
-        let request = try data.recipe()
-        let checkpoint = try modelFiles.checkpoint(try model.spec(), model: model)
-        let spec = try checkpoint?.spec ?? model.spec()
-        let optimizer = try self.optimizer.makeOptimizer()
+        let recipe = try self.recipe()
+        let confusionPlot = confusionPlot
+        let scheduleText = schedule
+        let reporter = RunReporter(quiet: runtime.quiet, verbose: runtime.verbose, trainingHeader: runtime.json ? nil : { start in
+            TrainingOutput.header(start, recipe: recipe, modelName: recipe.model.spec.name, scheduleText: scheduleText)
+        })
+        let outcome = try runningRecipe {
+            try recipe.run(identifying: runtime.json || runtime.record != nil, events: { event in
+                if case let .started(start) = event, confusionPlot != nil, start.data.task == .regression {
+                    throw ValidationError("--confusion-plot needs class targets; \(start.data.name) is a regression task")
+                }
+                reporter.handle(event)
+            }, shouldStop: { Interrupt.requested })
+        }
+        reporter.finish()
+        let name = model.displayName(recipe.model.spec, weightsFromFile: modelFiles.initFrom != nil)
+        try TrainingOutput(modelName: name, optimizerName: optimizer.optimizer.rawValue, scheduleText: schedule, plot: plot,
+                           confusionPlot: confusionPlot, save: modelFiles.save, record: runtime.record, json: runtime.json).write(outcome, started: started)
+    }
+
+    /// The training run the options describe.
+    func recipe() throws -> TrainingRecipe {
         var configuration = TrainingConfiguration()
         configuration.epochs = epochs
-        configuration.batchSize = batchSize
-        configuration.learningRate = lr.map(Float.init) ?? self.optimizer.optimizer.defaultLearningRate
-        configuration.clipping = try self.optimizer.clipping()
-        configuration.seed = seed
+        configuration.learningRate = lr ?? optimizer.optimizer.defaultLearningRate
         if earlyStop > 0 { configuration.earlyStopping = EarlyStopping(metric: monitor, patience: earlyStop) }
         if monitor != .loss { configuration.monitor = monitor }
         let scheduleSpec: ScheduleSpec?
         do { scheduleSpec = try schedule.map(ScheduleSpec.init(parsing:)) } catch { throw ValidationError("--schedule: \(error)") }
-
-        try model.checkMemoryBeforeLoading(spec, optimizer: self.optimizer.settings, copies: 1)
-        let loadStart = DispatchTime.now().uptimeNanoseconds
-        let prepared = try data.prepare(request, confusionPlot: confusionPlot != nil, checkpoint: checkpoint)
-        noteEncoding(prepared)
-        guard monitor.applies(to: prepared.task) else {
-            throw ValidationError("--monitor \(monitor.rawValue) has no value for \(prepared.name), a \(prepared.task.rawValue) task")
-        }
-        let loss = try data.lossFunction(for: prepared)
-        configuration.loss = try data.lossOption()
-        if let note = SmallData.batchSizeNote(given: batchSize, trainingCount: prepared.train.count) {
-            Terminal.note("lrfind: note: \(note)")
-            batchSize = SmallData.clampedBatchSize(batchSize, trainingCount: prepared.train.count)
-            configuration.batchSize = batchSize
-        }
-        let loadMilliseconds = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
-        try model.checkMemory(spec, for: prepared, optimizer: self.optimizer.settings, cyclesMomentum: scheduleSpec?.cyclesMomentum ?? false,
-                              batchSize: batchSize, keepsBestWeights: earlyStop > 0, copies: 1)
-        let built = try model.network(spec, for: prepared, seed: seed)
-        let network = try checkpoint?.loaded(into: built, for: prepared) ?? built
-        if runtime.verbose {
-            Terminal.note("data: \(prepared.name), \(prepared.featureCount) features, \(prepared.classCount) classes; split \(prepared.train.count) / \(prepared.validation.count) / \(prepared.test.count); scaling \(prepared.scaling.rawValue); loaded and prepared in \(String(format: "%.1f", loadMilliseconds)) ms")
-            Terminal.note("model: \(ModelSpec(hidden: network.layers).description) on \(network.inputShape) (\(network.parameterCount) parameters, init \(model.initialization.rawValue)); optimizer \(optimizer.summary)")
-        }
-        var trainer = EmbeddedTrainer(network: network, optimizer: optimizer, data: prepared, batchSize: batchSize, seed: seed,
-                                      clipping: configuration.clipping, loss: loss)
-        let updates: Int
-        do { updates = try TrainingConfiguration.updateCount(epochs: epochs, batchesPerEpoch: trainer.batchesPerEpoch) } catch {
-            throw ValidationError("--epochs: \(error)")
-        }
-        let scheduler = try scheduleSpec.map { spec -> Scheduler in
-            let runLength = spec.unit == .batch ? updates : epochs
-            do {
-                let scheduler = try Scheduler(spec: spec, initialLearningRate: Double(configuration.learningRate),
-                                              initialMomentum: optimizer.defaultMomentum.map(Double.init), runLength: runLength)
-                // Every rate of the run, before training (a plateau's are checked as they come).
-                try scheduler.checkRates(steps: runLength)
-                return scheduler
-            } catch let error as UnusableLearningRate {
-                throw ValidationError("--schedule \(schedule!): \(error)")
-            } catch { throw ValidationError("--schedule: \(error)") }
-        }
-        let showTable = !runtime.json
-        if showTable {
-            print("data \(prepared.name) (\(prepared.train.count) train / \(prepared.validation.count) validation / \(prepared.test.count) test, scaling \(prepared.scaling.rawValue)\(delimiterNote(prepared))\(classNote(prepared))), model \(spec.name)\(checkpoint.map { " (weights from \($0.name))" } ?? ""), \(optimizer.summary), lr \(format(Double(configuration.learningRate)))" + (schedule.map { ", schedule \($0) (per \(scheduleSpec!.unit.rawValue))" } ?? ""))
-            print(EpochTable.header(regression: prepared.task == .regression))
-        }
-        var bar = ProgressBar(label: "train", total: updates, enabled: !runtime.quiet)
-        let result = try TrainingLoop(configuration: configuration, schedule: scheduler).run(
-            &trainer,
-            progress: {
-                if runtime.verbose, $0.step == 1 { Terminal.note("train: started") }
-                bar.update($0.step, detail: "epoch \($0.epoch) loss \(format(Double($0.loss)))")
-            },
-            epochEnded: { record in
-                bar.finish()
-                if showTable { print(EpochTable.row(record)) }
-            },
-            shouldStop: { Interrupt.requested })
-        bar.finish()
-        if result.stopReason != .nonFiniteLoss { try modelFiles.save(trainer.network, spec: spec, data: prepared, recipe: request) }
-        if let plot, !result.epochs.isEmpty {
-            try Charts.write(Charts.training(result, title: "Training: \(prepared.name), \(model.displayName(spec, weightsFromFile: modelFiles.initFrom != nil)), \(self.optimizer.optimizer.rawValue)" + (schedule.map { ", \($0)" } ?? ", lr \(format(Double(configuration.learningRate)))")), to: plot)
-        }
-        if let confusionPlot, let report = result.test?.report {
-            try Charts.write(Charts.confusion(report, classNames: prepared.classNames,
-                                              title: "Test confusion matrix: \(prepared.name), \(model.displayName(spec, weightsFromFile: modelFiles.initFrom != nil))"), to: confusionPlot)
-        }
-
-        if runtime.json || runtime.record != nil {
-            let recipe = TrainingRecipe(data: request, model: ModelRecipe(spec: spec, initialization: model.initialization, inputShape: model.shape, initialWeights: checkpoint?.digest),
-                                        optimizer: self.optimizer.settings, training: configuration, schedule: scheduleSpec)
-            let record = TrainingRecord(recipe: recipe, identifier: try RecipeIdentity.identifier(of: recipe, dataDigest: request.contentDigest()),
-                                        data: DataSummary(prepared), model: ModelSummary(network, optimizer: optimizer), result: result,
-                                        environment: RunEnvironment(seconds: Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e9))
-            try runtime.writeRecord(record)
-            if runtime.json { print(try jsonText(record)) }
-        }
-        if !runtime.json {
-            var summary = "stopped: \(result.stopReason.rawValue) after \(result.epochs.count) epoch(s), \(format(result.trainingSeconds)) s of training, \(Int(result.samplesPerSecond.rounded())) samples/s"
-            if let restored = result.restoredEpoch { summary += "; restored the weights of epoch \(restored)" }
-            print(summary)
-            if let test = result.test { ReportTable.summary(test, label: "test", classNames: prepared.classNames).forEach { print($0) } }
-        }
-        // The rate of the update that failed: under a schedule it is not --lr.
-        let stop = result.stoppingUpdate.map { "at epoch \($0.epoch), batch \($0.batch)" } ?? ""
-        let rate = result.stoppingUpdate?.learningRate ?? Double(configuration.learningRate)
-        if result.stopReason == .nonFiniteLoss {
-            throw RunError("the training loss became NaN or infinite \(stop) (learning rate \(format(rate))\(scheduler == nil ? "" : " from the schedule") too high?)")
-        }
-        if result.stopReason == .unusableLearningRate {
-            throw RunError("--schedule \(schedule ?? ""): stopped \(stop): learning rate \(LearningRateLimits.text(rate)) \(LearningRateLimits.problem(withScheduledRate: rate) ?? "")")
-        }
-        if result.stopReason == .interrupted { throw ExitCode(Interrupt.exitStatus) }
+        return TrainingRecipe(
+            data: try data.recipe(), model: try model.recipe(files: modelFiles), optimizer: try optimizer.settings(),
+            trainer: TrainerSettings(batchSize: batchSize, seed: seed, clipping: try optimizer.clipping(), loss: try data.lossOption()),
+            training: configuration, schedule: scheduleSpec)
     }
 }
 

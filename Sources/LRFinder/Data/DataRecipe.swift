@@ -1,13 +1,20 @@
 /// Which data to train on and how to prepare it: load, split (seeded; stratified by class for
 /// classification, at random for regression), scale (and standardise a regression target).
-/// `Codable`, as part of a run's recipe.
-public struct DataRecipe: Equatable, Codable, Sendable {
-    /// A CSV, CSV.gz or IDX images file; nil for the bundled default data set.
+///
+/// `Codable` as part of a run's recipe, where it is part of the identity: the data is named by
+/// ``digest`` (and by ``bundled`` for a bundled set), not by its paths, which a record keeps
+/// beside the identity (``RunInputs``) with the class-count guard.
+public struct DataRecipe: Equatable, Sendable {
+    /// A CSV, CSV.gz or IDX images file; nil for the bundled data set.
     public var path: String?
     /// The IDX labels file that goes with an IDX images `path`.
     public var labelsPath: String?
-    /// The bundled data set used when `path` is nil.
-    public var bundled: BundledDataset = .mnist5k
+    /// The bundled data set used when `path` is nil; nil (with no path) for a recipe that names
+    /// its data file by digest only, whose path must be given before it runs.
+    public var bundled: BundledDataset? = .mnist5k
+    /// The hex SHA-256 of the data's decompressed bytes (``contentDigest()``); nil until taken.
+    /// A recipe run with a digest refuses data whose bytes differ.
+    public var digest: String?
     /// The CSV column holding the class label.
     public var labelColumn: LabelColumn = .last
     /// Whether the CSV starts with a header row.
@@ -36,12 +43,32 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     /// A recipe for the bundled default data with default preparation.
     public init() {}
 
+    /// A recipe for the data in `path` (with IDX labels in `labelsPath`), default preparation.
+    public init(path: String, labelsPath: String? = nil) {
+        self.path = path
+        self.labelsPath = labelsPath
+        bundled = nil
+    }
+
     /// The data's file path (`standard input` for `-`) or bundled name.
-    public var name: String { path.map(FileBytes.displayName) ?? bundled.rawValue }
+    public var name: String { path.map(FileBytes.displayName) ?? bundled?.rawValue ?? "the recipe's data file" }
+
+    /// Whether the data is a bundled set (no file path).
+    public var isBundled: Bool { path == nil && bundled != nil }
+
+    /// The bundled set when there is no path.
+    /// - Throws: ``DataError`` for a recipe that names its data file by digest only.
+    func bundledData() throws -> BundledDataset {
+        guard let bundled else {
+            throw DataError(file: name, message: "the recipe names its data by digest (\(digest ?? "none")) only; give the data file")
+        }
+        return bundled
+    }
 
     /// The whole data set as the file (or the bundled data) holds it, before any split or encoding.
     public func load() throws -> Dataset {
         guard let path else {
+            let bundled = try bundledData()
             guard task != .regression else {
                 throw DataError(file: bundled.rawValue, message: "the bundled data set holds class labels; it cannot be a regression task")
             }
@@ -85,7 +112,7 @@ public struct DataRecipe: Equatable, Codable, Sendable {
     /// The loaded data's splits, delimiter and task note (the whole data set is let go here).
     private func loadedSplits() throws -> (DataSplit, CSVDelimiter?, String?) {
         let dataset = try load()
-        let sizes = split ?? (path == nil && bundled == .mnist5k
+        let sizes = split ?? (isBundled && bundled == .mnist5k
             ? .counts(train: 3000, validation: 1000, test: 1000)
             : .fractions(train: 0.6, validation: 0.2, test: 0.2))
         if dataset.targets.task == .classification {

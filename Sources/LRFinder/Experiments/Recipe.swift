@@ -1,73 +1,109 @@
 import Foundation
 
-/// A model as a recipe names it: its hidden stack and how its weights are drawn.
-public struct ModelRecipe: Equatable, Codable, Sendable {
+/// A model as a recipe names it: its hidden stack, how its weights are drawn or which file they
+/// start from, and the declared input shape.
+public struct ModelRecipe: Equatable, Sendable {
     /// The hidden stack (the output layer follows from the data).
     public var spec: ModelSpec
     /// The weight initialisation.
     public var initialization: WeightInitialization
-    /// The hex SHA-256 of the safetensors file the weights start from (`--init-from`, a
-    /// ``Checkpoint``); nil: drawn as `initialization` says (and left out of the JSON, so older
-    /// recipes keep their identifiers).
-    public var initialWeights: String?
     /// The declared shape of one input sample (`--shape`); nil when it follows from the data
-    /// (``ModelSpec/inputShape(for:declared:)``). Left out of the JSON when nil, so recipes
-    /// without it keep their identifiers.
+    /// (``ModelSpec/inputShape(for:declared:)``).
     public var inputShape: TensorShape?
+    /// The hex SHA-256 of the safetensors file the weights start from (`--init-from`, a
+    /// ``Checkpoint``); nil: drawn as `initialization` says. Part of the identity; nil until the
+    /// file is read when only ``initialWeightsPath`` is given.
+    public var initialWeights: String?
+    /// Where that file is (recorded beside the identity, in ``RunInputs``).
+    public var initialWeightsPath: String?
 
     /// A model recipe.
     public init(spec: ModelSpec, initialization: WeightInitialization = .pytorch, inputShape: TensorShape? = nil,
-                initialWeights: String? = nil) {
+                initialWeightsPath: String? = nil, initialWeights: String? = nil) {
         self.spec = spec
         self.initialization = initialization
         self.inputShape = inputShape
+        self.initialWeightsPath = initialWeightsPath
         self.initialWeights = initialWeights
     }
 }
 
-/// Everything a training run depends on: data, model, optimizer, schedule and training settings
-/// (batch size, epochs, rate, clipping, early stopping, seed).
-public struct TrainingRecipe: Equatable, Codable, Sendable {
+/// Everything a training run depends on: data, model, optimizer, what a batch is, the epoch loop
+/// (epochs, rate, early stopping) and the schedule. ``run(identifying:events:shouldStop:)`` runs it.
+public struct TrainingRecipe: Equatable, Sendable {
     /// The data and its preparation.
     public var data: DataRecipe
     /// The model.
     public var model: ModelRecipe
     /// The optimizer.
     public var optimizer: OptimizerSettings
-    /// Epochs, batch size, rate, clipping, early stopping, seed.
+    /// Batch size, seed, clipping and loss.
+    public var trainer: TrainerSettings
+    /// Epochs, rate and early stopping.
     public var training: TrainingConfiguration
-    /// The learning-rate schedule, if any.
+    /// The learning-rate schedule, if any (its base rate is `training.learningRate`).
     public var schedule: ScheduleSpec?
 
     /// A training recipe.
-    public init(data: DataRecipe, model: ModelRecipe, optimizer: OptimizerSettings, training: TrainingConfiguration,
+    public init(data: DataRecipe = DataRecipe(), model: ModelRecipe, optimizer: OptimizerSettings = OptimizerSettings(kind: .adamw),
+                trainer: TrainerSettings = TrainerSettings(), training: TrainingConfiguration = TrainingConfiguration(),
                 schedule: ScheduleSpec? = nil) {
         self.data = data
         self.model = model
         self.optimizer = optimizer
+        self.trainer = trainer
         self.training = training
         self.schedule = schedule
     }
 }
 
-/// Everything a range test depends on: the training recipe it sweeps (its batch size, clipping
-/// and seed; run `k` of `runs` uses seed + k), the sweep, how the curve is read, and the hand-off.
-public struct RangeTestRecipe: Equatable, Codable, Sendable {
-    /// Data, model, optimizer and the training settings the sweep uses.
-    public var base: TrainingRecipe
+/// What a range test hands its bounds to: a training run with the recommended schedule from the
+/// model's initial weights, and optionally one at the constant rate max for comparison.
+public struct HandOffPlan: Equatable, Sendable {
+    /// CLR or one-cycle.
+    public var schedule: HandOffSchedule
+    /// Epochs of each run; nil: ``SmallData/defaultTrainingEpochs(batchesPerEpoch:)``.
+    public var epochs: Int?
+    /// Whether a constant-rate run at the recommended max follows.
+    public var baseline: Bool
+
+    /// A hand-off.
+    public init(schedule: HandOffSchedule, epochs: Int? = nil, baseline: Bool = false) {
+        self.schedule = schedule
+        self.epochs = epochs
+        self.baseline = baseline
+    }
+}
+
+/// Everything a range test depends on: data, model, optimizer and what a batch is (run `k` of
+/// `runs` uses seed + k), the sweep, how the curve is read, and the hand-off.
+/// ``run(identifying:events:shouldStop:)`` runs it.
+public struct RangeTestRecipe: Equatable, Sendable {
+    /// The data and its preparation.
+    public var data: DataRecipe
+    /// The model.
+    public var model: ModelRecipe
+    /// The optimizer.
+    public var optimizer: OptimizerSettings
+    /// Batch size, seed, clipping and loss.
+    public var trainer: TrainerSettings
     /// The sweep.
     public var rangeTest: RangeTestSettings
     /// How the curve is read.
     public var analysis: AnalysisSettings
     /// Repetitions with consecutive seeds.
     public var runs: Int
-    /// The schedule the bounds are handed to, if any, for `base.training.epochs` epochs.
-    public var handOff: HandOffSchedule?
+    /// The training runs the bounds are handed to, if any.
+    public var handOff: HandOffPlan?
 
     /// A range-test recipe.
-    public init(base: TrainingRecipe, rangeTest: RangeTestSettings, analysis: AnalysisSettings, runs: Int = 1,
-                handOff: HandOffSchedule? = nil) {
-        self.base = base
+    public init(data: DataRecipe = DataRecipe(), model: ModelRecipe, optimizer: OptimizerSettings = OptimizerSettings(kind: .adamw),
+                trainer: TrainerSettings = TrainerSettings(), rangeTest: RangeTestSettings = RangeTestSettings(),
+                analysis: AnalysisSettings = AnalysisSettings(), runs: Int = 1, handOff: HandOffPlan? = nil) {
+        self.data = data
+        self.model = model
+        self.optimizer = optimizer
+        self.trainer = trainer
         self.rangeTest = rangeTest
         self.analysis = analysis
         self.runs = runs
@@ -75,39 +111,98 @@ public struct RangeTestRecipe: Equatable, Codable, Sendable {
     }
 }
 
-/// A recipe's identity: the SHA-256 of its canonical JSON (sorted keys), in which the data is
-/// named by the SHA-256 of its decompressed bytes instead of its path, so the same run on a copy
-/// of the data elsewhere has the same identifier. The lrfind version is recorded beside it, not in it.
-public enum RecipeIdentity {
-    /// The version of lrfind recorded beside results.
-    public static let lrfindVersion = "0.9.0"
+/// Where a recipe's files are and the guards on them: recorded beside the identity, so that the
+/// same run on moved files keeps its identifier (the files are named inside it by their digests).
+public struct RunInputs: Equatable, Codable, Sendable {
+    /// The data file (`-`: standard input); nil for bundled data.
+    public var data: String?
+    /// The IDX labels file.
+    public var labels: String?
+    /// The safetensors file the weights start from.
+    public var initialWeights: String?
+    /// The most classes allowed (a guard: it changes no result, only whether the data is taken).
+    public var maximumClassCount: Int?
 
-    /// The canonical JSON of `recipe`: keys sorted, every `path` and `labelsPath` (at any depth)
-    /// replaced by one `dataDigest`, the data's `maximumClassCount` (a guard) left out.
-    public static func canonicalJSON(of recipe: some Encodable, dataDigest: String) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let object = try JSONSerialization.jsonObject(with: encoder.encode(recipe))
-        func replacingPaths(_ value: Any) -> Any {
-            if var dictionary = value as? [String: Any] {
-                if dictionary.keys.contains("bundled") || dictionary.keys.contains("path") {
-                    dictionary.removeValue(forKey: "path")
-                    dictionary.removeValue(forKey: "labelsPath")
-                    dictionary.removeValue(forKey: "bundled")
-                    dictionary.removeValue(forKey: "maximumClassCount")
-                    dictionary["dataDigest"] = dataDigest
-                }
-                return dictionary.mapValues(replacingPaths)
-            }
-            if let array = value as? [Any] { return array.map(replacingPaths) }
-            return value
-        }
-        return try JSONSerialization.data(withJSONObject: replacingPaths(object), options: [.sortedKeys])
+    /// Inputs.
+    public init(data: String? = nil, labels: String? = nil, initialWeights: String? = nil, maximumClassCount: Int? = nil) {
+        self.data = data
+        self.labels = labels
+        self.initialWeights = initialWeights
+        self.maximumClassCount = maximumClassCount
+    }
+}
+
+/// What every recipe has: data, model, optimizer and trainer settings; the inputs beside them.
+protocol RecipeParts {
+    var data: DataRecipe { get set }
+    var model: ModelRecipe { get set }
+    var optimizer: OptimizerSettings { get }
+    var trainer: TrainerSettings { get }
+}
+
+extension TrainingRecipe: RecipeParts {
+    /// The paths and guards recorded beside the identity.
+    public var inputs: RunInputs { recordedInputs }
+
+    /// This recipe with its files at `inputs` (a recipe decodes without them).
+    public func locating(_ inputs: RunInputs) -> Self { located(inputs) }
+}
+
+extension RangeTestRecipe: RecipeParts {
+    /// The paths and guards recorded beside the identity.
+    public var inputs: RunInputs { recordedInputs }
+
+    /// This recipe with its files at `inputs` (a recipe decodes without them).
+    public func locating(_ inputs: RunInputs) -> Self { located(inputs) }
+}
+
+extension RecipeParts {
+    var recordedInputs: RunInputs {
+        RunInputs(data: data.path, labels: data.labelsPath, initialWeights: model.initialWeightsPath, maximumClassCount: data.maximumClassCount)
     }
 
-    /// The identifier: hex SHA-256 of ``canonicalJSON(of:dataDigest:)``.
-    public static func identifier(of recipe: some Encodable, dataDigest: String) throws -> String {
-        SHA256.hash(try canonicalJSON(of: recipe, dataDigest: dataDigest)).hex
+    func located(_ inputs: RunInputs) -> Self {
+        var recipe = self
+        recipe.data.path = inputs.data
+        recipe.data.labelsPath = inputs.labels
+        recipe.data.maximumClassCount = inputs.maximumClassCount
+        if inputs.data != nil { recipe.data.bundled = nil }
+        recipe.model.initialWeightsPath = inputs.initialWeights
+        return recipe
+    }
+}
+
+/// A recipe's identity: the hex SHA-256 of its RFC 8785 canonical JSON (JSON Canonicalization
+/// Scheme), so that `hashlib.sha256(rfc8785.dumps(record["recipe"])).hexdigest()` in Python gives
+/// the same identifier.
+///
+/// The recipe's JSON names its data and initial weights by the SHA-256 of their bytes (the data's
+/// decompressed), not by path: the same run on a copy of the data elsewhere has the same
+/// identifier. Paths, the class-count guard, the lrfind version, threads and BLAS kernels are
+/// recorded beside it (``RunInputs``, ``RunEnvironment``). Every field at its default is left out,
+/// so a field added later with a default that keeps the old behaviour moves no identifier.
+public enum RecipeIdentity {
+    /// The version of lrfind recorded beside results.
+    public static let lrfindVersion = "0.10.0"
+
+    /// The canonical JSON of `recipe` (RFC 8785).
+    /// - Throws: ``RecipeError`` when the data's digest is not known yet (the identity names the
+    ///   data by it), or a ``CanonicalJSONError`` for a value JSON cannot hold exactly.
+    public static func canonicalJSON(of recipe: some Encodable & Sendable) throws -> Data {
+        if let parts = recipe as? any RecipeParts {
+            guard parts.data.digest != nil else {
+                throw RecipeError(setting: .data, value: parts.data.name, reason: "its digest is not known yet (DataRecipe.contentDigest())")
+            }
+            guard parts.model.initialWeightsPath == nil || parts.model.initialWeights != nil else {
+                throw RecipeError(setting: .initialWeights, value: parts.model.initialWeightsPath, reason: "its digest is not known yet")
+            }
+        }
+        return try CanonicalJSON.data(of: recipe)
+    }
+
+    /// The identifier: hex SHA-256 of ``canonicalJSON(of:)``.
+    public static func identifier(of recipe: some Encodable & Sendable) throws -> String {
+        SHA256.hash(try canonicalJSON(of: recipe)).hex
     }
 }
 
@@ -121,6 +216,7 @@ extension DataRecipe {
             try FileBytes.digest(path, into: &hasher)
             if let labelsPath { try FileBytes.digest(labelsPath, into: &hasher) }
         } else {
+            let bundled = try bundledData()
             guard let url = bundled.url else {
                 throw DataError(file: "\(bundled.rawValue).csv.gz", message: "bundled data set not found beside the lrfind binary")
             }

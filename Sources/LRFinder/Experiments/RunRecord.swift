@@ -72,12 +72,19 @@ public struct RunEnvironment: Equatable, Codable, Sendable {
     }
 }
 
-/// A training run's record: its recipe, identity, lrfind version, data and result. Decodes back.
+/// A training run's record: its recipe, identity, inputs, lrfind version, data and result. Decodes back.
 public struct TrainingRecord: Equatable, Codable, Sendable {
+    /// ``RunKind/training``.
+    public var kind: RunKind
+    /// ``RunFile/formatVersion``.
+    public var formatVersion: Int
     /// What was run.
     public var recipe: TrainingRecipe
-    /// ``RecipeIdentity/identifier(of:dataDigest:)`` of the recipe.
-    public var identifier: String
+    /// ``RecipeIdentity/identifier(of:)`` of the recipe; nil when the run was not asked to identify
+    /// itself (the data's digest was not taken).
+    public var identifier: String?
+    /// Where its files were.
+    public var inputs: RunInputs
     /// The lrfind version that ran it.
     public var lrfindVersion: String
     /// The data as prepared.
@@ -90,10 +97,13 @@ public struct TrainingRecord: Equatable, Codable, Sendable {
     public var environment: RunEnvironment
 
     /// A record from its parts.
-    public init(recipe: TrainingRecipe, identifier: String, lrfindVersion: String = RecipeIdentity.lrfindVersion,
+    public init(recipe: TrainingRecipe, identifier: String?, lrfindVersion: String = RecipeIdentity.lrfindVersion,
                 data: DataSummary, model: ModelSummary, result: TrainingResult, environment: RunEnvironment) {
+        kind = .training
+        formatVersion = RunFile.formatVersion
         self.recipe = recipe
         self.identifier = identifier
+        inputs = recipe.inputs
         self.lrfindVersion = lrfindVersion
         self.data = data
         self.model = model
@@ -102,19 +112,28 @@ public struct TrainingRecord: Equatable, Codable, Sendable {
     }
 }
 
-/// A range test's record: recipe, identity, version, data, every run, the curve read (the single
-/// run or the runs' mean) and its analysis, the ensemble and the hand-off runs. Decodes back.
+/// A range test's record: recipe, identity, inputs, version, data, every run, the curve read (the
+/// single run or the runs' mean) and its analysis, the ensemble and the hand-off runs. Decodes back.
 public struct RangeTestRecord: Equatable, Codable, Sendable {
+    /// ``RunKind/rangeTest``.
+    public var kind: RunKind
+    /// ``RunFile/formatVersion``.
+    public var formatVersion: Int
     /// What was run.
     public var recipe: RangeTestRecipe
-    /// ``RecipeIdentity/identifier(of:dataDigest:)`` of the recipe.
-    public var identifier: String
+    /// ``RecipeIdentity/identifier(of:)`` of the recipe; nil when the run was not asked to identify
+    /// itself (the data's digest was not taken).
+    public var identifier: String?
+    /// Where its files were.
+    public var inputs: RunInputs
     /// The lrfind version that ran it.
     public var lrfindVersion: String
     /// The data as prepared.
     public var data: DataSummary
     /// The network and optimizer as built (run 1's).
     public var model: ModelSummary
+    /// Batches in one epoch of the training split (the CLR step size is counted in them).
+    public var batchesPerEpoch: Int
     /// Every run, in seed order.
     public var runs: [RangeTestResult]
     /// The curve read: the single run, or the mean of the runs over their common steps.
@@ -129,14 +148,18 @@ public struct RangeTestRecord: Equatable, Codable, Sendable {
     public var environment: RunEnvironment
 
     /// A record from its parts.
-    public init(recipe: RangeTestRecipe, identifier: String, lrfindVersion: String = RecipeIdentity.lrfindVersion,
-                data: DataSummary, model: ModelSummary, runs: [RangeTestResult], curve: RangeTestResult,
+    public init(recipe: RangeTestRecipe, identifier: String?, lrfindVersion: String = RecipeIdentity.lrfindVersion,
+                data: DataSummary, model: ModelSummary, batchesPerEpoch: Int, runs: [RangeTestResult], curve: RangeTestResult,
                 analysis: RangeTestAnalysis, ensemble: RangeTestEnsemble?, training: [HandOffRun], environment: RunEnvironment) {
+        kind = .rangeTest
+        formatVersion = RunFile.formatVersion
         self.recipe = recipe
         self.identifier = identifier
+        inputs = recipe.inputs
         self.lrfindVersion = lrfindVersion
         self.data = data
         self.model = model
+        self.batchesPerEpoch = batchesPerEpoch
         self.runs = runs
         self.curve = curve
         self.analysis = analysis
@@ -144,4 +167,7 @@ public struct RangeTestRecord: Equatable, Codable, Sendable {
         self.training = training
         self.environment = environment
     }
+
+    /// The seed of each run (`seed + k` for run k).
+    public var runSeeds: [UInt64] { runs.indices.map { recipe.trainer.seed &+ UInt64($0) } }
 }

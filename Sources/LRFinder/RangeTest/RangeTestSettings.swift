@@ -53,6 +53,9 @@ public enum RangeTestMetric: String, Codable, CaseIterable, Sendable {
 
 /// How many rate steps a range test takes.
 public enum RangeTestLength: Equatable, Codable, Sendable {
+    /// ``SmallData/defaultEpochs`` epochs or ``SmallData/defaultMinimumSteps`` steps, whichever is
+    /// more (``SmallData/defaultLength(batchesPerEpoch:batchesPerStep:)``).
+    case automatic
     /// `epochs * batchesPerEpoch / batchesPerStep` steps (rounded down), as the PyImageSearch finder.
     case epochs(Int)
     /// Exactly this many steps, as torch-lr-finder's and fastai's `num_iter`/`num_it`.
@@ -92,7 +95,7 @@ public struct RangeTestSettings: Equatable, Codable, Sendable {
     /// Exponential or linear growth.
     public var spacing: LearningRateSpacing = .exponential
     /// Number of rate steps.
-    public var length: RangeTestLength = .epochs(5)
+    public var length: RangeTestLength = .automatic
     /// Batches trained at each rate; their losses are averaged into one point.
     public var batchesPerStep: Int = 1
     /// What is recorded at each step.
@@ -104,7 +107,8 @@ public struct RangeTestSettings: Equatable, Codable, Sendable {
     /// Whether the test stops at divergence; false runs the whole range.
     public var stopsOnDivergence: Bool = true
 
-    /// The defaults: 1e-10 to 10, exponential, 5 epochs, training loss, beta 0.98, factor 4.
+    /// The defaults: 1e-10 to 10, exponential, 5 epochs or 100 steps (whichever is more), training
+    /// loss, beta 0.98, factor 4.
     public init() {}
 
     /// The stop rule with ``stopFactor``.
@@ -112,13 +116,19 @@ public struct RangeTestSettings: Equatable, Codable, Sendable {
 
     /// Rate steps for a trainer with `batchesPerEpoch` batches per epoch.
     public func stepCount(batchesPerEpoch: Int) -> Int {
-        switch length {
+        switch resolvedLength(batchesPerEpoch: batchesPerEpoch) {
+        case .automatic: return 0
         case .steps(let steps): return steps
         case .epochs(let epochs):
             // Saturates rather than overflows; `validate` refuses a count that does not fit.
             let (batches, overflow) = epochs.multipliedReportingOverflow(by: batchesPerEpoch)
             return (overflow ? Int.max : batches) / max(1, batchesPerStep)
         }
+    }
+
+    /// ``length`` with ``RangeTestLength/automatic`` resolved for `batchesPerEpoch` batches per epoch.
+    public func resolvedLength(batchesPerEpoch: Int) -> RangeTestLength {
+        length == .automatic ? SmallData.defaultLength(batchesPerEpoch: batchesPerEpoch, batchesPerStep: batchesPerStep) : length
     }
 
     /// The rate of step `index` of `count`.

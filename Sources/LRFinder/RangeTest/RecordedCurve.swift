@@ -150,3 +150,15 @@ public struct FiniteCurve: Equatable, Sendable {
         return notes
     }
 }
+
+extension RecordedCurve {
+    /// The CSV of a recorded curve, which ``read(path:)`` reads back: `step,lr,loss,smoothed_loss,lag_free_loss`,
+    /// one row per step (numbers as their shortest round-trip text).
+    public static func csvText(_ curve: RangeTestResult, lagFreeLosses: [Double]) -> String {
+        var text = "step,lr,loss,smoothed_loss,lag_free_loss\n"
+        for (index, step) in curve.steps.enumerated() {
+            text += "\(index),\(step.learningRate),\(step.loss),\(step.smoothedLoss),\(lagFreeLosses[index])\n"
+        }
+        return text
+    }
+}

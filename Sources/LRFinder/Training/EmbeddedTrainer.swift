@@ -29,13 +29,21 @@ public struct EmbeddedTrainer: Trainer, Sendable {
     /// `loss` nil takes the task's (``Task/loss``).
     public init(network: Network, optimizer: any Optimizer, data: PreparedData, batchSize: Int, seed: UInt64,
                 clipping: GradientClipping = .none, dropsLastBatch: Bool = false, loss: LossFunction? = nil) {
+        self.init(network: network, optimizer: optimizer, data: data,
+                  settings: TrainerSettings(batchSize: batchSize, seed: seed, clipping: clipping, loss: loss), dropsLastBatch: dropsLastBatch)
+    }
+
+    /// A trainer for `network` on `data` with the batch size, batch order, clipping and loss of
+    /// `settings`; `dropsLastBatch` leaves out each epoch's smaller last batch.
+    public init(network: Network, optimizer: any Optimizer, data: PreparedData, settings: TrainerSettings, dropsLastBatch: Bool = false) {
+        let (batchSize, seed, clipping) = (settings.batchSize, settings.seed, settings.clipping)
         precondition(data.train.count > 0, "empty training split")
         precondition(network.inputWidth == data.train.featureCount,
                      "network input of \(network.inputWidth) values for samples of \(data.train.featureCount)")
         self.network = network
         self.optimizer = optimizer
         self.data = data
-        let loss = loss ?? data.task.loss
+        let loss = settings.loss ?? data.task.loss
         precondition(loss.fits(data.task), "loss \(loss) for a \(data.task.rawValue) task")
         self.loss = loss
         self.clipping = clipping

@@ -67,11 +67,11 @@ extension OptimizerSettings {
     /// AMSGrad (the running maximum); RMSprop 1 (square average), plus 1 when centered (gradient
     /// average) and 1 with momentum (its buffer), so up to 3.
     public func stateVectorCount(cyclesMomentum: Bool = false) -> Int {
-        let hasMomentum = (momentum ?? 0) > 0 || cyclesMomentum
-        switch kind {
-        case .sgd: return hasMomentum ? 1 : 0
-        case .adam, .adamw: return amsgrad ? 3 : 2
-        case .rmsprop: return 1 + (centered ? 1 : 0) + (hasMomentum ? 1 : 0)
+        let momentumBuffer = hasMomentum || cyclesMomentum
+        switch self {
+        case .sgd: return momentumBuffer ? 1 : 0
+        case let .adam(settings), let .adamW(settings): return settings.amsgrad ? 3 : 2
+        case let .rmsprop(settings): return 1 + (settings.centered ? 1 : 0) + (momentumBuffer ? 1 : 0)
         }
     }
 }

@@ -1,25 +1,19 @@
-/// The settings of a training run.
+/// The settings of the epoch loop (``TrainingLoop``): how long, at what rate, and when to stop
+/// early. What a batch is (size, order, clipping, loss) belongs to the trainer (``TrainerSettings``).
 public struct TrainingConfiguration: Equatable, Codable, Sendable {
     /// Passes over the training split.
     public var epochs: Int = 10
-    /// Samples per update; the last batch of an epoch may be smaller (PyTorch's `drop_last=False`).
-    public var batchSize: Int = 64
-    /// Learning rate of every update (a schedule, when given, overrides it).
-    public var learningRate: Float = 1e-3
-    /// Gradient clipping applied before each update.
-    public var clipping: GradientClipping = .none
+    /// Learning rate of every update, as given (a schedule, when given, starts from it); it
+    /// becomes a Float only inside the optimizer's update.
+    public var learningRate: Double = 1e-3
     /// Stops when the monitored validation metric stalls; nil trains every epoch.
     public var earlyStopping: EarlyStopping?
-    /// Seed of the batch order and dropout streams.
-    public var seed: UInt64 = 0
     /// The validation metric ReduceLROnPlateau watches in `max` mode when it is one where
     /// higher is better (``ValidationMetric/higherIsBetter``); nil, or `val-loss`, watches the
     /// accuracy. `min` mode always watches the validation loss.
     public var monitor: ValidationMetric?
-    /// The loss minimised; nil: the task's (``Task/loss``: cross-entropy for classes, MSE for values).
-    public var loss: LossFunction?
 
-    /// The default settings: 10 epochs, batch 64, rate 1e-3, no clipping, no early stopping, seed 0.
+    /// The default settings: 10 epochs, rate 1e-3, no early stopping.
     public init() {}
 }
 

@@ -3,7 +3,7 @@ import Foundation
 /// The epoch loop: trains any ``Trainer`` for a number of epochs at a constant or scheduled rate,
 /// evaluating the validation split after every epoch, with optional early stopping.
 public struct TrainingLoop: Sendable {
-    /// Epochs, rate and early stopping (batch size, clipping and seed belong to the trainer).
+    /// Epochs, rate and early stopping (batch size, order, clipping and loss belong to the trainer).
     public var configuration: TrainingConfiguration
     /// Moves the learning rate (and momentum) instead of `configuration.learningRate`: stepped
     /// after every batch or after every epoch, as its unit says. ReduceLROnPlateau watches the
@@ -45,7 +45,7 @@ public struct TrainingLoop: Sendable {
         epochs: for epoch in 1...max(1, configuration.epochs) where configuration.epochs > 0 {
             let started = DispatchTime.now().uptimeNanoseconds
             var lossSum = 0.0, correct: Int?, seen = 0, batches = 0
-            var rate = Double(configuration.learningRate), momentum = trainer.defaultMomentum
+            var rate = configuration.learningRate, momentum = trainer.defaultMomentum
             for _ in 0..<batchesPerEpoch {
                 if shouldStop() { stopReason = .interrupted; break }
                 if let schedule {

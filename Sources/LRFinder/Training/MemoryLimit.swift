@@ -1,51 +1,51 @@
-import ArgumentParser
 import Foundation
-import LRFinder
 
-/// Refusing a model that cannot fit in memory before it is built: a failed allocation aborts
-/// the process with a backtrace, so `--model dense:100000000` must be a usage error (exit 2)
-/// naming the figure. The estimate is the library's `MemoryEstimate`; the limit is the
-/// machine's physical memory (`ProcessInfo.physicalMemory`).
-extension ModelOptions {
+/// Refusing a model that cannot fit in memory before it is built: a failed allocation aborts the
+/// process with a backtrace, so `dense:100000000` must be an error naming the figure. The estimate
+/// is ``MemoryEstimate``; the limit is the machine's physical memory (`ProcessInfo.physicalMemory`).
+public enum MemoryLimit {
     /// Before the data is loaded: refuses a model that would not fit even on data of one feature
     /// and one output, trained in batches of one (a lower bound; a model with pooling needs the
     /// data's image shape and is checked after loading only).
-    func checkMemoryBeforeLoading(_ spec: ModelSpec, optimizer: OptimizerSettings, copies: Int) throws {
+    /// - Throws: ``RecipeError`` on ``RecipeSetting/model`` naming the bytes needed.
+    public static func checkBeforeLoading(_ spec: ModelSpec, optimizer: OptimizerSettings, copies: Int) throws {
         guard !spec.needsImage else { return }
-        try checkMemory(spec, inputShape: .vector(1), outputs: 1, optimizer: optimizer, cyclesMomentum: false, batchSize: 1,
-                        evaluationBatchSize: 0, keepsBestWeights: false, copies: copies, lowerBound: true)
+        try check(spec, inputShape: .vector(1), outputs: 1, optimizer: optimizer, cyclesMomentum: false, batchSize: 1,
+                  evaluationBatchSize: 0, keepsBestWeights: false, copies: copies, lowerBound: true)
     }
 
-    /// Once the data is loaded: refuses a model whose training on `data` needs more than the
-    /// physical memory.
+    /// Once the data is loaded: refuses a model whose training on `data` (inputs of `inputShape`)
+    /// needs more than the physical memory.
     /// - Parameter copies: copies of the network and its training workspace held at once (2 for
     ///   a range test, which trains a copy of the trainer it is given, and for bench).
-    func checkMemory(_ spec: ModelSpec, for data: PreparedData, optimizer: OptimizerSettings, cyclesMomentum: Bool, batchSize: Int,
-                     keepsBestWeights: Bool, copies: Int) throws {
+    /// - Throws: ``RecipeError`` on ``RecipeSetting/model`` naming the bytes needed.
+    public static func check(_ spec: ModelSpec, inputShape: TensorShape, for data: PreparedData, optimizer: OptimizerSettings,
+                             cyclesMomentum: Bool, batchSize: Int, keepsBestWeights: Bool, copies: Int) throws {
         // EmbeddedTrainer's sizes: batches of at most the training split, evaluation by up to 1,000.
         let evaluated = Swift.max(data.validation.count, data.test.count)
-        try checkMemory(spec, inputShape: inputShape(spec, for: data.shape), outputs: data.outputWidth, optimizer: optimizer,
-                        cyclesMomentum: cyclesMomentum, batchSize: Swift.min(batchSize, data.train.count),
-                        evaluationBatchSize: Swift.min(1000, evaluated), keepsBestWeights: keepsBestWeights, copies: copies, lowerBound: false)
+        try check(spec, inputShape: inputShape, outputs: data.outputWidth, optimizer: optimizer, cyclesMomentum: cyclesMomentum,
+                  batchSize: Swift.min(batchSize, data.train.count), evaluationBatchSize: Swift.min(1000, evaluated),
+                  keepsBestWeights: keepsBestWeights, copies: copies, lowerBound: false)
     }
 
-    private func checkMemory(_ spec: ModelSpec, inputShape: TensorShape, outputs: Int, optimizer: OptimizerSettings, cyclesMomentum: Bool,
-                             batchSize: Int, evaluationBatchSize: Int, keepsBestWeights: Bool, copies: Int, lowerBound: Bool) throws {
+    private static func check(_ spec: ModelSpec, inputShape: TensorShape, outputs: Int, optimizer: OptimizerSettings, cyclesMomentum: Bool,
+                              batchSize: Int, evaluationBatchSize: Int, keepsBestWeights: Bool, copies: Int, lowerBound: Bool) throws {
+        func fail(_ reason: String) -> RecipeError { RecipeError(setting: .model, value: spec.name, reason: reason) }
         let layout: NetworkLayout
         // On one feature a dense-only stack can fail only by overflowing: the data cannot help.
         do { layout = try NetworkLayout(layers: spec.layers(outputs: outputs), inputShape: inputShape) } catch let error as NetworkError {
-            throw ValidationError("--model: \(error)")
+            throw RecipeError(setting: .model, reason: "\(error)")
         }
         let physical = ProcessInfo.processInfo.physicalMemory
         guard let estimate = MemoryEstimate(layout: layout, optimizer: optimizer, cyclesMomentum: cyclesMomentum, batchSize: batchSize,
                                             evaluationBatchSize: evaluationBatchSize, keepsBestWeights: keepsBestWeights),
-              let total = Self.total(estimate, copies: copies) else {
-            throw ValidationError("--model \(model): its buffers need more bytes than a 64-bit count holds, more than this machine's \(Self.text(bytes: physical)) of physical memory")
+              let total = total(estimate, copies: copies) else {
+            throw fail("its buffers need more bytes than a 64-bit count holds, more than this machine's \(text(bytes: physical)) of physical memory")
         }
         guard UInt64(total) > physical else { return }
-        let parts = "\(layout.parameterCount) parameters: network \(Self.text(bytes: estimate.network)), optimizer state \(Self.text(bytes: estimate.optimizerState)), workspaces \(Self.text(bytes: estimate.workspace + estimate.evaluationWorkspace))"
+        let parts = "\(layout.parameterCount) parameters: network \(text(bytes: estimate.network)), optimizer state \(text(bytes: estimate.optimizerState)), workspaces \(text(bytes: estimate.workspace + estimate.evaluationWorkspace))"
             + (copies > 1 ? "; network and workspace held \(copies) times" : "")
-        throw ValidationError("--model \(model): training it needs \(lowerBound ? "at least" : "about") \(Self.text(bytes: total))\(lowerBound ? " even on data of one feature" : "") (\(parts)), more than this machine's \(Self.text(bytes: physical)) of physical memory")
+        throw fail("training it needs \(lowerBound ? "at least" : "about") \(text(bytes: total))\(lowerBound ? " even on data of one feature" : "") (\(parts)), more than this machine's \(text(bytes: physical)) of physical memory")
     }
 
     /// The estimate with `copies` of the network and its workspace; nil on overflow.
@@ -58,7 +58,7 @@ extension ModelOptions {
     }
 
     /// Bytes in decimal units: `512 MB`, `313.6 GB`.
-    static func text(bytes: some BinaryInteger) -> String {
+    public static func text(bytes: some BinaryInteger) -> String {
         let value = Double(bytes)
         if value >= 1e12 { return String(format: "%.1f TB", value / 1e12) }
         if value >= 1e9 { return String(format: "%.1f GB", value / 1e9) }
@@ -69,7 +69,7 @@ extension ModelOptions {
 extension ScheduleSpec {
     /// Whether the schedule cycles the momentum (cyclic and onecycle unless `momentum=false`,
     /// also inside a sequence or chain), which gives SGD a momentum buffer.
-    var cyclesMomentum: Bool {
+    public var cyclesMomentum: Bool {
         switch kind {
         case let .cyclic(settings): return settings.cyclesMomentum != false
         case let .oneCycle(settings): return settings.cyclesMomentum != false

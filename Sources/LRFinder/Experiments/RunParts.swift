@@ -1,0 +1,128 @@
+import Foundation
+
+/// A run's prepared parts, shared by both recipes: the weights file read and checked, the data
+/// loaded, prepared and checked against its digest, the loss and batch size settled, the memory
+/// checked, and the starting network built.
+struct RunParts {
+    /// The splits.
+    var data: PreparedData
+    /// The data recipe with its digest, when taken.
+    var dataRecipe: DataRecipe
+    /// The model recipe with its weights' digest.
+    var modelRecipe: ModelRecipe
+    /// The weights file, if any.
+    var checkpoint: Checkpoint?
+    /// The settings the trainer is built with: the batch size clamped to the training split and
+    /// the loss settled.
+    var settings: TrainerSettings
+    /// The shape the first layer sees.
+    var inputShape: TensorShape
+    /// The network from the weights file (every run starts from it); nil: drawn per seed.
+    var startingNetwork: Network?
+    /// The optimizer as configured.
+    var optimizer: any Optimizer
+    /// Batches in one epoch.
+    var batchesPerEpoch: Int
+
+    /// Prepares the parts of `recipe`.
+    /// - Parameters:
+    ///   - copies: copies of the network and workspace held at once (2 for a range test).
+    ///   - cyclesMomentum: whether a schedule will cycle the momentum (SGD then keeps a buffer).
+    ///   - identifying: whether to take the data's digest when the recipe has none.
+    /// - Throws: ``RecipeError`` for a recipe that cannot run, ``DataError`` for data that cannot be read.
+    init(_ recipe: some RecipeParts, copies: Int, cyclesMomentum: Bool, keepsBestWeights: Bool, identifying: Bool,
+         events: (RunEvent) -> Void) throws {
+        do { optimizer = try recipe.optimizer.makeOptimizer() } catch {
+            throw RecipeError(setting: .optimizer, value: recipe.optimizer.kind.rawValue, reason: "\(error)")
+        }
+        try Self.checkSeeds(recipe)
+        guard recipe.trainer.batchSize >= 1 else {
+            throw RecipeError(setting: .batchSize, value: "\(recipe.trainer.batchSize)", reason: "must be >= 1")
+        }
+        modelRecipe = recipe.model
+        if let path = recipe.model.initialWeightsPath {
+            let checkpoint = try Checkpoint(contentsOf: path, spec: recipe.model.spec, specIsExplicit: true)
+            if let recorded = recipe.model.initialWeights, recorded != checkpoint.digest {
+                throw RecipeError(setting: .initialWeights, value: path,
+                                  reason: "its SHA-256 is \(checkpoint.digest), not the recipe's \(recorded): not the weights the recipe starts from")
+            }
+            modelRecipe.initialWeights = checkpoint.digest
+            modelRecipe.spec = checkpoint.spec
+            self.checkpoint = checkpoint
+        } else if let digest = recipe.model.initialWeights {
+            throw RecipeError(setting: .initialWeights, reason: "the recipe starts from the weights with SHA-256 \(digest) but names no file; give it (--init-from)")
+        }
+        let spec = modelRecipe.spec
+        try MemoryLimit.checkBeforeLoading(spec, optimizer: recipe.optimizer, copies: copies)
+
+        let saved = try checkpoint?.savedPreprocessing()
+        data = try recipe.data.prepare(reusing: saved)
+        dataRecipe = recipe.data
+        if let recorded = recipe.data.digest {
+            let digest = try recipe.data.contentDigest()
+            guard digest == recorded else {
+                throw RecipeError(setting: .data, value: recipe.data.name,
+                                  reason: "its SHA-256 is \(digest), not the recipe's \(recorded): not the data the recipe was run with")
+            }
+        } else if identifying {
+            dataRecipe.digest = try recipe.data.contentDigest()
+        }
+        if let checkpoint, saved != nil {
+            events(.note("\(recipe.data.name): features encoded and scaled as when \(checkpoint.name) was trained (its saved preprocessing)"))
+        }
+        for note in data.encoding?.notes ?? [] { events(.note("\(data.name): \(note)")) }
+        if let note = data.taskNote { events(.note("\(note) (--task classification to treat them as classes)")) }
+
+        settings = recipe.trainer
+        let loss = recipe.trainer.loss ?? data.task.loss
+        guard loss.fits(data.task) else {
+            throw RecipeError(setting: .loss, value: loss.description, reason: "does not go with \(data.name), a \(data.task.rawValue) task (--task sets it)")
+        }
+        settings.loss = loss
+        if let note = SmallData.batchSizeNote(given: settings.batchSize, trainingCount: data.train.count) { events(.note(note)) }
+        settings.batchSize = SmallData.clampedBatchSize(settings.batchSize, trainingCount: data.train.count)
+        batchesPerEpoch = BatchSampler.batchCount(samples: data.train.count, batchSize: settings.batchSize)
+
+        do { inputShape = try spec.inputShape(for: data.shape, declared: recipe.model.inputShape) } catch let error as InputShapeError {
+            if let declared = recipe.model.inputShape { throw RecipeError(setting: .shape, value: "\(declared)", reason: "\(error)") }
+            throw RecipeError(setting: .model, value: spec.name, reason: "\(error) with --shape CxHxW")
+        }
+        try MemoryLimit.check(spec, inputShape: inputShape, for: data, optimizer: recipe.optimizer, cyclesMomentum: cyclesMomentum,
+                              batchSize: settings.batchSize, keepsBestWeights: keepsBestWeights, copies: copies)
+        // From a weights file every run starts from its weights (the runs differ in batch order and dropout).
+        if let checkpoint {
+            startingNetwork = try checkpoint.loaded(into: try Self.network(spec, modelRecipe, inputShape, data, seed: settings.seed), for: data)
+        }
+    }
+
+    /// The network run `seed` starts from: the weights file's, or drawn with `seed`.
+    func network(seed: UInt64) throws -> Network {
+        try startingNetwork ?? Self.network(modelRecipe.spec, modelRecipe, inputShape, data, seed: seed)
+    }
+
+    /// A trainer for the run with `seed` (its batch order, dropout and drawn weights).
+    func trainer(seed: UInt64) throws -> EmbeddedTrainer {
+        var settings = settings
+        settings.seed = seed
+        return EmbeddedTrainer(network: try network(seed: seed), optimizer: optimizer, data: data, settings: settings)
+    }
+
+    private static func network(_ spec: ModelSpec, _ model: ModelRecipe, _ inputShape: TensorShape, _ data: PreparedData,
+                                seed: UInt64) throws -> Network {
+        do {
+            return try Network(spec: spec, inputShape: inputShape, outputs: data.outputWidth, initialization: model.initialization, seed: seed)
+        } catch let error as NetworkError {
+            throw RecipeError(setting: .model, reason: "\(error)")
+        }
+    }
+
+    /// Refuses seeds above ``TrainerSettings/largestSeed``.
+    private static func checkSeeds(_ recipe: some RecipeParts) throws {
+        if let problem = TrainerSettings.seedProblem(recipe.trainer.seed) {
+            throw RecipeError(setting: .seed, value: "\(recipe.trainer.seed)", reason: problem)
+        }
+        if let problem = TrainerSettings.seedProblem(recipe.data.splitSeed) {
+            throw RecipeError(setting: .data, value: "split seed \(recipe.data.splitSeed)", reason: problem)
+        }
+    }
+}
