@@ -47,17 +47,17 @@ import Testing
 
     @Test func optimizerStateVectors() {
         #expect(OptimizerSettings(kind: .sgd).stateVectorCount() == 0)
-        #expect(OptimizerSettings(kind: .sgd, momentum: 0.9).stateVectorCount() == 1)
+        #expect(OptimizerSettings.sgd(SGDSettings(momentum: 0.9)).stateVectorCount() == 1)
         #expect(OptimizerSettings(kind: .sgd).stateVectorCount(cyclesMomentum: true) == 1)
         #expect(OptimizerSettings(kind: .adam).stateVectorCount() == 2)
-        #expect(OptimizerSettings(kind: .adamw, amsgrad: true).stateVectorCount() == 3)
+        #expect(OptimizerSettings.adamW(AdamSettings(weightDecay: 0.01, amsgrad: true)).stateVectorCount() == 3)
         #expect(OptimizerSettings(kind: .rmsprop).stateVectorCount() == 1)
-        #expect(OptimizerSettings(kind: .rmsprop, momentum: 0.9, centered: true).stateVectorCount() == 3)
+        #expect(OptimizerSettings.rmsprop(RMSpropSettings(momentum: 0.9, centered: true)).stateVectorCount() == 3)
     }
 
     /// What each optimizer allocates on its first step is what `stateVectorCount` says.
-    @Test(arguments: [OptimizerSettings(kind: .sgd, momentum: 0.9), OptimizerSettings(kind: .adam, amsgrad: true),
-                      OptimizerSettings(kind: .rmsprop, momentum: 0.5, centered: true), OptimizerSettings(kind: .sgd)])
+    @Test(arguments: [OptimizerSettings.sgd(SGDSettings(momentum: 0.9)), OptimizerSettings.adam(AdamSettings(amsgrad: true)),
+                      OptimizerSettings.rmsprop(RMSpropSettings(momentum: 0.5, centered: true)), OptimizerSettings(kind: .sgd)])
     func stateVectorsMatchTheOptimizers(settings: OptimizerSettings) throws {
         var optimizer = try settings.makeOptimizer()
         var parameters = [Float](repeating: 1, count: 10)

@@ -26,9 +26,9 @@ import Testing
 
     static let models: [(String, TensorShape, OptimizerSettings)] = [
         ("cnn", TensorShape(channels: 1, height: 28, width: 28), OptimizerSettings(kind: .adamw)),
-        ("dnn", .vector(784), OptimizerSettings(kind: .sgd, momentum: 0.9)),
+        ("dnn", .vector(784), OptimizerSettings.sgd(SGDSettings(momentum: 0.9))),
         ("conv(4,3,stride=2,padding=1),batchnorm,relu,dropout:0.2,avgpool:2,conv(3,1),maxpool:2,flatten,batchnorm", TensorShape(channels: 2, height: 9, width: 9),
-         OptimizerSettings(kind: .rmsprop, centered: true)),
+         OptimizerSettings.rmsprop(RMSpropSettings(centered: true))),
         ("logreg", .vector(64), OptimizerSettings(kind: .sgd)),
     ]
 

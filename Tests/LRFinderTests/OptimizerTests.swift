@@ -428,44 +428,49 @@ extension OptimizerTests {
         }
 
         @Test func settingsReachTheOptimizer() throws {
-            let sgd = try OptimizerSettings(kind: .sgd, momentum: 0.9, weightDecay: 0.1, nesterov: true).makeOptimizer()
+            let sgd = try OptimizerSettings.sgd(SGDSettings(momentum: 0.9, nesterov: true, weightDecay: 0.1)).makeOptimizer()
             #expect(sgd.summary == "SGD(momentum: 0.9, dampening: 0.0, nesterov, weight decay: 0.1)")
-            let adamW = try OptimizerSettings(kind: .adamw, beta1: 0.8, beta2: 0.99, epsilon: 1e-6, weightDecay: 0, amsgrad: true).makeOptimizer()
+            let adamW = try OptimizerSettings.adamW(AdamSettings(beta1: 0.8, beta2: 0.99, epsilon: 1e-6, weightDecay: 0, amsgrad: true)).makeOptimizer()
             #expect(adamW.summary == "AdamW(betas: 0.8, 0.99, eps: 1e-06, weight decay: 0.0, amsgrad)")
-            let rmsprop = try OptimizerSettings(kind: .rmsprop, momentum: 0.5, alpha: 0.9, centered: true).makeOptimizer()
+            let rmsprop = try OptimizerSettings.rmsprop(RMSpropSettings(alpha: 0.9, momentum: 0.5, centered: true)).makeOptimizer()
             #expect(rmsprop.summary == "RMSprop(alpha: 0.9, eps: 1e-08, weight decay: 0.0, momentum: 0.5, centered)")
             #expect(rmsprop.defaultMomentum == 0.5)
         }
 
-        /// A recipe holds the settings as JSON keyed by property name; nil values are left out and
-        /// missing flags decode as false.
+        /// A recipe holds the kind and the settings that differ from its defaults, flat, under
+        /// PyTorch's names; a missing setting decodes as its default and a foreign one is refused.
         @Test func codableRoundTrip() throws {
-            let settings = OptimizerSettings(kind: .sgd, momentum: 0.9, weightDecay: 0.1, dampening: 0, nesterov: true)
+            let settings = OptimizerSettings.sgd(SGDSettings(momentum: 0.9, nesterov: true, weightDecay: 0.1))
             let data = try JSONEncoder().encode(settings)
-            let keys = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any]).keys.sorted()
-            #expect(keys == ["amsgrad", "centered", "dampening", "kind", "momentum", "nesterov", "weightDecay"])
+            #expect(try CanonicalJSON.text(of: CanonicalJSON.value(of: settings)) == #"{"kind":"sgd","momentum":0.9,"nesterov":true,"weightDecay":0.1}"#)
             #expect(try JSONDecoder().decode(OptimizerSettings.self, from: data) == settings)
             let minimal = try JSONDecoder().decode(OptimizerSettings.self, from: Data(#"{"kind": "adamw", "beta2": 0.99}"#.utf8))
-            #expect(minimal == OptimizerSettings(kind: .adamw, beta2: 0.99))
+            #expect(minimal == .adamW(AdamSettings(beta2: 0.99, weightDecay: 0.01)))
+            #expect(try CanonicalJSON.text(of: CanonicalJSON.value(of: OptimizerSettings(kind: .adamw))) == #"{"kind":"adamw"}"#)
+            // Adam's default decay is 0, AdamW's 0.01: each is left out at its own.
+            #expect(try CanonicalJSON.text(of: CanonicalJSON.value(of: OptimizerSettings.adam(AdamSettings(weightDecay: 0.01))))
+                        == #"{"kind":"adam","weightDecay":0.01}"#)
             #expect(throws: DecodingError.self) {
                 try JSONDecoder().decode(OptimizerSettings.self, from: Data(#"{"kind": "adagrad"}"#.utf8))
+            }
+            do {
+                _ = try JSONDecoder().decode(OptimizerSettings.self, from: Data(#"{"kind": "sgd", "beta1": 0.9}"#.utf8))
+                Issue.record("beta1 was taken for sgd")
+            } catch let DecodingError.dataCorrupted(context) {
+                #expect(context.debugDescription == "optimizer sgd has no field 'beta1' (it has dampening, kind, momentum, nesterov, weightDecay)")
             }
         }
 
         @Test func invalidSettingsNameTheSetting() {
-            #expect(message(OptimizerSettings(kind: .sgd, momentum: 1.5)) == "momentum must be in [0, 1), got 1.5")
-            #expect(message(OptimizerSettings(kind: .sgd, nesterov: true)) == "nesterov needs momentum > 0 and dampening 0")
-            #expect(message(OptimizerSettings(kind: .sgd, momentum: 0.9, dampening: 0.5, nesterov: true))
-                        == "nesterov needs momentum > 0 and dampening 0")
-            #expect(message(OptimizerSettings(kind: .adam, weightDecay: -1)) == "weightDecay must be >= 0, got -1.0")
-            #expect(message(OptimizerSettings(kind: .adamw, beta1: 1)) == "beta1 must be in [0, 1), got 1.0")
-            #expect(message(OptimizerSettings(kind: .adam, beta2: -0.1)) == "beta2 must be in [0, 1), got -0.1")
-            #expect(message(OptimizerSettings(kind: .rmsprop, epsilon: 0)) == "epsilon must be > 0, got 0.0")
-            #expect(message(OptimizerSettings(kind: .rmsprop, alpha: .nan)) == "alpha must be in [0, 1), got nan")
-            #expect(message(OptimizerSettings(kind: .sgd, dampening: 2)) == "dampening must be in [0, 1], got 2.0")
-            #expect(message(OptimizerSettings(kind: .sgd, beta1: 0.9)) == "beta1 does not apply to sgd")
-            #expect(message(OptimizerSettings(kind: .adam, momentum: 0.9)) == "momentum does not apply to adam")
-            #expect(message(OptimizerSettings(kind: .rmsprop, amsgrad: true)) == "amsgrad does not apply to rmsprop")
+            #expect(message(.sgd(SGDSettings(momentum: 1.5))) == "momentum must be in [0, 1), got 1.5")
+            #expect(message(.sgd(SGDSettings(nesterov: true))) == "nesterov needs momentum > 0 and dampening 0")
+            #expect(message(.sgd(SGDSettings(momentum: 0.9, dampening: 0.5, nesterov: true))) == "nesterov needs momentum > 0 and dampening 0")
+            #expect(message(.adam(AdamSettings(weightDecay: -1))) == "weightDecay must be >= 0, got -1.0")
+            #expect(message(.adamW(AdamSettings(beta1: 1))) == "beta1 must be in [0, 1), got 1.0")
+            #expect(message(.adam(AdamSettings(beta2: -0.1))) == "beta2 must be in [0, 1), got -0.1")
+            #expect(message(.rmsprop(RMSpropSettings(epsilon: 0))) == "epsilon must be > 0, got 0.0")
+            #expect(message(.rmsprop(RMSpropSettings(alpha: .nan))) == "alpha must be in [0, 1), got nan")
+            #expect(message(.sgd(SGDSettings(dampening: 2))) == "dampening must be in [0, 1], got 2.0")
         }
     }
 }

@@ -15,43 +15,23 @@ import Testing
     }
 
     static func recipe(path: String, seed: UInt64 = 0) throws -> RangeTestRecipe {
-        var data = DataRecipe()
-        data.path = path
-        var training = TrainingConfiguration()
-        training.batchSize = 32
-        training.epochs = 1
-        training.seed = seed
         var settings = RangeTestSettings()
         settings.length = .steps(12)
         settings.minimumLearningRate = 1e-4
         settings.maximumLearningRate = 1
-        return RangeTestRecipe(base: TrainingRecipe(data: data, model: ModelRecipe(spec: try ModelSpec(parsing: "dense:16,relu")),
-                                                    optimizer: OptimizerSettings(kind: .sgd, momentum: 0.9), training: training),
-                               rangeTest: settings, analysis: AnalysisSettings(), runs: 2, handOff: .onecycle)
+        return RangeTestRecipe(data: DataRecipe(path: path), model: ModelRecipe(spec: try ModelSpec(parsing: "dense:16,relu")),
+                               optimizer: .sgd(SGDSettings(momentum: 0.9)), trainer: TrainerSettings(batchSize: 32, seed: seed),
+                               rangeTest: settings, runs: 2, handOff: HandOffPlan(schedule: .onecycle, epochs: 1, baseline: true))
     }
 
     @Test func aRangeTestRecordDecodesBack() throws {
         let recipe = try Self.recipe(path: Self.digits)
-        let data = try recipe.base.data.prepare()
-        let optimizer = try recipe.base.optimizer.makeOptimizer()
-        func trainer(_ run: Int) throws -> EmbeddedTrainer {
-            let network = try Network(spec: recipe.base.model.spec, inputShape: .vector(data.featureCount), outputs: data.outputWidth,
-                                      seed: UInt64(run))
-            return EmbeddedTrainer(network: network, optimizer: optimizer, data: data, batchSize: 32, seed: UInt64(run))
-        }
-        let runs = try RangeTest(settings: recipe.rangeTest).runs(2, makeTrainer: trainer)
-        let ensemble = try RangeTestEnsemble(runs, settings: recipe.analysis, iterationsPerEpoch: 34)
-        let analysis = RangeTestAnalysis(ensemble.meanCurve, settings: recipe.analysis, iterationsPerEpoch: 34)
-        var handOff = try trainer(0)
-        let result = try TrainingLoop(configuration: recipe.base.training).run(&handOff)
-        let record = RangeTestRecord(recipe: recipe, identifier: try RecipeIdentity.identifier(of: recipe, dataDigest: recipe.base.data.contentDigest()),
-                                     data: DataSummary(data), model: ModelSummary(try trainer(0).network, optimizer: optimizer),
-                                     runs: runs, curve: ensemble.meanCurve, analysis: analysis, ensemble: ensemble,
-                                     training: [HandOffRun(name: "constant", schedule: nil, learningRate: 1e-3, result: result),
-                                                HandOffRun(name: "onecycle", schedule: HandOffSchedule.onecycle.schedule(analysis.bounds!), learningRate: 0.01, result: result)],
-                                     environment: RunEnvironment(seconds: 1.5))
-        let encoded = try JSONEncoder().encode(record)
-        let decoded = try JSONDecoder().decode(RangeTestRecord.self, from: encoded)
+        let record = try recipe.run().record
+        #expect(record.kind == .rangeTest && record.formatVersion == 1 && record.inputs.data == Self.digits)
+        #expect(record.identifier == (try RecipeIdentity.identifier(of: record.recipe)))
+        #expect(record.recipe.data.digest == (try recipe.data.contentDigest()))
+        #expect(record.runs.count == 2 && record.training.map(\.name) == ["onecycle", "constant"])
+        let decoded = try JSONDocument.decode(RangeTestRecord.self, from: JSONDocument.encode(record))
         #expect(decoded == record)
         #expect(decoded.model.layers == "dense:16,relu,dense:10" && decoded.model.inputShape == .vector(64))
         #expect(decoded.data.split == [1079, 359, 359] && decoded.data.shape == .vector(64))
@@ -74,26 +54,18 @@ import Testing
     }
 
     @Test func aTrainingRecordDecodesBack() throws {
-        var data = DataRecipe()
-        data.path = Self.digits
         var training = TrainingConfiguration()
         training.epochs = 2
         training.earlyStopping = EarlyStopping(metric: .accuracy, patience: 3)
-        training.clipping = .norm(1.5)
-        let recipe = TrainingRecipe(data: data, model: ModelRecipe(spec: try ModelSpec(parsing: "batchnorm,dense(8,bias=false),gelu"), initialization: .he),
-                                    optimizer: OptimizerSettings(kind: .adamw, weightDecay: 0.05),
+        let recipe = TrainingRecipe(data: DataRecipe(path: Self.digits),
+                                    model: ModelRecipe(spec: try ModelSpec(parsing: "batchnorm,dense(8,bias=false),gelu"), initialization: .he),
+                                    optimizer: .adamW(AdamSettings(weightDecay: 0.05)), trainer: TrainerSettings(clipping: .norm(1.5)),
                                     training: training, schedule: try ScheduleSpec(parsing: "cosine:t-max=2"))
-        let prepared = try data.prepare()
-        let network = try Network(spec: recipe.model.spec, inputShape: .vector(64), outputs: 10, initialization: .he, seed: 0)
-        var trainer = EmbeddedTrainer(network: network, optimizer: try recipe.optimizer.makeOptimizer(), data: prepared, batchSize: 64,
-                                      seed: 0, clipping: training.clipping)
-        let result = try TrainingLoop(configuration: training).run(&trainer)
-        let record = TrainingRecord(recipe: recipe, identifier: try RecipeIdentity.identifier(of: recipe, dataDigest: data.contentDigest()),
-                                    data: DataSummary(prepared), model: ModelSummary(network, optimizer: trainer.optimizer), result: result,
-                                    environment: RunEnvironment(seconds: 0.25))
-        let decoded = try JSONDecoder().decode(TrainingRecord.self, from: JSONEncoder().encode(record))
+        let record = try recipe.run().record
+        let decoded = try JSONDocument.decode(TrainingRecord.self, from: JSONDocument.encode(record))
         #expect(decoded == record)
         #expect(decoded.recipe.model.spec.description == "batchnorm,dense(8,bias=false),gelu")
+        #expect(decoded.result.epochs.count == 2 && decoded.kind == .training)
 
         // A run that diverged: its last epoch's figures are NaN; the record still decodes back.
         var diverged = record
@@ -138,26 +110,31 @@ import Testing
         let folder = Self.scratch()
         let copy = folder.appendingPathComponent("elsewhere.csv.gz").path
         try FileManager.default.copyItem(atPath: Self.digits, toPath: copy)
-        let original = try Self.recipe(path: Self.digits), moved = try Self.recipe(path: copy)
-        let digest = try original.base.data.contentDigest()
-        #expect(try moved.base.data.contentDigest() == digest)
+        var original = try Self.recipe(path: Self.digits), moved = try Self.recipe(path: copy)
+        let digest = try original.data.contentDigest()
+        #expect(try moved.data.contentDigest() == digest)
         // The digest is the SHA-256 of the decompressed bytes.
         #expect(digest == SHA256.hash(try FileBytes.read(Self.digits)).hex)
-        let identifier = try RecipeIdentity.identifier(of: original, dataDigest: digest)
-        #expect(try RecipeIdentity.identifier(of: moved, dataDigest: digest) == identifier)
+        // No identifier before the digest is known.
+        #expect(throws: RecipeError.self) { try RecipeIdentity.identifier(of: original) }
+        original.data.digest = digest
+        moved.data.digest = digest
+        let identifier = try RecipeIdentity.identifier(of: original)
+        #expect(try RecipeIdentity.identifier(of: moved) == identifier)
         #expect(identifier.count == 64)
         // Another seed, or other bytes, is another recipe.
-        #expect(try RecipeIdentity.identifier(of: Self.recipe(path: Self.digits, seed: 1), dataDigest: digest) != identifier)
+        var reseeded = try Self.recipe(path: Self.digits, seed: 1)
+        reseeded.data.digest = digest
+        #expect(try RecipeIdentity.identifier(of: reseeded) != identifier)
         let other = folder.appendingPathComponent("other.csv").path
         try Data("1,2,0\n3,4,1\n".utf8).write(to: URL(fileURLWithPath: other))
-        let otherDigest = try DataRecipe.withPath(other).contentDigest()
-        #expect(otherDigest != digest)
-        #expect(try RecipeIdentity.identifier(of: moved, dataDigest: otherDigest) != identifier)
-        // The canonical JSON has sorted keys and no path.
-        let canonical = String(decoding: try RecipeIdentity.canonicalJSON(of: original, dataDigest: digest), as: UTF8.self)
-        #expect(!canonical.contains("digits.csv.gz") && canonical.contains("\"dataDigest\":\"\(digest)\""))
-        let keys = try JSONSerialization.jsonObject(with: Data(canonical.utf8)) as! [String: Any]
-        #expect(canonical.hasPrefix("{\"analysis\":") && keys.count == 5)
+        moved.data.digest = try DataRecipe.withPath(other).contentDigest()
+        #expect(moved.data.digest != digest)
+        #expect(try RecipeIdentity.identifier(of: moved) != identifier)
+        // The canonical JSON names no path; the record keeps the paths beside it.
+        let canonical = String(decoding: try RecipeIdentity.canonicalJSON(of: original), as: UTF8.self)
+        #expect(!canonical.contains("digits.csv.gz") && canonical.contains("\"digest\":\"\(digest)\""))
+        #expect(original.inputs == RunInputs(data: Self.digits))
     }
 }
 

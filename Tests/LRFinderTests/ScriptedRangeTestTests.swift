@@ -291,7 +291,7 @@ struct LoggedScript: Trainer {
 
 /// The epoch loop on scripted losses.
 @Suite struct ScriptedTrainingLoopTests {
-    static func configuration(epochs: Int, learningRate: Float = 0.25, earlyStopping: EarlyStopping? = nil) -> TrainingConfiguration {
+    static func configuration(epochs: Int, learningRate: Double = 0.25, earlyStopping: EarlyStopping? = nil) -> TrainingConfiguration {
         var configuration = TrainingConfiguration()
         configuration.epochs = epochs
         configuration.learningRate = learningRate

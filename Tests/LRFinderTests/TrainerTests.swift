@@ -9,17 +9,14 @@ import Testing
         return try! recipe.prepare()
     }()
 
-    /// A trainer whose network is initialised from `seed`. Batch size, clipping and the seed of
-    /// batch order and dropout are the trainer's, taken from `configuration` as the command does
-    /// (before the Trainer protocol the batch order came from the configuration's seed, default 0,
-    /// and dropout from `seed`).
+    /// A trainer whose network is initialised from `seed`; batch size, clipping and the seed of
+    /// batch order and dropout are `settings`'.
     func makeTrainer(seed: UInt64, spec: String = "dense:64,relu", optimizer: any Optimizer = Adam.adamW(),
-                     configuration: TrainingConfiguration = TrainingConfiguration()) -> EmbeddedTrainer {
+                     settings: TrainerSettings = TrainerSettings()) -> EmbeddedTrainer {
         let data = Self.digits
         let network = try! Network(spec: try! ModelSpec(parsing: spec), inputShape: .vector(data.featureCount),
                                    outputs: data.classCount, seed: seed)
-        return EmbeddedTrainer(network: network, optimizer: optimizer, data: data, batchSize: configuration.batchSize,
-                               seed: configuration.seed, clipping: configuration.clipping)
+        return EmbeddedTrainer(network: network, optimizer: optimizer, data: data, settings: settings)
     }
 
     @Test func digitsReachNinetyPercentValidationAccuracy() throws {
@@ -27,7 +24,7 @@ import Testing
         var configuration = TrainingConfiguration()
         configuration.epochs = 8
         configuration.learningRate = 3e-3
-        var trainer = makeTrainer(seed: 0, configuration: configuration)
+        var trainer = makeTrainer(seed: 0)
         let result = try TrainingLoop(configuration: configuration).run(&trainer)
         #expect(result.epochs.count == 8)
         let accuracy = result.epochs.last!.validationAccuracy!
@@ -42,13 +39,13 @@ import Testing
         var configuration = TrainingConfiguration()
         configuration.epochs = 2
         let loop = TrainingLoop(configuration: configuration)
-        var first = makeTrainer(seed: 5, spec: "dense:32,relu,dropout:0.2", configuration: configuration)
-        var second = makeTrainer(seed: 5, spec: "dense:32,relu,dropout:0.2", configuration: configuration)
+        var first = makeTrainer(seed: 5, spec: "dense:32,relu,dropout:0.2")
+        var second = makeTrainer(seed: 5, spec: "dense:32,relu,dropout:0.2")
         let a = try loop.run(&first)
         let b = try loop.run(&second)
         #expect(first.network.parameters == second.network.parameters)
         #expect(a.epochs.map(\.trainLoss) == b.epochs.map(\.trainLoss))
-        var third = makeTrainer(seed: 6, spec: "dense:32,relu,dropout:0.2", configuration: configuration)
+        var third = makeTrainer(seed: 6, spec: "dense:32,relu,dropout:0.2")
         _ = try loop.run(&third)
         #expect(third.network.parameters != first.network.parameters)
     }
@@ -75,7 +72,7 @@ import Testing
         configuration.epochs = 30
         configuration.learningRate = 0.5
         configuration.earlyStopping = EarlyStopping(metric: .loss, patience: 2)
-        var trainer = makeTrainer(seed: 2, optimizer: SGD(momentum: 0.9), configuration: configuration)
+        var trainer = makeTrainer(seed: 2, optimizer: SGD(momentum: 0.9))
         let result = try TrainingLoop(configuration: configuration).run(&trainer)
         let losses = result.epochs.compactMap(\.validationLoss)
         let bestIndex = losses.indices.min { losses[$0] < losses[$1] }!
@@ -94,7 +91,7 @@ import Testing
     @Test func interruptKeepsWhatWasRecorded() throws {
         var configuration = TrainingConfiguration()
         configuration.epochs = 5
-        var trainer = makeTrainer(seed: 3, configuration: configuration)
+        var trainer = makeTrainer(seed: 3)
         var polls = 0
         let result = try TrainingLoop(configuration: configuration).run(&trainer, shouldStop: { polls += 1; return polls > 20 })
         #expect(result.stopReason == .interrupted)
@@ -107,7 +104,7 @@ import Testing
         var configuration = TrainingConfiguration()
         configuration.epochs = 3
         configuration.learningRate = 1e30
-        var trainer = makeTrainer(seed: 4, optimizer: SGD(), configuration: configuration)
+        var trainer = makeTrainer(seed: 4, optimizer: SGD())
         let result = try TrainingLoop(configuration: configuration).run(&trainer)
         #expect(result.stopReason == .nonFiniteLoss)
     }
@@ -119,7 +116,7 @@ import Testing
         var configuration = TrainingConfiguration()
         configuration.epochs = 4
         configuration.learningRate = 0.04
-        var trainer = TrainerTests().makeTrainer(seed: 1, optimizer: SGD(momentum: 0.9), configuration: configuration)
+        var trainer = TrainerTests().makeTrainer(seed: 1, optimizer: SGD(momentum: 0.9))
         let scheduler = try Scheduler(spec: try ScheduleSpec(parsing: "step:size=2,gamma=0.5"), initialLearningRate: 0.04, initialMomentum: 0.9)
         let result = try TrainingLoop(configuration: configuration, schedule: scheduler).run(&trainer)
         #expect(result.epochs.map(\.learningRate) == [0.04, 0.04, 0.02, 0.02])
@@ -131,14 +128,14 @@ import Testing
         let data = TrainerTests.digits
         var configuration = TrainingConfiguration()
         configuration.epochs = 1
-        configuration.batchSize = 100
+        let settings = TrainerSettings(batchSize: 100)
         let spec = try ScheduleSpec(parsing: "onecycle:max=0.01")
         let batches = (data.train.count + 99) / 100
         let scheduler = try Scheduler(spec: spec, initialLearningRate: 1e-3, initialMomentum: 0.9, runLength: batches)
-        var automatic = TrainerTests().makeTrainer(seed: 2, configuration: configuration)
+        var automatic = TrainerTests().makeTrainer(seed: 2, settings: settings)
         var manual = automatic
         _ = try TrainingLoop(configuration: configuration, schedule: scheduler).run(&automatic)
-        var sampler = BatchSampler(sampleCount: data.train.count, batchSize: 100, seed: configuration.seed)
+        var sampler = BatchSampler(sampleCount: data.train.count, batchSize: 100, seed: settings.seed)
         var driver = scheduler
         for batch in sampler.nextEpoch() {
             manual.step(indices: batch, learningRate: Float(driver.learningRate), momentum: driver.momentum.map(Float.init))
@@ -154,7 +151,7 @@ import Testing
         var configuration = TrainingConfiguration()
         configuration.epochs = 8
         configuration.learningRate = 0.02
-        var trainer = TrainerTests().makeTrainer(seed: 3, configuration: configuration)
+        var trainer = TrainerTests().makeTrainer(seed: 3)
         let spec = try ScheduleSpec(parsing: "plateau:mode=\(mode.rawValue),patience=0,factor=0.5")
         let scheduler = try Scheduler(spec: spec, initialLearningRate: 0.02)
         let epochs = try TrainingLoop(configuration: configuration, schedule: scheduler).run(&trainer).epochs

@@ -5,8 +5,10 @@
 /// ``digest`` (and by ``bundled`` for a bundled set), not by its paths, which a record keeps
 /// beside the identity (``RunInputs``) with the class-count guard.
 public struct DataRecipe: Equatable, Sendable {
-    /// A CSV, CSV.gz or IDX images file; nil for the bundled data set.
-    public var path: String?
+    /// A CSV, CSV.gz or IDX images file; nil for the bundled data set (setting one clears ``bundled``).
+    public var path: String? {
+        didSet { if path != nil { bundled = nil } }
+    }
     /// The IDX labels file that goes with an IDX images `path`.
     public var labelsPath: String?
     /// The bundled data set used when `path` is nil; nil (with no path) for a recipe that names

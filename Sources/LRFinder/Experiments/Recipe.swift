@@ -172,9 +172,10 @@ extension RecipeParts {
     }
 }
 
-/// A recipe's identity: the hex SHA-256 of its RFC 8785 canonical JSON (JSON Canonicalization
-/// Scheme), so that `hashlib.sha256(rfc8785.dumps(record["recipe"])).hexdigest()` in Python gives
-/// the same identifier.
+/// A recipe's identity: the hex SHA-256 of the RFC 8785 canonical JSON (JSON Canonicalization
+/// Scheme) of `{"kind": KIND, "recipe": RECIPE}`, so that in Python
+/// `hashlib.sha256(rfc8785.dumps({"kind": r["kind"], "recipe": r["recipe"]})).hexdigest()` of a
+/// record `r` gives the same identifier.
 ///
 /// The recipe's JSON names its data and initial weights by the SHA-256 of their bytes (the data's
 /// decompressed), not by path: the same run on a copy of the data elsewhere has the same
@@ -185,24 +186,35 @@ public enum RecipeIdentity {
     /// The version of lrfind recorded beside results.
     public static let lrfindVersion = "0.10.0"
 
-    /// The canonical JSON of `recipe` (RFC 8785).
-    /// - Throws: ``RecipeError`` when the data's digest is not known yet (the identity names the
-    ///   data by it), or a ``CanonicalJSONError`` for a value JSON cannot hold exactly.
-    public static func canonicalJSON(of recipe: some Encodable & Sendable) throws -> Data {
-        if let parts = recipe as? any RecipeParts {
-            guard parts.data.digest != nil else {
-                throw RecipeError(setting: .data, value: parts.data.name, reason: "its digest is not known yet (DataRecipe.contentDigest())")
-            }
-            guard parts.model.initialWeightsPath == nil || parts.model.initialWeights != nil else {
-                throw RecipeError(setting: .initialWeights, value: parts.model.initialWeightsPath, reason: "its digest is not known yet")
-            }
-        }
-        return try CanonicalJSON.data(of: recipe)
+    /// What the identifier hashes.
+    private struct Identity<Recipe: Encodable>: Encodable {
+        var kind: RunKind
+        var recipe: Recipe
     }
 
-    /// The identifier: hex SHA-256 of ``canonicalJSON(of:)``.
-    public static func identifier(of recipe: some Encodable & Sendable) throws -> String {
-        SHA256.hash(try canonicalJSON(of: recipe)).hex
+    /// The canonical JSON of a training recipe (RFC 8785).
+    /// - Throws: ``RecipeError`` when a digest is not known yet, or a ``CanonicalJSONError`` for a
+    ///   value JSON cannot hold exactly.
+    public static func canonicalJSON(of recipe: TrainingRecipe) throws -> Data { try canonical(recipe, kind: .training) }
+
+    /// The canonical JSON of a range-test recipe (RFC 8785).
+    /// - Throws: as ``canonicalJSON(of:)-(TrainingRecipe)``.
+    public static func canonicalJSON(of recipe: RangeTestRecipe) throws -> Data { try canonical(recipe, kind: .rangeTest) }
+
+    /// The identifier of a training recipe: hex SHA-256 of its canonical JSON.
+    public static func identifier(of recipe: TrainingRecipe) throws -> String { SHA256.hash(try canonicalJSON(of: recipe)).hex }
+
+    /// The identifier of a range-test recipe: hex SHA-256 of its canonical JSON.
+    public static func identifier(of recipe: RangeTestRecipe) throws -> String { SHA256.hash(try canonicalJSON(of: recipe)).hex }
+
+    private static func canonical<Recipe: RecipeParts & Encodable>(_ recipe: Recipe, kind: RunKind) throws -> Data {
+        guard recipe.data.digest != nil else {
+            throw RecipeError(setting: .data, value: recipe.data.name, reason: "its digest is not known yet (DataRecipe.contentDigest())")
+        }
+        guard recipe.model.initialWeightsPath == nil || recipe.model.initialWeights != nil else {
+            throw RecipeError(setting: .initialWeights, value: recipe.model.initialWeightsPath, reason: "its digest is not known yet")
+        }
+        return try CanonicalJSON.data(of: Identity(kind: kind, recipe: recipe))
     }
 }
 

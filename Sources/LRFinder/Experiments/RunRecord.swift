@@ -112,6 +112,27 @@ public struct TrainingRecord: Equatable, Codable, Sendable {
     }
 }
 
+extension TrainingRecord {
+    private enum CodingKeys: String, CodingKey {
+        case kind, formatVersion, recipe, identifier, inputs, lrfindVersion, data, model, result, environment
+    }
+
+    /// Decodes a record; the recipe takes its paths back from ``inputs``.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try container.decode(RunKind.self, forKey: .kind)
+        formatVersion = try container.decode(Int.self, forKey: .formatVersion)
+        inputs = try container.decode(RunInputs.self, forKey: .inputs)
+        recipe = try container.decode(TrainingRecipe.self, forKey: .recipe).locating(inputs)
+        identifier = try container.decodeIfPresent(String.self, forKey: .identifier)
+        lrfindVersion = try container.decode(String.self, forKey: .lrfindVersion)
+        data = try container.decode(DataSummary.self, forKey: .data)
+        model = try container.decode(ModelSummary.self, forKey: .model)
+        result = try container.decode(TrainingResult.self, forKey: .result)
+        environment = try container.decode(RunEnvironment.self, forKey: .environment)
+    }
+}
+
 /// A range test's record: recipe, identity, inputs, version, data, every run, the curve read (the
 /// single run or the runs' mean) and its analysis, the ensemble and the hand-off runs. Decodes back.
 public struct RangeTestRecord: Equatable, Codable, Sendable {
@@ -166,6 +187,31 @@ public struct RangeTestRecord: Equatable, Codable, Sendable {
         self.ensemble = ensemble
         self.training = training
         self.environment = environment
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case kind, formatVersion, recipe, identifier, inputs, lrfindVersion, data, model, batchesPerEpoch, runs, curve, analysis, ensemble,
+             training, environment
+    }
+
+    /// Decodes a record; the recipe takes its paths back from ``inputs``.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try container.decode(RunKind.self, forKey: .kind)
+        formatVersion = try container.decode(Int.self, forKey: .formatVersion)
+        inputs = try container.decode(RunInputs.self, forKey: .inputs)
+        recipe = try container.decode(RangeTestRecipe.self, forKey: .recipe).locating(inputs)
+        identifier = try container.decodeIfPresent(String.self, forKey: .identifier)
+        lrfindVersion = try container.decode(String.self, forKey: .lrfindVersion)
+        data = try container.decode(DataSummary.self, forKey: .data)
+        model = try container.decode(ModelSummary.self, forKey: .model)
+        batchesPerEpoch = try container.decode(Int.self, forKey: .batchesPerEpoch)
+        runs = try container.decode([RangeTestResult].self, forKey: .runs)
+        curve = try container.decode(RangeTestResult.self, forKey: .curve)
+        analysis = try container.decode(RangeTestAnalysis.self, forKey: .analysis)
+        ensemble = try container.decodeIfPresent(RangeTestEnsemble.self, forKey: .ensemble)
+        training = try container.decode([HandOffRun].self, forKey: .training)
+        environment = try container.decode(RunEnvironment.self, forKey: .environment)
     }
 
     /// The seed of each run (`seed + k` for run k).
