@@ -53,7 +53,7 @@ import Testing
         #expect(shaped.status == 0, "\(shaped.error)")
         // The declared shape is part of the recipe, and the record names the shape the model saw.
         let record = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("record.json"))) as! [String: Any]
-        let model = ((record["recipe"] as! [String: Any])["base"] as! [String: Any])["model"] as! [String: Any]
+        let model = (record["recipe"] as! [String: Any])["model"] as! [String: Any]
         #expect(model["inputShape"] as? String == "3x2x2")
         #expect((record["model"] as! [String: Any])["inputShape"] as? String == "3x2x2")
     }

@@ -116,7 +116,10 @@ import Testing
         recipe.labelColumn = .name("species")
         recipe.delimiter = .semicolon
         recipe.ignoredColumns = [.name("id"), .index(3)]
-        let decoded = try JSONDecoder().decode(DataRecipe.self, from: JSONEncoder().encode(recipe))
+        var decoded = try JSONDecoder().decode(DataRecipe.self, from: JSONEncoder().encode(recipe))
+        // The path is recorded beside the recipe (RunInputs), not in it.
+        #expect(decoded.path == nil && decoded.bundled == nil)
+        decoded.path = "x.csv"
         #expect(decoded == recipe)
         // A recipe written before these settings existed still decodes.
         let old = try JSONDecoder().decode(DataRecipe.self, from: Data(#"{"bundled":"mnist5k","labelColumn":{"last":{}},"header":"auto","splitSeed":0}"#.utf8))
