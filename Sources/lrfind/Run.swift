@@ -81,10 +81,12 @@ struct Run: ParsableCommand {
         }
         let reporter = RunReporter(quiet: quiet, verbose: verbose)
         func recipeErrors<T>(_ body: () throws -> T) throws -> T {
-            do { return try runningRecipe(body) } catch let error as RecipeError {
-                throw ValidationError("\(file): \(error.fieldDescription)")
-            } catch let error as TaskInferenceError {
-                throw ValidationError("\(file): \(error) (data.task in the recipe)")
+            try runningRecipe {
+                do { return try body() } catch let error as RecipeError {
+                    throw ValidationError("\(file): \(error.fieldDescription)")
+                } catch let error as TaskInferenceError {
+                    throw ValidationError("\(file): \(error) (data.task in the recipe)")
+                }
             }
         }
         switch contents.recipe {
