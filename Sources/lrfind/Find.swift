@@ -117,14 +117,9 @@ struct Find: ParsableCommand {
         let recipe = try self.recipe()
         let reporter = RunReporter(quiet: runtime.quiet, verbose: runtime.verbose)
         reporter.runCount = runs
-        let confusionPlot = confusionPlot
         let outcome = try runningRecipe {
-            try recipe.run(identifying: runtime.json || runtime.record != nil, events: { event in
-                if case let .started(start) = event, confusionPlot != nil, start.data.task == .regression {
-                    throw ValidationError("--confusion-plot needs class targets; \(start.data.name) is a regression task")
-                }
-                reporter.handle(event)
-            }, shouldStop: { Interrupt.requested })
+            try recipe.run(identifying: runtime.json || runtime.record != nil, events: reporter.events(confusionPlot: confusionPlot),
+                           shouldStop: { Interrupt.requested })
         }
         reporter.finish()
         let output = RangeTestOutput(modelName: modelName(recipe.model.spec), optimizerName: optimizer.optimizer.rawValue, plot: plotPath,

@@ -79,7 +79,6 @@ struct Run: ParsableCommand {
         if let recorded, recorded.blasKernels != BLASRuntime.coreName {
             Terminal.note("lrfind: note: \(file) ran on OpenBLAS's \(recorded.blasKernels) kernels, this machine runs \(BLASRuntime.coreName): the last digits may differ")
         }
-        let reporter = RunReporter(quiet: quiet, verbose: verbose)
         func recipeErrors<T>(_ body: () throws -> T) throws -> T {
             try runningRecipe {
                 do { return try body() } catch let error as RecipeError {
@@ -92,8 +91,9 @@ struct Run: ParsableCommand {
         switch contents.recipe {
         case let .rangeTest(recipe):
             let recipe = recipe.locating(inputs)
+            let reporter = RunReporter(quiet: quiet, verbose: verbose)
             reporter.runCount = recipe.runs
-            let outcome = try recipeErrors { try recipe.run(events: reporter.handle, shouldStop: { Interrupt.requested }) }
+            let outcome = try recipeErrors { try recipe.run(events: reporter.events(confusionPlot: confusionPlot), shouldStop: { Interrupt.requested }) }
             reporter.finish()
             let output = RangeTestOutput(modelName: modelName(recipe.model, inputs), optimizerName: recipe.optimizer.kind.rawValue, plot: plot,
                                          csv: csv, confusionPlot: confusionPlot, save: save, record: record, json: json)
@@ -102,11 +102,11 @@ struct Run: ParsableCommand {
         case let .training(recipe):
             let recipe = recipe.locating(inputs)
             let name = modelName(recipe.model, inputs)
-            let tableReporter = RunReporter(quiet: quiet, verbose: verbose, trainingHeader: json ? nil : { start in
+            let reporter = RunReporter(quiet: quiet, verbose: verbose, trainingHeader: json ? nil : { start in
                 TrainingOutput.header(start, recipe: recipe, modelName: recipe.model.spec.name, scheduleText: nil)
             })
-            let outcome = try recipeErrors { try recipe.run(events: tableReporter.handle, shouldStop: { Interrupt.requested }) }
-            tableReporter.finish()
+            let outcome = try recipeErrors { try recipe.run(events: reporter.events(confusionPlot: confusionPlot), shouldStop: { Interrupt.requested }) }
+            reporter.finish()
             try TrainingOutput(modelName: name, optimizerName: recipe.optimizer.kind.rawValue, scheduleText: nil, plot: plot,
                                confusionPlot: confusionPlot, save: save, record: record, json: json).write(outcome, started: started)
         }

@@ -57,6 +57,17 @@ final class RunReporter {
         }
     }
 
+    /// The handler for a recipe's events: refuses regression data when a confusion matrix is asked
+    /// for (a usage error as soon as the data is prepared), then ``handle(_:)``.
+    func events(confusionPlot: String?) -> (RunEvent) throws -> Void {
+        { [self] event in
+            if case let .started(start) = event, confusionPlot != nil, start.data.task == .regression {
+                throw ValidationError("--confusion-plot needs class targets; \(start.data.name) is a regression task")
+            }
+            handle(event)
+        }
+    }
+
     /// Range-test runs, for the bar's total.
     var runCount = 1
 

@@ -60,18 +60,13 @@ struct Train: ParsableCommand {
         let started = DispatchTime.now().uptimeNanoseconds
         try runtime.apply()
         let recipe = try self.recipe()
-        let confusionPlot = confusionPlot
         let scheduleText = schedule
         let reporter = RunReporter(quiet: runtime.quiet, verbose: runtime.verbose, trainingHeader: runtime.json ? nil : { start in
             TrainingOutput.header(start, recipe: recipe, modelName: recipe.model.spec.name, scheduleText: scheduleText)
         })
         let outcome = try runningRecipe {
-            try recipe.run(identifying: runtime.json || runtime.record != nil, events: { event in
-                if case let .started(start) = event, confusionPlot != nil, start.data.task == .regression {
-                    throw ValidationError("--confusion-plot needs class targets; \(start.data.name) is a regression task")
-                }
-                reporter.handle(event)
-            }, shouldStop: { Interrupt.requested })
+            try recipe.run(identifying: runtime.json || runtime.record != nil, events: reporter.events(confusionPlot: confusionPlot),
+                           shouldStop: { Interrupt.requested })
         }
         reporter.finish()
         let name = model.displayName(recipe.model.spec, weightsFromFile: modelFiles.initFrom != nil)

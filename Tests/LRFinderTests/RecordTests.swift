@@ -88,6 +88,28 @@ import Testing
         #expect(try JSONDocument.encode(record) == encoder.encode(record))
     }
 
+    /// The README's library example, as written there (the data path made absolute).
+    @Test func theReadmeRecipeRuns() throws {
+        let wine = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../fixtures/datasets/wine.csv").standardized.path
+        var recipe = RangeTestRecipe(data: DataRecipe(path: wine),
+                                     model: ModelRecipe(spec: try ModelSpec(parsing: "dense:64,relu")),
+                                     optimizer: .sgd(SGDSettings(momentum: 0.9)),
+                                     trainer: TrainerSettings(batchSize: 32, seed: 1))
+        recipe.rangeTest.minimumLearningRate = 1e-5
+        recipe.rangeTest.maximumLearningRate = 10
+        recipe.runs = 3
+        recipe.handOff = HandOffPlan(schedule: .onecycle, epochs: 20)
+        var notes: [String] = []
+        let run = try recipe.run(events: { if case let .note(text) = $0 { notes.append(text) } })
+        #expect(run.record.identifier?.count == 64 && run.record.runs.count == 3)
+        #expect(run.record.analysis.bounds != nil, "\(run.record.analysis.noRecommendationReason ?? "")")
+        #expect((run.record.training.first?.result.test?.accuracy ?? 0) > 0.85)
+        #expect(notes.isEmpty, "\(notes)")
+        // The record decodes back and names the recipe that made it.
+        let back = try JSONDocument.decode(RangeTestRecord.self, from: JSONDocument.encode(run.record))
+        #expect(back == run.record && back.recipe.locating(back.inputs).data.path == wine)
+    }
+
     @Test func nullsInsideStringsStayText() throws {
         struct Sample: Codable, Equatable {
             var name: String

@@ -73,30 +73,50 @@ extension ModelRecipe: Codable {
     }
 }
 
-extension TrainingRecipe: Codable {
-    private enum Keys: String, CodingKey, CaseIterable {
-        case data, model, optimizer, trainer, training, schedule
+/// The keys of both recipes.
+private enum RecipeKeys: String, CodingKey {
+    case data, model, optimizer, trainer, training, schedule, rangeTest, analysis, runs, handOff
+}
+
+/// The parts both recipes have: data, model and optimizer (required), trainer settings.
+private struct SharedParts {
+    var data: DataRecipe
+    var model: ModelRecipe
+    var optimizer: OptimizerSettings
+    var trainer: TrainerSettings
+
+    static let keys: [RecipeKeys] = [.data, .model, .optimizer, .trainer]
+
+    init(from container: KeyedDecodingContainer<RecipeKeys>) throws {
+        data = try container.decode(DataRecipe.self, forKey: .data, default: DataRecipe())
+        model = try container.decode(ModelRecipe.self, forKey: .model)
+        optimizer = try container.decode(OptimizerSettings.self, forKey: .optimizer)
+        trainer = try container.decode(TrainerSettings.self, forKey: .trainer, default: TrainerSettings())
     }
 
+    static func encode(_ recipe: some RecipeParts, into container: inout KeyedEncodingContainer<RecipeKeys>) throws {
+        try container.encode(recipe.data, forKey: .data)
+        try container.encode(recipe.model, forKey: .model)
+        try container.encode(recipe.optimizer, forKey: .optimizer)
+        try container.encode(recipe.trainer, forKey: .trainer, unlessEqualTo: TrainerSettings())
+    }
+}
+
+extension TrainingRecipe: Codable {
     /// Decodes the model and optimizer (required) and the parts given.
     public init(from decoder: any Decoder) throws {
-        try decoder.refuseUnknownKeys(Keys.self, in: "training recipe")
-        let container = try decoder.container(keyedBy: Keys.self)
-        self.init(data: try container.decode(DataRecipe.self, forKey: .data, default: DataRecipe()),
-                  model: try container.decode(ModelRecipe.self, forKey: .model),
-                  optimizer: try container.decode(OptimizerSettings.self, forKey: .optimizer),
-                  trainer: try container.decode(TrainerSettings.self, forKey: .trainer, default: TrainerSettings()),
+        try decoder.refuseUnknownKeys((SharedParts.keys + [.training, .schedule]).map(\.rawValue), in: "training recipe")
+        let container = try decoder.container(keyedBy: RecipeKeys.self)
+        let parts = try SharedParts(from: container)
+        self.init(data: parts.data, model: parts.model, optimizer: parts.optimizer, trainer: parts.trainer,
                   training: try container.decode(TrainingConfiguration.self, forKey: .training, default: TrainingConfiguration()),
                   schedule: try container.decodeIfPresent(ScheduleSpec.self, forKey: .schedule))
     }
 
     /// Encodes the model and optimizer and the parts that differ from their defaults.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(data, forKey: .data)
-        try container.encode(model, forKey: .model)
-        try container.encode(optimizer, forKey: .optimizer)
-        try container.encode(trainer, forKey: .trainer, unlessEqualTo: TrainerSettings())
+        var container = encoder.container(keyedBy: RecipeKeys.self)
+        try SharedParts.encode(self, into: &container)
         try container.encode(training, forKey: .training, unlessEqualTo: TrainingConfiguration())
         try container.encodeIfPresent(schedule, forKey: .schedule)
     }
@@ -126,18 +146,12 @@ extension HandOffPlan: Codable {
 }
 
 extension RangeTestRecipe: Codable {
-    private enum Keys: String, CodingKey, CaseIterable {
-        case data, model, optimizer, trainer, rangeTest, analysis, runs, handOff
-    }
-
     /// Decodes the model and optimizer (required) and the parts given.
     public init(from decoder: any Decoder) throws {
-        try decoder.refuseUnknownKeys(Keys.self, in: "range-test recipe")
-        let container = try decoder.container(keyedBy: Keys.self)
-        self.init(data: try container.decode(DataRecipe.self, forKey: .data, default: DataRecipe()),
-                  model: try container.decode(ModelRecipe.self, forKey: .model),
-                  optimizer: try container.decode(OptimizerSettings.self, forKey: .optimizer),
-                  trainer: try container.decode(TrainerSettings.self, forKey: .trainer, default: TrainerSettings()),
+        try decoder.refuseUnknownKeys((SharedParts.keys + [.rangeTest, .analysis, .runs, .handOff]).map(\.rawValue), in: "range-test recipe")
+        let container = try decoder.container(keyedBy: RecipeKeys.self)
+        let parts = try SharedParts(from: container)
+        self.init(data: parts.data, model: parts.model, optimizer: parts.optimizer, trainer: parts.trainer,
                   rangeTest: try container.decode(RangeTestSettings.self, forKey: .rangeTest, default: RangeTestSettings()),
                   analysis: try container.decode(AnalysisSettings.self, forKey: .analysis, default: AnalysisSettings()),
                   runs: try container.decode(Int.self, forKey: .runs, default: 1),
@@ -146,11 +160,8 @@ extension RangeTestRecipe: Codable {
 
     /// Encodes the model and optimizer and the parts that differ from their defaults.
     public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(data, forKey: .data)
-        try container.encode(model, forKey: .model)
-        try container.encode(optimizer, forKey: .optimizer)
-        try container.encode(trainer, forKey: .trainer, unlessEqualTo: TrainerSettings())
+        var container = encoder.container(keyedBy: RecipeKeys.self)
+        try SharedParts.encode(self, into: &container)
         try container.encode(rangeTest, forKey: .rangeTest, unlessEqualTo: RangeTestSettings())
         try container.encode(analysis, forKey: .analysis, unlessEqualTo: AnalysisSettings())
         try container.encode(runs, forKey: .runs, unlessEqualTo: 1)

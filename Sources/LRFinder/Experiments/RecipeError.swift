@@ -1,7 +1,43 @@
 /// A setting of a recipe, named as the command line and as the recipe's JSON name it.
 public enum RecipeSetting: String, CaseIterable, Sendable {
-    case data, labels, initialWeights, model, shape, optimizer, learningRate, epochs, batchSize, seed, loss, task, schedule,
-         monitor, earlyStopping, rangeTest, metric, runs, handOffEpochs
+    /// The data file or its digest.
+    case data
+    /// The IDX labels file.
+    case labels
+    /// The weights file the model starts from.
+    case initialWeights
+    /// The model spec.
+    case model
+    /// The declared input shape.
+    case shape
+    /// The optimizer and its settings.
+    case optimizer
+    /// The training run's learning rate.
+    case learningRate
+    /// The training run's epochs.
+    case epochs
+    /// Samples per batch.
+    case batchSize
+    /// The seed of weights, batch order and dropout.
+    case seed
+    /// The loss.
+    case loss
+    /// Classification or regression.
+    case task
+    /// The learning-rate schedule.
+    case schedule
+    /// The validation metric watched.
+    case monitor
+    /// Early stopping.
+    case earlyStopping
+    /// The range test's sweep.
+    case rangeTest
+    /// What the range test records.
+    case metric
+    /// Repetitions of the range test.
+    case runs
+    /// Epochs of the hand-off's training runs.
+    case handOffEpochs
 
     /// The command-line option that sets it.
     public var option: String {
