@@ -19,31 +19,25 @@ struct Analyze: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Steps the recording tool was asked for (fastai's num_it; default: the curve's length).")
     var numIt: Int?
 
-    @Option(name: .long, parsing: .unconditional, help: "Batches per epoch of the training to come (sets the CLR step size).")
-    var iterationsPerEpoch: Int?
+    @Option(name: [.long, .customLong("iterations-per-epoch")], parsing: .unconditional,
+            help: "Batches per epoch of the training to come (sets the CLR step size; --iterations-per-epoch is the old name).")
+    var batchesPerEpoch: Int?
 
-    @Option(name: .long, parsing: .unconditional, help: "Divergence factor for lrfind's divergence point.")
-    var stopFactor: Double = 4
+    @Option(name: [.customLong("stop-factor"), .customLong("divergence-factor")], parsing: .unconditional, help: "Divergence factor for lrfind's divergence point.")
+    var divergenceFactor: Double = 4
 
-    @Option(name: .long, help: ArgumentHelp("Plot file (.png, .svg, .pdf). Default: FILE with .png.", valueName: "file"))
-    var plot: String?
-
-    @Flag(name: .long, help: "Do not draw the plot.")
-    var noPlot = false
-
-    @Flag(name: .long, help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup(title: "Output (--plot: default FILE with .png)") var output: OutputOptions
 
     func validate() throws {
         if let numIt { guard numIt >= 1 else { throw ValidationError("--num-it must be >= 1, got \(numIt)") } }
-        if let iterationsPerEpoch { guard iterationsPerEpoch >= 1 else { throw ValidationError("--iterations-per-epoch must be >= 1") } }
-        guard stopFactor > 1 else { throw ValidationError("--stop-factor must be above 1, got \(stopFactor)") }
+        if let batchesPerEpoch { guard batchesPerEpoch >= 1 else { throw ValidationError("--batches-per-epoch must be >= 1") } }
+        guard divergenceFactor > 1 else { throw ValidationError("--stop-factor must be above 1, got \(divergenceFactor)") }
         var paths = OutputPaths(inputs: [("the input", file)])
-        try paths.output(plot ?? plotPath, option: "--plot", image: true, isDefault: plot == nil)
+        try paths.output(output.plot ?? plotPath, option: "--plot", image: true, isDefault: output.plot == nil)
     }
 
     /// The plot file: `--plot`, else FILE with `.png`; nil with `--no-plot`.
-    private var plotPath: String? { noPlot ? nil : (plot ?? ((file as NSString).deletingPathExtension + ".png")) }
+    private var plotPath: String? { output.plotPath(default: (file as NSString).deletingPathExtension + ".png") }
 
     func run() throws {
         let started = DispatchTime.now().uptimeNanoseconds
@@ -54,8 +48,8 @@ struct Analyze: ParsableCommand {
             throw RunError("\(file): \(steps.count) finite point(s) before the loss became non-finite: nothing to analyse")
         }
         let plannedSteps = numIt ?? steps.count
-        let settings = AnalysisSettings(divergenceFactor: stopFactor)
-        let analysis = RangeTestAnalysis(steps: steps, plannedSteps: plannedSteps, settings: settings, iterationsPerEpoch: iterationsPerEpoch)
+        let settings = AnalysisSettings(divergenceFactor: divergenceFactor)
+        let analysis = RangeTestAnalysis(steps: steps, plannedSteps: plannedSteps, settings: settings, batchesPerEpoch: batchesPerEpoch)
         if let plotPath {
             let chart = Charts.rangeTest(steps, analysis: analysis, ensemble: nil, extent: "\(steps.count) points of \(URL(fileURLWithPath: file).lastPathComponent)",
                                          metric: .trainingLoss, smoothingBeta: nil,
@@ -63,14 +57,14 @@ struct Analyze: ParsableCommand {
             try Charts.write(chart, to: plotPath)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        if json {
+        if output.json {
             print(try jsonText(AnalysisReport(file: file, plannedSteps: plannedSteps, steps: steps, settings: settings,
                                               analysis: analysis, plot: plotPath, seconds: seconds,
                                               droppedLines: curve.droppedLines.isEmpty ? nil : curve.droppedLines,
                                               stopLine: curve.stopLines?.lowerBound)))
         } else {
             FindTable.print(context: nil, settings: nil, runSeeds: [], results: [], steps: steps, plannedSteps: plannedSteps, analysis: analysis,
-                            ensemble: nil, batchesPerEpoch: iterationsPerEpoch, training: [], plot: plotPath, csv: nil, seconds: seconds)
+                            ensemble: nil, batchesPerEpoch: batchesPerEpoch, training: [], plot: plotPath, csv: nil, seconds: seconds)
         }
     }
 }

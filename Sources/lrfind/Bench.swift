@@ -40,8 +40,7 @@ struct Bench: ParsableCommand {
     @Flag(name: .long, help: "With --load-only: also split and encode the data (scaling, one-hot columns) as training does.")
     var prepare = false
 
-    @Flag(name: .long, help: "Print the result as JSON.")
-    var json = false
+    @OptionGroup(title: "Output") var output: JSONOutput
 
     func validate() throws {
         guard batchSizes.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--batch-sizes must all be >= 1") }
@@ -63,7 +62,7 @@ struct Bench: ParsableCommand {
         }
         let network = try model.network(spec, for: prepared, seed: 0)
         var rows: [BenchRow] = []
-        if !json {
+        if !output.json {
             print("model \(spec.name) (\(network.parameterCount) parameters), AdamW lr 1e-3, data \(prepared.name) train split (\(prepared.train.count) samples)")
             print("BLAS: OpenBLAS \(BLASRuntime.configuration), kernels \(BLASRuntime.coreName), OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)")")
             print("threads  batch  load       samples/s (median)  ms/step  repeats (samples/s)")
@@ -77,7 +76,7 @@ struct Bench: ParsableCommand {
                     var row = measure(network: network, data: prepared, batchSize: batchSize, threads: threadCount)
                     row.load = busy ? "busy-core" : "none"
                     rows.append(row)
-                    if !json {
+                    if !output.json {
                         print(TableColumn.cell(String(threadCount), width: 9) + TableColumn.cell(String(batchSize), width: 7)
                               + TableColumn.cell(row.load, width: 11) + TableColumn(.fixed(fractionDigits: 0), width: 20).cell(row.samplesPerSecond)
                               + TableColumn(.fixed(fractionDigits: 3), width: 9).cell(row.millisecondsPerStep)
@@ -91,7 +90,7 @@ struct Bench: ParsableCommand {
         let largest = batchSizes.max() ?? 1
         let estimate = NetworkSummary(layout: network.layout, batchSize: largest)?.memory.total ?? 0
         let peak = ProcessMemory.peakResidentBytes
-        if json {
+        if output.json {
             print(try jsonText(BenchReport(model: spec.name, parameters: network.parameterCount,
                                            blasKernels: BLASRuntime.coreName, blasConfiguration: BLASRuntime.configuration,
                                            coreTypeEnvironment: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
@@ -106,7 +105,7 @@ struct Bench: ParsableCommand {
     func measureLoading() throws {
         let recipe = try data.recipe()
         let result = try LoadMeasurement.measure(recipe, preparing: prepare)
-        if json { return print(try jsonText(result)) }
+        if output.json { return print(try jsonText(result)) }
         print("\(result.stage) \(recipe.name): \(result.rows) rows, \(result.columns) feature columns, "
               + String(format: "%.3f s, peak memory %.1f MiB", result.seconds, Double(result.peakResidentBytes) / 1_048_576))
     }

@@ -13,11 +13,11 @@ enum Charts {
     /// (right axis) against the batch step: `values` at `steps`, `rowCount` rows in all (more
     /// than the values when a long schedule was decimated, which `decimation` describes).
     static func schedule(_ values: [ScheduleValue], at steps: [Double], rowCount: Int, decimation: String?, title: String,
-                         stepsPerEpoch: Int, unit: ScheduleUnit, logarithmic: Bool) -> Chart {
+                         batchesPerEpoch: Int, unit: ScheduleUnit, logarithmic: Bool) -> Chart {
         let rates = values.map(\.learningRate)
         let momenta = values.compactMap(\.momentum)
         var chart = Chart(title: title,
-                          xAxis: Axis(stepsPerEpoch > 1 ? "batch step (\(stepsPerEpoch) per epoch)" : unit == .batch ? "step" : "epoch"),
+                          xAxis: Axis(batchesPerEpoch > 1 ? "batch step (\(batchesPerEpoch) per epoch)" : unit == .batch ? "step" : "epoch"),
                           yAxis: Axis("learning rate", scale: logarithmic ? .logarithmic : .linear),
                           secondaryAxis: momenta.count == values.count ? Axis("momentum / beta1") : nil)
         chart.subtitle = "stepped per \(unit.rawValue); \(rowCount) steps, lr \(format(rates.min() ?? 0)) to \(format(rates.max() ?? 0))"
@@ -96,7 +96,7 @@ extension Charts {
         var chart = Chart(title: title, xAxis: Axis("epoch"), yAxis: Axis("loss"), secondaryAxis: Axis(score))
         if let test = result.test {
             chart.subtitle = (test.accuracy.map { String(format: "test accuracy %.4f", $0) }
-                ?? test.regression.map { String(format: "test R-squared %.4f", $0.rSquared) } ?? "test loss \(format(test.loss))")
+                ?? test.regression.map { "test R-squared \(NumberText.fixed($0.rSquared))" } ?? "test loss \(format(test.loss))")
                 + ", \(result.stopReason.rawValue)"
         }
         var train = Series("train loss", x: epochs, y: result.epochs.map(\.trainLoss), color: Color.series(0))

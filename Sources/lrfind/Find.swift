@@ -49,20 +49,14 @@ struct Find: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Beta of the bias-corrected moving average (the stop rule and the reference suggestions).")
     var beta: Double = 0.98
 
-    @Option(name: .long, parsing: .unconditional, help: "Stop when the moving average exceeds this factor times its best.")
-    var stopFactor: Double = 4
+    @Option(name: [.customLong("stop-factor"), .customLong("divergence-factor")], parsing: .unconditional, help: "Stop when the moving average exceeds this factor times its best (the divergence factor; the lag-free curve diverges at it too).")
+    var divergenceFactor: Double = 4
 
     @Flag(name: .long, help: "Run the whole range; do not stop when the loss diverges.")
     var noStop = false
 
     @Option(name: .long, parsing: .unconditional, help: "Repeat the test with N seeds and report the mean curve and the spread of every suggestion.")
     var runs: Int = 1
-
-    @Option(name: .long, help: ArgumentHelp("Plot file (.png, .svg, .pdf). Default: lrfind-range-test.png.", valueName: "file"))
-    var plot: String?
-
-    @Flag(name: .long, help: "Do not draw the plot.")
-    var noPlot = false
 
     @Option(name: .long, help: ArgumentHelp("Write step,lr,loss,smoothed_loss,lag_free_loss to this CSV file.", valueName: "file"))
     var csv: String?
@@ -80,6 +74,7 @@ struct Find: ParsableCommand {
     var confusionPlot: String?
 
     @OptionGroup(title: "Model files") var modelFiles: ModelFileOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
     @OptionGroup(title: "Run") var runtime: RuntimeOptions
 
     func validate() throws {
@@ -95,13 +90,13 @@ struct Find: ParsableCommand {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be >= 1, got \(batchSize)") }
         guard batchesPerStep >= 1 else { throw ValidationError("--batches-per-step must be >= 1, got \(batchesPerStep)") }
         guard beta >= 0, beta < 1 else { throw ValidationError("--beta must be in [0, 1), got \(beta)") }
-        guard stopFactor > 1, stopFactor.isFinite else { throw ValidationError("--stop-factor must be above 1, got \(stopFactor)") }
+        guard divergenceFactor > 1, divergenceFactor.isFinite else { throw ValidationError("--stop-factor must be above 1, got \(divergenceFactor)") }
         guard runs >= 1 else { throw ValidationError("--runs must be >= 1, got \(runs)") }
         if let trainEpochs { guard trainEpochs >= 1 else { throw ValidationError("--train-epochs must be >= 1, got \(trainEpochs)") } }
         var paths = OutputPaths(inputs: [("--data", data.data), ("--labels", data.labels), modelFiles.input])
         try paths.output(modelFiles.save, option: "--save")
-        try paths.output(csv, option: "--csv", standardOutput: true, json: runtime.json)
-        try paths.output(plot ?? plotPath, option: "--plot", image: true, isDefault: plot == nil)
+        try paths.output(csv, option: "--csv", standardOutput: true, json: output.json)
+        try paths.output(output.plot ?? plotPath, option: "--plot", image: true, isDefault: output.plot == nil)
         try paths.output(confusionPlot, option: "--confusion-plot", image: true)
         try paths.output(runtime.record, option: "--record")
         if baseline && then == nil { throw ValidationError("--baseline goes with --then") }
@@ -118,13 +113,13 @@ struct Find: ParsableCommand {
         let reporter = RunReporter(quiet: runtime.quiet, verbose: runtime.verbose)
         reporter.runCount = runs
         let outcome = try runningRecipe {
-            try recipe.run(identifying: runtime.json || runtime.record != nil, events: reporter.events(confusionPlot: confusionPlot),
+            try recipe.run(identifying: output.json || runtime.record != nil, events: reporter.events(confusionPlot: confusionPlot),
                            shouldStop: { Interrupt.requested })
         }
         reporter.finish()
-        let output = RangeTestOutput(modelName: modelName(recipe.model.spec), optimizerName: optimizer.optimizer.rawValue, plot: plotPath,
-                                     csv: csv, confusionPlot: confusionPlot, save: modelFiles.save, record: runtime.record, json: runtime.json)
-        try output.write(outcome, started: started)
+        let results = RangeTestOutput(modelName: modelName(recipe.model.spec), optimizerName: optimizer.optimizer.rawValue, plot: plotPath,
+                                     csv: csv, confusionPlot: confusionPlot, save: modelFiles.save, record: runtime.record, json: output.json)
+        try results.write(outcome, started: started)
         if Interrupt.requested { throw ExitCode(Interrupt.exitStatus) }
     }
 
@@ -138,17 +133,17 @@ struct Find: ParsableCommand {
         settings.length = steps.map(RangeTestLength.steps) ?? epochs.map(RangeTestLength.epochs) ?? .automatic
         settings.metric = metric.metric
         settings.smoothingBeta = beta
-        settings.stopFactor = stopFactor
+        settings.divergenceFactor = divergenceFactor
         settings.stopsOnDivergence = !noStop
         return RangeTestRecipe(
             data: try data.recipe(), model: try model.recipe(files: modelFiles), optimizer: try optimizer.settings(),
             trainer: TrainerSettings(batchSize: batchSize, seed: seed, clipping: try optimizer.clipping(), loss: try data.lossOption()),
-            rangeTest: settings, analysis: AnalysisSettings(divergenceFactor: stopFactor), runs: runs,
+            rangeTest: settings, analysis: AnalysisSettings(divergenceFactor: divergenceFactor), runs: runs,
             handOff: then.map { HandOffPlan(schedule: $0, epochs: trainEpochs, baseline: baseline) })
     }
 
     /// The plot file: `--plot`, else `lrfind-range-test.png`; nil with `--no-plot`.
-    private var plotPath: String? { noPlot ? nil : (plot ?? "lrfind-range-test.png") }
+    private var plotPath: String? { output.plotPath(default: "lrfind-range-test.png") }
 
     private func modelName(_ spec: ModelSpec) -> String {
         model.displayName(spec, weightsFromFile: modelFiles.initFrom != nil) + (modelFiles.initFrom.map { " (weights from \($0))" } ?? "")

@@ -65,20 +65,20 @@ enum FindTable {
         for outcome in analysis.suggestions {
             let name = outcome.rule == .steepestGradient ? "torch-lr-finder steepest" : "fastai \(outcome.rule.rawValue)"
             var note = outcome.reason ?? ""
-            if let spread = ensemble?.spread(of: outcome.rule.rawValue) { note = spreadText(spread) }
+            if let spread = ensemble?.spread(of: .suggestion(outcome.rule)) { note = spreadText(spread) }
             row(name, outcome.suggestion.map { format($0.learningRate) } ?? "-", note)
         }
         out("")
         if let bounds = analysis.bounds {
             out("recommended (lrfind)")
-            row("CLR base_lr", format(bounds.baseLearningRate), ensemble?.spread(of: "base-lr").map(spreadText) ?? "")
-            row("CLR max_lr", format(bounds.maximumLearningRate), ensemble?.spread(of: "max-lr").map(spreadText) ?? "")
+            row("CLR base_lr", format(bounds.baseLearningRate), ensemble?.spread(of: .baseLearningRate).map(spreadText) ?? "")
+            row("CLR max_lr", format(bounds.maximumLearningRate), ensemble?.spread(of: .maximumLearningRate).map(spreadText) ?? "")
             if let step = bounds.stepSize {
                 row("CLR step size", "\(step)", batchesPerEpoch.map { "iterations (\(step / Swift.max($0, 1)) epochs of \($0) batches)" } ?? "iterations")
             }
             row("one-cycle max_lr", format(bounds.oneCycleMaximumLearningRate), "starts at \(format(bounds.oneCycleInitialLearningRate))")
             out("  --schedule \(HandOffSchedule.cyclic.schedule(bounds).description(significantDigits: 4))"
-                + (bounds.stepSize == nil ? "   (PyTorch's default step size; --iterations-per-epoch sets it)" : ""))
+                + (bounds.stepSize == nil ? "   (PyTorch's default step size; --batches-per-epoch sets it)" : ""))
             out("  --schedule \(HandOffSchedule.onecycle.schedule(bounds).description(significantDigits: 4))")
             for note in bounds.notes { out("  note: \(note)") }
         } else {
@@ -91,12 +91,12 @@ enum FindTable {
             out(EpochTable.header(regression: regression))
             for record in run.result.epochs { out(EpochTable.row(record)) }
             if regression {
-                let validation = run.result.epochs.last?.validationRSquared.map { String(format: "%.4f", $0) } ?? "-"
+                let validation = run.result.epochs.last?.validationRSquared.map { NumberText.fixed($0) } ?? "-"
                 out("\(run.name): final validation R-squared \(validation), test \(run.result.test?.regression.map(ReportTable.regression) ?? "-"), \(run.result.stopReason.rawValue)")
                 continue
             }
-            let validation = run.result.epochs.last?.validationAccuracy.map { String(format: "%.4f", $0) } ?? "-"
-            let test = (run.result.test?.accuracy.map { String(format: "%.4f", $0) } ?? "-")
+            let validation = run.result.epochs.last?.validationAccuracy.map { NumberText.fixed($0) } ?? "-"
+            let test = (run.result.test?.accuracy.map { NumberText.fixed($0) } ?? "-")
                 + (run.result.test?.report.map { String(format: ", balanced accuracy %.4f, macro F1 %.4f", $0.balancedAccuracy, $0.macroF1) } ?? "")
             out("\(run.name): final validation accuracy \(validation), test accuracy \(test), \(run.result.stopReason.rawValue)")
         }

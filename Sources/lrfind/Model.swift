@@ -29,8 +29,7 @@ struct Model: ParsableCommand {
     @Option(name: .long, help: "Optimizer whose state the memory counts: sgd (no momentum), adam, adamw, rmsprop.")
     var optimizer: OptimizerKind = .adamw
 
-    @Flag(name: .long, help: "Print the summary as JSON.")
-    var json = false
+    @OptionGroup(title: "Output") var output: JSONOutput
 
     func validate() throws {
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be >= 1, got \(batchSize)") }
@@ -48,7 +47,7 @@ struct Model: ParsableCommand {
         guard let summary = NetworkSummary(layout: layout, batchSize: batchSize, optimizer: OptimizerSettings(kind: optimizer)) else {
             throw ValidationError("model \(spec): its sizes at batch \(batchSize) overflow a 64-bit count")
         }
-        if json {
+        if output.json {
             print(try jsonText(ModelReport(spec: model.name, optimizer: optimizer.rawValue, summary: summary)))
             return
         }
@@ -92,11 +91,7 @@ struct Model: ParsableCommand {
 
     /// `3.6 MB (3,601,232 bytes)`.
     static func bytes(_ value: Int) -> String {
-        guard value > 0 else { return "0 bytes" }
-        let scaled = Double(value)
-        let text = scaled >= 1e12 ? String(format: "%.1f TB", scaled / 1e12) : scaled >= 1e9 ? String(format: "%.1f GB", scaled / 1e9)
-            : scaled >= 1e6 ? String(format: "%.1f MB", scaled / 1e6) : String(format: "%.1f kB", scaled / 1e3)
-        return "\(text) (\(grouped(value)) bytes)"
+        value > 0 ? "\(NumberText.bytes(value)) (\(grouped(value)) bytes)" : NumberText.bytes(value)
     }
 }
 

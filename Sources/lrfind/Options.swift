@@ -281,16 +281,34 @@ struct OptimizerOptions: ParsableArguments {
     }
 }
 
-/// Threads, verbosity and output format.
+/// `--json`, `--plot FILE` and `--no-plot`: the result on stdout as JSON, and the plot.
+struct OutputOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print the result as JSON on stdout instead of a table.")
+    var json = false
+
+    @Option(name: .long, help: ArgumentHelp("Plot file (.png, .svg or .pdf); the command's description says what it draws, and whether it draws one by default.", valueName: "file"))
+    var plot: String?
+
+    @Flag(name: .long, help: "Do not draw the plot (not even the default one).")
+    var noPlot = false
+
+    /// The plot file: `--plot`, else `defaultPath`; nil with `--no-plot`.
+    func plotPath(default defaultPath: String? = nil) -> String? { noPlot ? nil : (plot ?? defaultPath) }
+}
+
+/// `--json` alone, for the commands that draw nothing.
+struct JSONOutput: ParsableArguments {
+    @Flag(name: .long, help: "Print the result as JSON on stdout instead of a table.")
+    var json = false
+}
+
+/// Threads, verbosity and the record.
 struct RuntimeOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: "BLAS threads (default 1: on a shared machine a second thread that waits for a busy core costs more than it gains; see `lrfind bench`).")
     var threads: Int = 1
 
     @Flag(name: .long, help: "Print set-up details (BLAS kernels and threads, data, model) on stderr.")
     var verbose = false
-
-    @Flag(name: .long, help: "Print the result as JSON on stdout instead of a table.")
-    var json = false
 
     @Flag(name: .long, help: "No progress bar.")
     var quiet = false

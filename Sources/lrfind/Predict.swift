@@ -24,8 +24,7 @@ struct Predict: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the predictions as CSV to this file (default: standard output; the metrics then go to standard error).", valueName: "file"))
     var output: String?
 
-    @Flag(name: .long, help: "Print the predictions and metrics as JSON on stdout.")
-    var json = false
+    @OptionGroup(title: "Output") var results: JSONOutput
 
     func validate() throws {
         var paths = OutputPaths(inputs: [("the model", model), ("--data", data)])
@@ -37,7 +36,7 @@ struct Predict: ParsableCommand {
         let input = try predictor.read(data)
         let predictions = predictor.predict(input)
         if let output { try OutputPaths.write(predictions.csv, to: output) }
-        if json {
+        if results.json {
             print(try jsonText(predictions))
             return
         }

@@ -14,7 +14,7 @@ enum ReportTable {
 
     /// `RMSE 52.1, MAE 41.3, R-squared 0.4821` in the target's units.
     static func regression(_ report: RegressionReport) -> String {
-        "RMSE \(format(report.rootMeanSquaredError)), MAE \(format(report.meanAbsoluteError)), R-squared \(String(format: "%.4f", report.rSquared))"
+        "RMSE \(format(report.rootMeanSquaredError)), MAE \(format(report.meanAbsoluteError)), R-squared \(NumberText.fixed(report.rSquared))"
     }
 
     /// `label: loss 0.123, <scores> (N samples)` and, for classes, the per-class table: an
@@ -22,7 +22,7 @@ enum ReportTable {
     /// accuracy alone).
     static func summary(_ evaluation: Evaluation, label: String, classNames: [String]) -> [String] {
         let scores = evaluation.report.map { ", " + averages($0) } ?? evaluation.regression.map { ", " + regression($0) }
-            ?? evaluation.accuracy.map { ", accuracy \(String(format: "%.4f", $0))" } ?? ""
+            ?? evaluation.accuracy.map { ", accuracy \(NumberText.fixed($0))" } ?? ""
         let head = "\(label): loss \(format(evaluation.loss))" + scores + " (\(evaluation.count) samples)"
         return [head] + (evaluation.report.map { lines($0, classNames: classNames) } ?? [])
     }

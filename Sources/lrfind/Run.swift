@@ -28,9 +28,6 @@ struct Run: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Threads (default: the record's, else 1).")
     var threads: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Plot file (.png, .svg, .pdf): the range test's curve or the training run's epochs.", valueName: "file"))
-    var plot: String?
-
     @Option(name: .long, help: ArgumentHelp("A range test's curve as CSV (- for stdout).", valueName: "file"))
     var csv: String?
 
@@ -43,8 +40,10 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write the new run's record as JSON to this file.", valueName: "file"))
     var record: String?
 
-    @Flag(name: .long, help: "Print the record as JSON on stdout instead of a table.")
-    var json = false
+    @OptionGroup(title: "Output (--plot: the range test's curve or the training run's epochs; none by default)") var output: OutputOptions
+
+    private var json: Bool { output.json }
+    private var plot: String? { output.plotPath() }
 
     @Flag(name: .long, help: "No progress bar.")
     var quiet = false

@@ -19,8 +19,9 @@ struct Schedule: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Epochs to cover.")
     var epochs: Int = 50
 
-    @Option(name: .long, parsing: .unconditional, help: "Batch steps per epoch.")
-    var stepsPerEpoch: Int = 1
+    @Option(name: [.long, .customLong("steps-per-epoch")], parsing: .unconditional,
+            help: "Batches per epoch (--steps-per-epoch is the old name).")
+    var batchesPerEpoch: Int = 1
 
     @Option(name: .long, parsing: .unconditional, help: "Initial learning rate (the optimizer's).")
     var lr: Double = 0.0016
@@ -34,21 +35,20 @@ struct Schedule: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Write step,lr[,momentum] rows to this CSV file.", valueName: "file"))
     var csv: String?
 
-    @Option(name: .long, help: ArgumentHelp("Plot to this file (.png, .svg or .pdf).", valueName: "file"))
-    var plot: String?
-
     @Option(name: .long, help: "Plot title (default: the spec).")
     var title: String?
 
     @Flag(name: .long, help: "Logarithmic learning-rate axis in the plot.")
     var log = false
 
-    @Flag(name: .long, help: "Print the sequence as JSON.")
-    var json = false
+    @OptionGroup(title: "Output (--json: the sequence)") var output: OutputOptions
+
+    private var json: Bool { output.json }
+    private var plot: String? { output.plotPath() }
 
     func validate() throws {
         guard epochs >= 1 else { throw ValidationError("--epochs must be >= 1, got \(epochs)") }
-        guard stepsPerEpoch >= 1 else { throw ValidationError("--steps-per-epoch must be >= 1, got \(stepsPerEpoch)") }
+        guard batchesPerEpoch >= 1 else { throw ValidationError("--batches-per-epoch must be >= 1, got \(batchesPerEpoch)") }
         if let problem = LearningRateLimits.problem(withGivenRate: lr) { throw ValidationError("--lr \(problem), got \(lr)") }
         guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
         var paths = OutputPaths(inputs: [("--metrics", metrics)])
@@ -64,9 +64,9 @@ struct Schedule: ParsableCommand {
     func run() throws {
         let parsed: ScheduleSpec
         do { parsed = try ScheduleSpec(parsing: spec) } catch { throw ValidationError("\(error)") }
-        let (rowCount, overflow) = epochs.multipliedReportingOverflow(by: stepsPerEpoch)
+        let (rowCount, overflow) = epochs.multipliedReportingOverflow(by: batchesPerEpoch)
         guard !overflow else {
-            throw ValidationError("--epochs \(epochs) times --steps-per-epoch \(stepsPerEpoch) is more rows than \(Int.max)")
+            throw ValidationError("--epochs \(epochs) times --batches-per-epoch \(batchesPerEpoch) is more rows than \(Int.max)")
         }
         let metricValues = try metrics.map(Self.readMetrics)
         let perBatch = parsed.unit == .batch
@@ -79,8 +79,8 @@ struct Schedule: ParsableCommand {
         }
 
         // One pass: every row goes to each output as it is computed; nothing holds the run.
-        var output = ScheduleRows(rowCount: rowCount, table: !json && csv == nil && plot == nil, plots: plot != nil)
-        if json { try output.startJSON(spec: spec, unit: parsed.unit, epochs: epochs, stepsPerEpoch: stepsPerEpoch, initialLearningRate: lr) }
+        var rows = ScheduleRows(rowCount: rowCount, table: !json && csv == nil && plot == nil, plots: plot != nil)
+        if json { try rows.startJSON(spec: spec, unit: parsed.unit, epochs: epochs, batchesPerEpoch: batchesPerEpoch, initialLearningRate: lr) }
         func stream(to csvFile: AtomicFile.Writer?) throws {
             var row = 0, step = 0
             while let value = steps.next() {
@@ -89,27 +89,27 @@ struct Schedule: ParsableCommand {
                         throw ValidationError("\(spec): \(error)")
                     }
                 }
-                for _ in 0..<(perBatch ? 1 : stepsPerEpoch) {
+                for _ in 0..<(perBatch ? 1 : batchesPerEpoch) {
                     if row == 0 { csvFile?.append(value.momentum != nil ? "step,lr,momentum\n" : "step,lr\n") }
-                    csvFile?.append("\(row),\(value.learningRate)" + (output.hasMomentum ?? (value.momentum != nil) ? ",\(value.momentum ?? .nan)" : "") + "\n")
-                    output.add(row: row, value)
+                    csvFile?.append("\(row),\(value.learningRate)" + (rows.hasMomentum ?? (value.momentum != nil) ? ",\(value.momentum ?? .nan)" : "") + "\n")
+                    rows.add(row: row, value)
                     row += 1
                 }
                 step += 1
             }
         }
         if let csv { try AtomicFile.write(to: OutputPaths.destination(csv)) { try stream(to: $0) } } else { try stream(to: nil) }
-        if json { output.endJSON() }
+        if json { rows.endJSON() }
 
         var plotNote = ""
         if let plot {
-            let (plotted, decimation) = output.plotted()
+            let (plotted, decimation) = rows.plotted()
             if let decimation { plotNote = " (\(decimation))" }
             try Charts.write(Charts.schedule(plotted.values, at: plotted.steps, rowCount: rowCount, decimation: decimation, title: title ?? spec,
-                                             stepsPerEpoch: stepsPerEpoch, unit: parsed.unit, logarithmic: log), to: plot)
+                                             batchesPerEpoch: batchesPerEpoch, unit: parsed.unit, logarithmic: log), to: plot)
         }
         if !json && (csv != nil || plot != nil) && csv != "-" {
-            print("\(spec): \(rowCount) steps (per \(parsed.unit.rawValue)), lr from \(format(output.first)) to \(format(output.last)), max \(format(output.maximum)), min \(format(output.minimum))"
+            print("\(spec): \(rowCount) steps (per \(parsed.unit.rawValue)), lr from \(format(rows.first)) to \(format(rows.last)), max \(format(rows.maximum)), min \(format(rows.minimum))"
                   + [csv.map { "; csv \($0)" }, plot.map { "; plot \($0)\(plotNote)" }].compactMap { $0 }.joined())
         }
     }
@@ -153,10 +153,10 @@ struct ScheduleRows {
     }
 
     /// Prints the document's keys before `steps` (sorted, as `jsonText` sorts them).
-    mutating func startJSON(spec: String, unit: ScheduleUnit, epochs: Int, stepsPerEpoch: Int, initialLearningRate: Double) throws {
+    mutating func startJSON(spec: String, unit: ScheduleUnit, epochs: Int, batchesPerEpoch: Int, initialLearningRate: Double) throws {
         json = true
         print("{\n  \"epochs\" : \(epochs),\n  \"initialLearningRate\" : \(try jsonText(initialLearningRate)),\n  \"spec\" : \(try jsonText(spec)),\n  \"steps\" : [")
-        jsonEnd = "\n  ],\n  \"stepsPerEpoch\" : \(stepsPerEpoch),\n  \"unit\" : \(try jsonText(unit.rawValue))\n}"
+        jsonEnd = "\n  ],\n  \"batchesPerEpoch\" : \(batchesPerEpoch),\n  \"unit\" : \(try jsonText(unit.rawValue))\n}"
     }
 
     /// Prints the document's keys after `steps`.

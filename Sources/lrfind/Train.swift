@@ -27,9 +27,6 @@ struct Train: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Seed of the weights, batch order and dropout.")
     var seed: UInt64 = 0
 
-    @Option(name: .long, help: ArgumentHelp("Plot the per-epoch losses and validation accuracy to this file (.png, .svg or .pdf).", valueName: "file"))
-    var plot: String?
-
     @Option(name: .long, help: ArgumentHelp("Draw the test confusion matrix to this file (.png, .svg or .pdf).", valueName: "file"))
     var confusionPlot: String?
 
@@ -40,6 +37,7 @@ struct Train: ParsableCommand {
     var monitor: ValidationMetric = .loss
 
     @OptionGroup(title: "Model files") var modelFiles: ModelFileOptions
+    @OptionGroup(title: "Output (--plot: the per-epoch losses and validation accuracy)") var output: OutputOptions
     @OptionGroup(title: "Run") var runtime: RuntimeOptions
 
     func validate() throws {
@@ -49,7 +47,7 @@ struct Train: ParsableCommand {
         if let lr, let problem = LearningRateLimits.problem(withGivenRate: lr) { throw ValidationError("--lr \(problem), got \(lr)") }
         var paths = OutputPaths(inputs: [("--data", data.data), ("--labels", data.labels), modelFiles.input])
         try paths.output(modelFiles.save, option: "--save")
-        try paths.output(plot, option: "--plot", image: true)
+        try paths.output(output.plotPath(), option: "--plot", image: true)
         try paths.output(confusionPlot, option: "--confusion-plot", image: true)
         try paths.output(runtime.record, option: "--record")
         try RuntimeOptions.checkSeeds(seed: seed, splitSeed: data.splitSeed)
@@ -61,17 +59,17 @@ struct Train: ParsableCommand {
         try runtime.apply()
         let recipe = try self.recipe()
         let scheduleText = schedule
-        let reporter = RunReporter(quiet: runtime.quiet, verbose: runtime.verbose, trainingHeader: runtime.json ? nil : { start in
+        let reporter = RunReporter(quiet: runtime.quiet, verbose: runtime.verbose, trainingHeader: output.json ? nil : { start in
             TrainingOutput.header(start, recipe: recipe, modelName: recipe.model.spec.name, scheduleText: scheduleText)
         })
         let outcome = try runningRecipe {
-            try recipe.run(identifying: runtime.json || runtime.record != nil, events: reporter.events(confusionPlot: confusionPlot),
+            try recipe.run(identifying: output.json || runtime.record != nil, events: reporter.events(confusionPlot: confusionPlot),
                            shouldStop: { Interrupt.requested })
         }
         reporter.finish()
         let name = model.displayName(recipe.model.spec, weightsFromFile: modelFiles.initFrom != nil)
-        try TrainingOutput(modelName: name, optimizerName: optimizer.optimizer.rawValue, scheduleText: schedule, plot: plot,
-                           confusionPlot: confusionPlot, save: modelFiles.save, record: runtime.record, json: runtime.json).write(outcome, started: started)
+        try TrainingOutput(modelName: name, optimizerName: optimizer.optimizer.rawValue, scheduleText: schedule, plot: output.plotPath(),
+                           confusionPlot: confusionPlot, save: modelFiles.save, record: runtime.record, json: output.json).write(outcome, started: started)
     }
 
     /// The training run the options describe.
@@ -104,7 +102,7 @@ enum EpochTable {
                           TableColumn(.significant(digits: 4), width: 12), TableColumn(.significant(digits: 4), width: 10),
                           TableColumn(.fixed(fractionDigits: 2), width: 10)]
 
-    static func row(_ record: EpochRecord) -> String {
+    static func row(_ record: EpochSummary) -> String {
         let values = [record.trainLoss, record.trainAccuracy, record.validationLoss, record.validationAccuracy ?? record.validationRSquared,
                       record.learningRate, record.momentum, record.seconds]
         let cells = zip(columns, values).map { column, value in value.map(column.cell) ?? TableColumn.cell("-", width: column.width) }
@@ -113,8 +111,5 @@ enum EpochTable {
     }
 }
 
-/// A number in 4 significant digits (`0.001`, `3.162e-05`); `nan` for any NaN (C writes `-nan`
-/// for the one `0/0` gives).
-func format(_ value: Double) -> String {
-    value.isNaN ? "nan" : String(format: "%.4g", value)
-}
+/// A number in 4 significant digits (``NumberText/significant(_:)``).
+func format(_ value: Double) -> String { NumberText.significant(value) }

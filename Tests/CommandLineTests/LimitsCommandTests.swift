@@ -87,10 +87,10 @@ import Testing
     /// decimated and says how.
     @Test func streamedOutputsMatchTheSequence() throws {
         let folder = scratchDirectory()
-        let json = try runLRFind(["schedule", "cyclic:base=0.001,max=0.1,step-up=3", "--epochs", "2", "--steps-per-epoch", "4", "--json"])
+        let json = try runLRFind(["schedule", "cyclic:base=0.001,max=0.1,step-up=3", "--epochs", "2", "--batches-per-epoch", "4", "--json"])
         #expect(json.status == 0, "\(json.error)")
         let document = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as! [String: Any]
-        #expect(document["epochs"] as? Int == 2 && document["stepsPerEpoch"] as? Int == 4 && document["unit"] as? String == "batch")
+        #expect(document["epochs"] as? Int == 2 && document["batchesPerEpoch"] as? Int == 4 && document["unit"] as? String == "batch")
         #expect(document["spec"] as? String == "cyclic:base=0.001,max=0.1,step-up=3" && document["initialLearningRate"] as? Double == 0.0016)
         let steps = document["steps"] as! [[String: Double]]
         // CyclicLR up from 0.001 to 0.1 in 3 steps and back, momentum the other way.
@@ -122,7 +122,7 @@ import Testing
     @Test func rowCountsThatOverflowAreUsageErrors() throws {
         let run = try runLRFind(["schedule", "step:size=10", "--epochs", "9223372036854775807", "--steps-per-epoch", "2"])
         #expect(run.status == 2)
-        #expect(run.error.hasPrefix("lrfind: error: --epochs 9223372036854775807 times --steps-per-epoch 2 is more rows than 9223372036854775807"), "\(run.error)")
+        #expect(run.error.hasPrefix("lrfind: error: --epochs 9223372036854775807 times --batches-per-epoch 2 is more rows than 9223372036854775807"), "\(run.error)")
     }
 
     /// Item 11: large values keep their columns (`--lr 1e6`, a feature of 1e30).

@@ -41,20 +41,20 @@ import Testing
             let (rates, losses) = curve.sampled(count: 120, noise: 0.03, seed: seed)
             return result(losses, rates: rates, planned: 120)
         }
-        let ensemble = try RangeTestEnsemble(runs, iterationsPerEpoch: 10)
+        let ensemble = try RangeTestEnsemble(runs, batchesPerEpoch: 10)
         for (index, run) in runs.enumerated() {
             let analysis = RangeTestAnalysis(run)
             let valley = try #require(analysis.learningRate(suggestedBy: SuggestionRule.valley))
-            let spread = try #require(ensemble.spread(of: "valley"))
+            let spread = try #require(ensemble.spread(of: .suggestion(.valley)))
             #expect(valley >= spread.minimum && valley <= spread.maximum, "run \(index)")
         }
-        let maximum = try #require(ensemble.spread(of: "max-lr"))
+        let maximum = try #require(ensemble.spread(of: .maximumLearningRate))
         #expect(maximum.count == 4)
         let each = runs.map { RangeTestAnalysis($0).bounds!.maximumLearningRate }
         #expect(abs(maximum.mean - each.reduce(0, +) / 4) <= 1e-15 * maximum.mean)
         #expect(maximum.minimum == each.min() && maximum.maximum == each.max())
-        #expect(ensemble.spread(of: "base-lr")?.count == 4)
-        #expect(ensemble.spread(of: SuggestionRule.steepestGradient.rawValue)?.count == 4)
+        #expect(ensemble.spread(of: .baseLearningRate)?.count == 4)
+        #expect(ensemble.spread(of: .suggestion(.steepestGradient))?.count == 4)
     }
 
     @Test func differentRangesOrNoRunsAreRejected() {

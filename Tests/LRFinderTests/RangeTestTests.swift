@@ -67,7 +67,7 @@ import Testing
         let noValidation = ScriptedTrainer(losses: Array(repeating: 1, count: 10), batchesPerEpoch: batchesPerEpoch)
         #expect(throws: RangeTestError.self) { try RangeTest(settings: settings).run(noValidation) }
         settings = Self.settings(steps: 10)
-        settings.stopFactor = 1
+        settings.divergenceFactor = 1
         #expect(throws: RangeTestError.self) { try settings.validate(batchesPerEpoch: batchesPerEpoch) }
     }
 
@@ -200,7 +200,7 @@ import Testing
         }
         // lrfind's own points and bounds: inside the range, below the lag-free minimum, which lies
         // left of the moving average's minimum (the average lags).
-        let analysis = RangeTestAnalysis(result, iterationsPerEpoch: 34)
+        let analysis = RangeTestAnalysis(result, batchesPerEpoch: 34)
         let bounds = try #require(analysis.bounds, "\(analysis.noRecommendationReason ?? "")")
         let lagFreeMinimum = try #require(analysis.points.minimum)
         #expect(bounds.maximumLearningRate > 1e-4 && bounds.maximumLearningRate < lagFreeMinimum.learningRate)

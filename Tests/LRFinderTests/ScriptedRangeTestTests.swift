@@ -121,7 +121,7 @@ struct LoggedScript: Trainer {
 
         var settings = Self.settings(steps: 8, from: 1e-4, to: 1)
         settings.smoothingBeta = 0.5
-        settings.stopFactor = 4
+        settings.divergenceFactor = 4
         let trainer = LoggedScript(ScriptedTrainer(losses: losses, batchesPerEpoch: 8))
         let result = try RangeTest(settings: settings).run(trainer)
         #expect(result.stopReason == .diverged)
@@ -156,7 +156,7 @@ struct LoggedScript: Trainer {
         let expectedStop = try #require(Self.firstDivergence(Self.debiased(losses, beta: 0.9), factor: 2))
         var settings = Self.settings(steps: losses.count, from: 1e-5, to: 1)
         settings.smoothingBeta = 0.9
-        settings.stopFactor = 2
+        settings.divergenceFactor = 2
         let result = try RangeTest(settings: settings).run(ScriptedTrainer(losses: losses, batchesPerEpoch: 10))
         #expect(result.stopReason == .diverged)
         #expect(result.steps.count == expectedStop + 1)
@@ -248,8 +248,8 @@ struct LoggedScript: Trainer {
 
         // A bandwidth of 0.1 point leaves the lag-free curve equal to the raw one.
         let reading = AnalysisSettings(smoother: ZeroPhaseSmoother(bandwidth: 0.1), divergenceFactor: 4)
-        let analysis = RangeTestAnalysis(result, settings: reading, iterationsPerEpoch: 10)
-        #expect(analysis == RangeTestAnalysis(steps: result.steps, plannedSteps: 12, settings: reading, iterationsPerEpoch: 10))
+        let analysis = RangeTestAnalysis(result, settings: reading, batchesPerEpoch: 10)
+        #expect(analysis == RangeTestAnalysis(steps: result.steps, plannedSteps: 12, settings: reading, batchesPerEpoch: 10))
         #expect(zip(analysis.lagFreeLosses, Self.curve).allSatisfy { abs($0 - $1) <= 1e-12 })
         let points = analysis.points
         // Minimum: 0.5 at step 5.

@@ -39,7 +39,7 @@ struct SyntheticCurve {
     func bounds(_ rates: [Double], _ losses: [Double], smoother: ZeroPhaseSmoother = ZeroPhaseSmoother())
         -> (CurvePoints, Result<LearningRateBounds, NoRecommendation>) {
         let points = CurvePoints(learningRates: rates, losses: smoother.smoothed(losses), divergenceRule: Self.rule)
-        return (points, LearningRateBounds.recommend(points: points, pointCount: rates.count, iterationsPerEpoch: 47))
+        return (points, LearningRateBounds.recommend(points: points, pointCount: rates.count, batchesPerEpoch: 47))
     }
 
     @Test func smoothCurveGivesTheMinimumKeptADecayBelowDivergence() throws {

@@ -75,9 +75,9 @@ extension RangeTestRecipe {
         guard let first = results.first, !first.steps.isEmpty else { throw NothingRecorded(interrupted: shouldStop()) }
 
         // One curve to read: the single run, or the mean of the runs over their common steps.
-        let ensemble = results.count > 1 ? try RangeTestEnsemble(results, settings: analysis, iterationsPerEpoch: batchesPerEpoch) : nil
+        let ensemble = results.count > 1 ? try RangeTestEnsemble(results, settings: analysis, batchesPerEpoch: batchesPerEpoch) : nil
         let curve = ensemble?.meanCurve ?? first
-        let analysis = RangeTestAnalysis(curve, settings: analysis, iterationsPerEpoch: batchesPerEpoch)
+        let analysis = RangeTestAnalysis(curve, settings: analysis, batchesPerEpoch: batchesPerEpoch)
 
         var training: [HandOffRun] = []
         var trained: Network?

@@ -130,7 +130,7 @@ public enum RunEvent {
     /// An update of the current training run.
     case trainingUpdate(TrainingProgress)
     /// An epoch of the current training run ended.
-    case epochEnded(EpochRecord)
+    case epochEnded(EpochSummary)
 }
 
 /// The run as built, before its first update.

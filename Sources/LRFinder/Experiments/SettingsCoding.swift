@@ -5,7 +5,7 @@ import Foundation
 
 extension RangeTestSettings {
     private enum Keys: String, CodingKey, CaseIterable {
-        case minimumLearningRate, maximumLearningRate, spacing, length, batchesPerStep, metric, smoothingBeta, stopFactor,
+        case minimumLearningRate, maximumLearningRate, spacing, length, batchesPerStep, metric, smoothingBeta, divergenceFactor,
              stopsOnDivergence
     }
 
@@ -22,7 +22,7 @@ extension RangeTestSettings {
         batchesPerStep = try container.decode(Int.self, forKey: .batchesPerStep, default: defaults.batchesPerStep)
         metric = try container.decode(RangeTestMetric.self, forKey: .metric, default: defaults.metric)
         smoothingBeta = try container.decode(Double.self, forKey: .smoothingBeta, default: defaults.smoothingBeta)
-        stopFactor = try container.decode(Double.self, forKey: .stopFactor, default: defaults.stopFactor)
+        divergenceFactor = try container.decode(Double.self, forKey: .divergenceFactor, default: defaults.divergenceFactor)
         stopsOnDivergence = try container.decode(Bool.self, forKey: .stopsOnDivergence, default: defaults.stopsOnDivergence)
     }
 
@@ -37,7 +37,7 @@ extension RangeTestSettings {
         try container.encode(batchesPerStep, forKey: .batchesPerStep, unlessEqualTo: defaults.batchesPerStep)
         try container.encode(metric, forKey: .metric, unlessEqualTo: defaults.metric)
         try container.encode(smoothingBeta, forKey: .smoothingBeta, unlessEqualTo: defaults.smoothingBeta)
-        try container.encode(stopFactor, forKey: .stopFactor, unlessEqualTo: defaults.stopFactor)
+        try container.encode(divergenceFactor, forKey: .divergenceFactor, unlessEqualTo: defaults.divergenceFactor)
         try container.encode(stopsOnDivergence, forKey: .stopsOnDivergence, unlessEqualTo: defaults.stopsOnDivergence)
     }
 }

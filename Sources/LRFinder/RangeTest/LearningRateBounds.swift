@@ -2,7 +2,7 @@ import Foundation
 
 /// Learning rates for a cyclical (CLR) and a one-cycle schedule, read off a range-test curve.
 ///
-/// The rule (``recommend(points:pointCount:iterationsPerEpoch:)``), on the lag-free curve's
+/// The rule (``recommend(points:pointCount:batchesPerEpoch:)``), on the lag-free curve's
 /// landmarks (``CurvePoints``):
 /// - `maximumLearningRate` = the rate at the lag-free minimum, where the loss stops improving:
 ///   Smith's max_lr, "the learning rate value when the accuracy slows, becomes ragged, or starts
@@ -53,9 +53,9 @@ public struct LearningRateBounds: Equatable, Codable, Sendable {
     public static let oneCycleDivisionFactor = 25.0
 
     /// The bounds for a curve with landmarks `points` over `pointCount` points.
-    /// - Parameter iterationsPerEpoch: batches per epoch of the training to come (for `stepSize`).
+    /// - Parameter batchesPerEpoch: batches per epoch of the training to come (for `stepSize`).
     public static func recommend(points: CurvePoints, pointCount: Int,
-                                 iterationsPerEpoch: Int? = nil) -> Result<LearningRateBounds, NoRecommendation> {
+                                 batchesPerEpoch: Int? = nil) -> Result<LearningRateBounds, NoRecommendation> {
         guard let minimum = points.minimum, let initial = points.initialLoss, pointCount >= 5 else {
             return .failure(NoRecommendation(reason: "the curve has fewer than 5 usable points"))
         }
@@ -87,7 +87,7 @@ public struct LearningRateBounds: Equatable, Codable, Sendable {
         let base = min(max(start, maximum / 10), maximum / 4)
         return .success(LearningRateBounds(
             maximumLearningRate: maximum, baseLearningRate: base,
-            stepSize: iterationsPerEpoch.map { stepSizeEpochs * $0 },
+            stepSize: batchesPerEpoch.map { stepSizeEpochs * $0 },
             oneCycleMaximumLearningRate: maximum, oneCycleInitialLearningRate: maximum / oneCycleDivisionFactor,
             notes: notes))
     }

@@ -30,7 +30,7 @@ public struct RangeTest: Sendable {
         try settings.validate(batchesPerEpoch: trainer.batchesPerEpoch)
         let stepCount = settings.stepCount(batchesPerEpoch: trainer.batchesPerEpoch)
         var average = DebiasedMovingAverage(beta: settings.smoothingBeta)
-        let rule = settings.stopRule
+        let rule = settings.divergenceRule
         var best = Double.infinity
         var steps: [RangeTestStep] = []
         var stopReason = RangeTestStopReason.completed

@@ -28,9 +28,9 @@ public struct RangeTestAnalysis: Equatable, Codable, Sendable {
     public var noRecommendationReason: String?
 
     /// Analyses a curve: `steps` in order, `plannedSteps` the length the recording tool was asked
-    /// for (fastai's `num_it`), `iterationsPerEpoch` of the training to come sets the CLR step size.
+    /// for (fastai's `num_it`), `batchesPerEpoch` of the training to come sets the CLR step size.
     public init(steps: [RangeTestStep], plannedSteps: Int, settings: AnalysisSettings = AnalysisSettings(),
-                iterationsPerEpoch: Int? = nil) {
+                batchesPerEpoch: Int? = nil) {
         let rates = steps.map(\.learningRate)
         smoother = String(describing: settings.smoother)
         lagFreeLosses = settings.smoother.smoothed(steps.map(\.loss))
@@ -42,15 +42,15 @@ public struct RangeTestAnalysis: Equatable, Codable, Sendable {
             }
         }
         points = CurvePoints(learningRates: rates, losses: lagFreeLosses, divergenceRule: settings.divergenceRule)
-        switch LearningRateBounds.recommend(points: points, pointCount: rates.count, iterationsPerEpoch: iterationsPerEpoch) {
+        switch LearningRateBounds.recommend(points: points, pointCount: rates.count, batchesPerEpoch: batchesPerEpoch) {
         case .success(let bounds): self.bounds = bounds
         case .failure(let error): noRecommendationReason = error.reason
         }
     }
 
     /// Analyses a range test's result.
-    public init(_ result: RangeTestResult, settings: AnalysisSettings = AnalysisSettings(), iterationsPerEpoch: Int? = nil) {
-        self.init(steps: result.steps, plannedSteps: result.plannedSteps, settings: settings, iterationsPerEpoch: iterationsPerEpoch)
+    public init(_ result: RangeTestResult, settings: AnalysisSettings = AnalysisSettings(), batchesPerEpoch: Int? = nil) {
+        self.init(steps: result.steps, plannedSteps: result.plannedSteps, settings: settings, batchesPerEpoch: batchesPerEpoch)
     }
 
     /// The rate `rule` suggests, if it makes a suggestion.

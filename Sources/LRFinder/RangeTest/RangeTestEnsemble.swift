@@ -42,11 +42,44 @@ public struct RangeTestEnsemble: Equatable, Codable, Sendable {
         public var lagFreeLoss: Spread
     }
 
+    /// What a ``Value`` is the spread of.
+    public enum Quantity: Hashable, Sendable, Codable {
+        /// A reference tool's suggestion.
+        case suggestion(SuggestionRule)
+        /// lrfind's CLR `max_lr`.
+        case maximumLearningRate
+        /// lrfind's CLR `base_lr`.
+        case baseLearningRate
+
+        /// Its word in records: the rule's raw value (`valley`, ..., `torch-lr-finder`), `max-lr` or `base-lr`.
+        public var word: String {
+            switch self {
+            case let .suggestion(rule): rule.rawValue
+            case .maximumLearningRate: "max-lr"
+            case .baseLearningRate: "base-lr"
+            }
+        }
+
+        /// Decodes the word.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            let word = try container.decode(String.self)
+            if let rule = SuggestionRule(rawValue: word) { self = .suggestion(rule); return }
+            switch word {
+            case "max-lr": self = .maximumLearningRate
+            case "base-lr": self = .baseLearningRate
+            default: throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(word)' is not a suggestion rule, max-lr or base-lr")
+            }
+        }
+
+        /// Encodes the word.
+        public func encode(to encoder: any Encoder) throws { try encoder.encodeWord(word) }
+    }
+
     /// A quantity's spread across the runs that produced it.
     public struct Value: Equatable, Codable, Sendable {
-        /// What it is: a rule's raw value (`valley`, ..., `torch-lr-finder`) or a bound
-        /// (`max-lr`, `base-lr`).
-        public var name: String
+        /// What it is: a rule's suggestion or a bound.
+        public var name: Quantity
         /// Its spread over the runs that gave a value (count may be below the run count).
         public var spread: Spread
     }
@@ -63,7 +96,7 @@ public struct RangeTestEnsemble: Equatable, Codable, Sendable {
 
     /// Sums up `results`.
     /// - Throws: ``RangeTestError`` when there are none or their rates differ on the common steps.
-    public init(_ results: [RangeTestResult], settings: AnalysisSettings = AnalysisSettings(), iterationsPerEpoch: Int? = nil) throws {
+    public init(_ results: [RangeTestResult], settings: AnalysisSettings = AnalysisSettings(), batchesPerEpoch: Int? = nil) throws {
         guard let shortest = results.map(\.steps.count).min() else {
             throw RangeTestError(description: "range test ensemble: no runs to combine")
         }
@@ -75,7 +108,7 @@ public struct RangeTestEnsemble: Equatable, Codable, Sendable {
             }
         }
         runCount = results.count
-        let analyses = results.map { RangeTestAnalysis($0, settings: settings, iterationsPerEpoch: iterationsPerEpoch) }
+        let analyses = results.map { RangeTestAnalysis($0, settings: settings, batchesPerEpoch: batchesPerEpoch) }
         steps = (0..<shortest).map { i in
             Step(learningRate: reference[i],
                  loss: Spread(results.map { $0.steps[i].loss })!,
@@ -83,13 +116,13 @@ public struct RangeTestEnsemble: Equatable, Codable, Sendable {
                  lagFreeLoss: Spread(analyses.map { $0.lagFreeLosses[i] })!)
         }
         var values = SuggestionRule.allCases.compactMap { rule in
-            Spread(analyses.compactMap { $0.learningRate(suggestedBy: rule) }).map { Value(name: rule.rawValue, spread: $0) }
+            Spread(analyses.compactMap { $0.learningRate(suggestedBy: rule) }).map { Value(name: .suggestion(rule), spread: $0) }
         }
         if let maximum = Spread(analyses.compactMap { $0.bounds?.maximumLearningRate }) {
-            values.append(Value(name: "max-lr", spread: maximum))
+            values.append(Value(name: .maximumLearningRate, spread: maximum))
         }
         if let base = Spread(analyses.compactMap { $0.bounds?.baseLearningRate }) {
-            values.append(Value(name: "base-lr", spread: base))
+            values.append(Value(name: .baseLearningRate, spread: base))
         }
         self.values = values
         meanCurve = RangeTestResult(
@@ -98,6 +131,6 @@ public struct RangeTestEnsemble: Equatable, Codable, Sendable {
             seconds: results.map(\.seconds).reduce(0, +))
     }
 
-    /// The spread of the value called `name`, if any run produced it.
-    public func spread(of name: String) -> Spread? { values.first { $0.name == name }?.spread }
+    /// The spread of `quantity`, if any run produced it.
+    public func spread(of quantity: Quantity) -> Spread? { values.first { $0.name == quantity }?.spread }
 }

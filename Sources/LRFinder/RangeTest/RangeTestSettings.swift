@@ -103,7 +103,7 @@ public struct RangeTestSettings: Equatable, Codable, Sendable {
     /// The bias-corrected moving average's beta (fastai 0.98).
     public var smoothingBeta: Double = 0.98
     /// The divergence stop's factor on the smoothed loss (fastai 4).
-    public var stopFactor: Double = 4
+    public var divergenceFactor: Double = 4
     /// Whether the test stops at divergence; false runs the whole range.
     public var stopsOnDivergence: Bool = true
 
@@ -111,8 +111,8 @@ public struct RangeTestSettings: Equatable, Codable, Sendable {
     /// loss, beta 0.98, factor 4.
     public init() {}
 
-    /// The stop rule with ``stopFactor``.
-    public var stopRule: DivergenceRule { DivergenceRule(factor: stopFactor) }
+    /// The stop rule with ``divergenceFactor``.
+    public var divergenceRule: DivergenceRule { DivergenceRule(factor: divergenceFactor) }
 
     /// Rate steps for a trainer with `batchesPerEpoch` batches per epoch.
     public func stepCount(batchesPerEpoch: Int) -> Int {
@@ -150,7 +150,7 @@ public struct RangeTestSettings: Equatable, Codable, Sendable {
         }
         guard batchesPerStep >= 1 else { throw fail("batches per step", batchesPerStep, "must be at least 1") }
         guard smoothingBeta >= 0, smoothingBeta < 1 else { throw fail("smoothing beta", smoothingBeta, "must be in [0, 1)") }
-        guard stopFactor > 1, stopFactor.isFinite else { throw fail("stop factor", stopFactor, "must be finite and above 1") }
+        guard divergenceFactor > 1, divergenceFactor.isFinite else { throw fail("stop factor", divergenceFactor, "must be finite and above 1") }
         guard batchesPerEpoch > 0 else { throw fail("batches per epoch", batchesPerEpoch, "need at least 1") }
         if case .epochs(let epochs) = length, epochs < 1 { throw fail("epochs", epochs, "must be at least 1") }
         if case .epochs(let epochs) = length, epochs.multipliedReportingOverflow(by: batchesPerEpoch).overflow {

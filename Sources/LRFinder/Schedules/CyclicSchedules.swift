@@ -23,7 +23,7 @@ enum CyclicSchedules {
         case .triangular2: amplitude = 1 / Foundation.pow(2, argument - 1)
         case .expRange: amplitude = Foundation.pow(s.gamma, argument)
         }
-        let rate = base + (s.maxLearningRate - base) * scale * amplitude
+        let rate = base + (s.maximumLearningRate - base) * scale * amplitude
         let momentum = s.cyclesMomentum == true ? s.maxMomentum - (s.maxMomentum - s.baseMomentum) * scale * amplitude : nil
         return ScheduleValue(learningRate: rate, momentum: momentum)
     }
@@ -33,14 +33,14 @@ enum CyclicSchedules {
     /// from its start to its end value. Past the last step (PyTorch raises there) the final rate holds.
     static func oneCycle(_ s: OneCycleSettings, step t: Double) -> ScheduleValue {
         let total = Double(s.totalSteps ?? 2)
-        let initial = s.maxLearningRate / s.divFactor, final = initial / s.finalDivFactor
+        let initial = s.maximumLearningRate / s.divFactor, final = initial / s.finalDivFactor
         typealias Phase = (end: Double, rate: (Double, Double), momentum: (Double, Double))
         let phases: [Phase] = s.threePhase
-            ? [(s.percentStart * total - 1, (initial, s.maxLearningRate), (s.maxMomentum, s.baseMomentum)),
-               (2 * s.percentStart * total - 2, (s.maxLearningRate, initial), (s.baseMomentum, s.maxMomentum)),
+            ? [(s.percentStart * total - 1, (initial, s.maximumLearningRate), (s.maxMomentum, s.baseMomentum)),
+               (2 * s.percentStart * total - 2, (s.maximumLearningRate, initial), (s.baseMomentum, s.maxMomentum)),
                (total - 1, (initial, final), (s.maxMomentum, s.maxMomentum))]
-            : [(s.percentStart * total - 1, (initial, s.maxLearningRate), (s.maxMomentum, s.baseMomentum)),
-               (total - 1, (s.maxLearningRate, final), (s.baseMomentum, s.maxMomentum))]
+            : [(s.percentStart * total - 1, (initial, s.maximumLearningRate), (s.maxMomentum, s.baseMomentum)),
+               (total - 1, (s.maximumLearningRate, final), (s.baseMomentum, s.maxMomentum))]
         func anneal(_ start: Double, _ end: Double, _ fraction: Double) -> Double {
             switch s.anneal {
             case .cos: return end + (start - end) / 2 * (Foundation.cos(Double.pi * fraction) + 1)

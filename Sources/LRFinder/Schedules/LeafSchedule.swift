@@ -39,7 +39,7 @@ struct LeafSchedule: Sendable {
             group.learningRate = settings.baseLearningRate
             if settings.cyclesMomentum == true { group.momentum = settings.maxMomentum }
         case let .oneCycle(settings):
-            group.initialLearningRate = settings.maxLearningRate / settings.divFactor
+            group.initialLearningRate = settings.maximumLearningRate / settings.divFactor
             if settings.cyclesMomentum == true { group.momentum = settings.maxMomentum }
         case let .warmRestarts(t0, _, _):
             warmRestarts = (0, Double(t0))

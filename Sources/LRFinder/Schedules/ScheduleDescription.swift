@@ -84,7 +84,7 @@ extension ScheduleKind: CustomStringConvertible {
             return ("warm-restarts", keys.items)
         case let .cyclic(s):
             keys.add("base", s.baseLearningRate)
-            keys.add("max", s.maxLearningRate)
+            keys.add("max", s.maximumLearningRate)
             keys.add("step-up", s.stepSizeUp)
             keys.add("step-down", ifSet: s.stepSizeDown)
             keys.add("mode", s.mode.rawValue, default: CyclicMode.triangular.rawValue)
@@ -95,10 +95,10 @@ extension ScheduleKind: CustomStringConvertible {
             keys.add("max-momentum", s.maxMomentum, default: 0.9)
             return ("cyclic", keys.items)
         case let .oneCycle(s):
-            keys.add("max", s.maxLearningRate)
+            keys.add("max", s.maximumLearningRate)
             keys.add("total", ifSet: s.totalSteps)
             keys.add("epochs", ifSet: s.epochs)
-            keys.add("steps-per-epoch", ifSet: s.stepsPerEpoch)
+            keys.add("steps-per-epoch", ifSet: s.batchesPerEpoch)
             keys.add("pct-start", s.percentStart, default: 0.3)
             keys.add("anneal", s.anneal.rawValue, default: AnnealStrategy.cos.rawValue)
             keys.add("div", s.divFactor, default: 25)

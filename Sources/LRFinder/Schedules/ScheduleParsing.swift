@@ -104,8 +104,8 @@ extension ScheduleSpec {
                                  etaMin: try v.number("eta-min", atLeast: 0) ?? 0)
         case "cyclic":
             var s = CyclicSettings(base: try v.number("base", above: 0, required: true)!, max: try v.number("max", above: 0, required: true)!)
-            guard s.baseLearningRate < s.maxLearningRate else {
-                throw ScheduleError("cyclic: base must be below max, got base=\(s.baseLearningRate), max=\(s.maxLearningRate)")
+            guard s.baseLearningRate < s.maximumLearningRate else {
+                throw ScheduleError("cyclic: base must be below max, got base=\(s.baseLearningRate), max=\(s.maximumLearningRate)")
             }
             s.stepSizeUp = try v.number("step-up", above: 0) ?? 2000
             s.stepSizeDown = try v.number("step-down", above: 0)
@@ -123,8 +123,8 @@ extension ScheduleSpec {
             var s = OneCycleSettings(max: try v.number("max", above: 0, required: true)!)
             s.totalSteps = try v.integer("total", minimum: 2)
             s.epochs = try v.integer("epochs", minimum: 1)
-            s.stepsPerEpoch = try v.integer("steps-per-epoch", minimum: 1)
-            if (s.epochs == nil) != (s.stepsPerEpoch == nil) {
+            s.batchesPerEpoch = try v.integer("steps-per-epoch", minimum: 1)
+            if (s.epochs == nil) != (s.batchesPerEpoch == nil) {
                 throw ScheduleError("onecycle: epochs and steps-per-epoch go together")
             }
             if s.totalSteps != nil, s.epochs != nil { throw ScheduleError("onecycle: give total or epochs with steps-per-epoch, not both") }

@@ -102,7 +102,7 @@ public struct CyclicSettings: Equatable, Sendable {
     /// Lower bound of the rate (the rate at step 0).
     public var baseLearningRate: Double
     /// Upper bound of the rate.
-    public var maxLearningRate: Double
+    public var maximumLearningRate: Double
     /// Steps from base to max (default 2000).
     public var stepSizeUp: Double = 2000
     /// Steps from max back to base; nil means `stepSizeUp`.
@@ -127,7 +127,7 @@ public struct CyclicSettings: Equatable, Sendable {
     /// Cycles between `base` and `max` with PyTorch's other defaults.
     public init(base: Double, max: Double) {
         self.baseLearningRate = base
-        self.maxLearningRate = max
+        self.maximumLearningRate = max
     }
 }
 
@@ -142,13 +142,13 @@ public enum AnnealStrategy: String, Sendable, CaseIterable {
 /// The parameters of `OneCycleLR`, with PyTorch's defaults.
 public struct OneCycleSettings: Equatable, Sendable {
     /// The peak rate.
-    public var maxLearningRate: Double
-    /// Steps in the whole cycle; nil: `epochs * stepsPerEpoch`, or the length of the run.
+    public var maximumLearningRate: Double
+    /// Steps in the whole cycle; nil: `epochs * batchesPerEpoch`, or the length of the run.
     public var totalSteps: Int?
-    /// Epochs, with `stepsPerEpoch`, as an alternative to `totalSteps`.
+    /// Epochs, with `batchesPerEpoch`, as an alternative to `totalSteps`.
     public var epochs: Int?
     /// Steps per epoch, with `epochs`.
-    public var stepsPerEpoch: Int?
+    public var batchesPerEpoch: Int?
     /// Fraction of the cycle spent rising.
     public var percentStart: Double = 0.3
     /// Interpolation within a phase.
@@ -168,7 +168,7 @@ public struct OneCycleSettings: Equatable, Sendable {
 
     /// A one-cycle schedule peaking at `max`, PyTorch's defaults otherwise.
     public init(max: Double) {
-        self.maxLearningRate = max
+        self.maximumLearningRate = max
     }
 }
 

@@ -92,7 +92,7 @@ public struct Scheduler: Sendable {
         case var .oneCycle(settings):
             settings.cyclesMomentum = settings.cyclesMomentum ?? true
             if settings.totalSteps == nil {
-                if let epochs = settings.epochs, let perEpoch = settings.stepsPerEpoch {
+                if let epochs = settings.epochs, let perEpoch = settings.batchesPerEpoch {
                     settings.totalSteps = epochs * perEpoch
                 } else if let runLength {
                     settings.totalSteps = runLength

@@ -40,12 +40,12 @@ public enum MemoryLimit {
         guard let estimate = MemoryEstimate(layout: layout, optimizer: optimizer, cyclesMomentum: cyclesMomentum, batchSize: batchSize,
                                             evaluationBatchSize: evaluationBatchSize, keepsBestWeights: keepsBestWeights),
               let total = total(estimate, copies: copies) else {
-            throw fail("its buffers need more bytes than a 64-bit count holds, more than this machine's \(text(bytes: physical)) of physical memory")
+            throw fail("its buffers need more bytes than a 64-bit count holds, more than this machine's \(NumberText.bytes(physical)) of physical memory")
         }
         guard UInt64(total) > physical else { return }
-        let parts = "\(layout.parameterCount) parameters: network \(text(bytes: estimate.network)), optimizer state \(text(bytes: estimate.optimizerState)), workspaces \(text(bytes: estimate.workspace + estimate.evaluationWorkspace))"
+        let parts = "\(layout.parameterCount) parameters: network \(NumberText.bytes(estimate.network)), optimizer state \(NumberText.bytes(estimate.optimizerState)), workspaces \(NumberText.bytes(estimate.workspace + estimate.evaluationWorkspace))"
             + (copies > 1 ? "; network and workspace held \(copies) times" : "")
-        throw fail("training it needs \(lowerBound ? "at least" : "about") \(text(bytes: total))\(lowerBound ? " even on data of one feature" : "") (\(parts)), more than this machine's \(text(bytes: physical)) of physical memory")
+        throw fail("training it needs \(lowerBound ? "at least" : "about") \(NumberText.bytes(total))\(lowerBound ? " even on data of one feature" : "") (\(parts)), more than this machine's \(NumberText.bytes(physical)) of physical memory")
     }
 
     /// The estimate with `copies` of the network and its workspace; nil on overflow.
@@ -57,13 +57,6 @@ public enum MemoryLimit {
         return overflow || overflow2 || overflow3 ? nil : sum
     }
 
-    /// Bytes in decimal units: `512 MB`, `313.6 GB`.
-    public static func text(bytes: some BinaryInteger) -> String {
-        let value = Double(bytes)
-        if value >= 1e12 { return String(format: "%.1f TB", value / 1e12) }
-        if value >= 1e9 { return String(format: "%.1f GB", value / 1e9) }
-        return String(format: "%.0f MB", value / 1e6)
-    }
 }
 
 extension ScheduleSpec {

@@ -26,10 +26,10 @@ public struct TrainingLoop: Sendable {
     public func run<T: Trainer>(
         _ trainer: inout T,
         progress: (TrainingProgress) -> Void = { _ in },
-        epochEnded: (EpochRecord) -> Void = { _ in },
+        epochEnded: (EpochSummary) -> Void = { _ in },
         shouldStop: () -> Bool = { false }
     ) throws -> TrainingResult {
-        var records: [EpochRecord] = []
+        var records: [EpochSummary] = []
         var stopReason = StopReason.completed
         var stoppingUpdate: StoppingUpdate?
         var best: (epoch: Int, value: Double)?
@@ -78,7 +78,7 @@ public struct TrainingLoop: Sendable {
             guard seen > 0 else { break }
             let validation = try trainer.evaluate(.validation)
             if validation == nil { early = nil }
-            let record = EpochRecord(
+            let record = EpochSummary(
                 epoch: epoch, trainLoss: lossSum / Double(seen), trainAccuracy: correct.map { Double($0) / Double(seen) },
                 validationLoss: validation?.loss, validationAccuracy: validation?.accuracy,
                 learningRate: rate, momentum: momentum,

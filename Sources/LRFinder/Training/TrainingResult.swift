@@ -36,7 +36,7 @@ public struct StoppingUpdate: Equatable, Sendable, Codable {
 }
 
 /// What one epoch did.
-public struct EpochRecord: Equatable, Sendable, Codable {
+public struct EpochSummary: Equatable, Sendable, Codable {
     /// Epoch number, from 1.
     public var epoch: Int
     /// Mean training loss over the epoch's batches (weighted by batch size).
@@ -63,7 +63,7 @@ public struct EpochRecord: Equatable, Sendable, Codable {
 /// The outcome of a training run.
 public struct TrainingResult: Equatable, Sendable, Codable {
     /// One record per epoch run.
-    public var epochs: [EpochRecord]
+    public var epochs: [EpochSummary]
     /// Why it ended.
     public var stopReason: StopReason
     /// The epoch with the best monitored metric (with early stopping).
