@@ -31,7 +31,7 @@ struct Analyze: ParsableCommand {
     func validate() throws {
         if let numIt { guard numIt >= 1 else { throw ValidationError("--num-it must be >= 1, got \(numIt)") } }
         if let batchesPerEpoch { guard batchesPerEpoch >= 1 else { throw ValidationError("--batches-per-epoch must be >= 1") } }
-        guard divergenceFactor > 1 else { throw ValidationError("--stop-factor must be above 1, got \(divergenceFactor)") }
+        try runningRecipe { try AnalysisSettings(divergenceFactor: divergenceFactor).validate() }
         var paths = OutputPaths(inputs: [("the input", file)])
         try paths.output(output.plot ?? plotPath, option: "--plot", image: true, isDefault: output.plot == nil)
     }

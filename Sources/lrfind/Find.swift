@@ -78,21 +78,10 @@ struct Find: ParsableCommand {
     @OptionGroup(title: "Run") var runtime: RuntimeOptions
 
     func validate() throws {
-        // Rates reach the optimizers as Float: both ends must be normal Floats.
-        if let problem = LearningRateLimits.problem(withGivenRate: min) { throw ValidationError("--min \(problem), got \(min)") }
-        if let problem = LearningRateLimits.problem(withGivenRate: max) { throw ValidationError("--max \(problem), got \(max)") }
-        guard max > min else { throw ValidationError("--max must be above --min (\(min)), got \(max)") }
-        if let epochs { guard epochs >= 1 else { throw ValidationError("--epochs must be >= 1, got \(epochs)") } }
-        if let steps { guard steps >= 2 else { throw ValidationError("--steps must be >= 2, got \(steps)") } }
         if let steps, let epochs {
             throw ValidationError("--steps \(steps) and --epochs \(epochs) both set the length of the test; give one of them")
         }
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be >= 1, got \(batchSize)") }
-        guard batchesPerStep >= 1 else { throw ValidationError("--batches-per-step must be >= 1, got \(batchesPerStep)") }
-        guard beta >= 0, beta < 1 else { throw ValidationError("--beta must be in [0, 1), got \(beta)") }
-        guard divergenceFactor > 1, divergenceFactor.isFinite else { throw ValidationError("--stop-factor must be above 1, got \(divergenceFactor)") }
-        guard runs >= 1 else { throw ValidationError("--runs must be >= 1, got \(runs)") }
-        if let trainEpochs { guard trainEpochs >= 1 else { throw ValidationError("--train-epochs must be >= 1, got \(trainEpochs)") } }
+        try runningRecipe { try recipe(readingWeights: false).validate() }
         var paths = OutputPaths(inputs: [("--data", data.data), ("--labels", data.labels), modelFiles.input])
         try paths.output(modelFiles.save, option: "--save")
         try paths.output(csv, option: "--csv", standardOutput: true, json: output.json)
@@ -101,7 +90,6 @@ struct Find: ParsableCommand {
         try paths.output(runtime.record, option: "--record")
         if baseline && then == nil { throw ValidationError("--baseline goes with --then") }
         if confusionPlot != nil && then == nil { throw ValidationError("--confusion-plot goes with --then") }
-        try RuntimeOptions.checkSeeds(seed: seed, splitSeed: data.splitSeed)
         if modelFiles.save != nil && then == nil { throw ValidationError("--save goes with --then (it saves the model trained with the recommended schedule)") }
     }
 
@@ -123,8 +111,9 @@ struct Find: ParsableCommand {
         if Interrupt.requested { throw ExitCode(Interrupt.exitStatus) }
     }
 
-    /// The range test the options describe.
-    func recipe() throws -> RangeTestRecipe {
+    /// The range test the options describe; `readingWeights` reads an `--init-from` lrfind file
+    /// for its model when no `--model` is given.
+    func recipe(readingWeights: Bool = true) throws -> RangeTestRecipe {
         var settings = RangeTestSettings()
         settings.minimumLearningRate = min
         settings.maximumLearningRate = max
@@ -136,7 +125,7 @@ struct Find: ParsableCommand {
         settings.divergenceFactor = divergenceFactor
         settings.stopsOnDivergence = !noStop
         return RangeTestRecipe(
-            data: try data.recipe(), model: try model.recipe(files: modelFiles), optimizer: try optimizer.settings(),
+            data: try data.recipe(), model: try model.recipe(files: modelFiles, readingWeights: readingWeights), optimizer: try optimizer.settings(),
             trainer: TrainerSettings(batchSize: batchSize, seed: seed, clipping: try optimizer.clipping(), loss: try data.lossOption()),
             rangeTest: settings, analysis: AnalysisSettings(divergenceFactor: divergenceFactor), runs: runs,
             handOff: then.map { HandOffPlan(schedule: $0, epochs: trainEpochs, baseline: baseline) })

@@ -85,39 +85,25 @@ struct DataOptions: ParsableArguments {
         return prepared
     }
 
+    /// The data recipe the options describe (its rules are ``DataRecipe/validate()``'s).
     func recipe() throws -> DataRecipe {
         var request = DataRecipe()
         request.path = data
         request.labelsPath = labels
-        if labels != nil && data == nil { throw ValidationError("--labels needs --data (the IDX images file)") }
-        switch labelColumn.lowercased() {
-        case "first": request.labelColumn = .first
-        case "last": request.labelColumn = .last
-        default:
-            switch CSVColumn(parsing: labelColumn) {
-            case let .index(index)?: request.labelColumn = .index(index)
-            case let .name(name)? where !name.isEmpty: request.labelColumn = .name(name)
-            default: throw ValidationError("--label-column must be first, last, a column number >= 1 or a header name, got '\(labelColumn)'")
-            }
+        guard let labelColumn = LabelColumn(parsing: labelColumn) else {
+            throw ValidationError("--label-column must be first, last, a column number >= 1 or a header name, got '\(self.labelColumn)'")
         }
+        request.labelColumn = labelColumn
         if let ignoreColumns {
-            request.ignoredColumns = try ignoreColumns.split(separator: ",", omittingEmptySubsequences: false).map {
-                guard !$0.isEmpty, let column = CSVColumn(parsing: String($0)) else {
-                    throw ValidationError("--ignore-columns must list header names or column numbers >= 1, got '\(ignoreColumns)'")
-                }
-                return column
+            guard let columns = CSVColumn.list(parsing: ignoreColumns) else {
+                throw ValidationError("--ignore-columns must list header names or column numbers >= 1, got '\(ignoreColumns)'")
             }
+            request.ignoredColumns = columns
         }
         guard let categories = CategoricalColumns(parsing: categorical) else {
             throw ValidationError("--categorical must be auto, none, or header names / column numbers >= 1, comma-separated, got '\(categorical)'")
         }
         request.categorical = categories == .auto ? nil : categories
-        var declared: [CSVColumn] = []
-        if case let .columns(columns) = categories { declared = columns }
-        let namesColumns = request.labelColumn.isNamed || ((request.ignoredColumns ?? []) + declared).contains { if case .name = $0 { true } else { false } }
-        if header == .absent && namesColumns {
-            throw ValidationError("columns named in --label-column, --ignore-columns or --categorical need a header row, but --header is absent")
-        }
         request.header = header
         request.delimiter = delimiter == .auto ? nil : delimiter
         request.missing = missing == .error ? nil : missing
@@ -127,14 +113,9 @@ struct DataOptions: ParsableArguments {
         }
         request.splitSeed = splitSeed
         request.task = task
-        if task == .regression && (data == nil || labels != nil) {
-            throw ValidationError("--task regression needs a CSV --data file (the bundled and IDX data are classes)")
-        }
+        request.maximumClassCount = maxClasses
         _ = try lossOption()
-        if let maxClasses {
-            guard maxClasses >= 2 else { throw ValidationError("--max-classes must be >= 2, got \(maxClasses)") }
-            request.maximumClassCount = maxClasses
-        }
+        try runningRecipe { try request.validate() }
         return request
     }
 }
@@ -182,9 +163,9 @@ struct ModelOptions: ParsableArguments {
 extension ModelOptions {
     /// The model recipe: `--model` (or, with `--init-from` an lrfind file and no `--model`, the
     /// file's model, read here), `--init`, `--shape` and the weights file's path.
-    func recipe(files: ModelFileOptions) throws -> ModelRecipe {
+    func recipe(files: ModelFileOptions, readingWeights: Bool = true) throws -> ModelRecipe {
         var spec = try self.spec()
-        if let checkpoint = try files.checkpoint(spec, model: self) { spec = checkpoint.spec }
+        if readingWeights, let checkpoint = try files.checkpoint(spec, model: self) { spec = checkpoint.spec }
         return ModelRecipe(spec: spec, initialization: initialization, inputShape: shape, initialWeightsPath: files.initFrom)
     }
 
@@ -269,15 +250,7 @@ struct OptimizerOptions: ParsableArguments {
 
     func clipping() throws -> GradientClipping {
         guard let clip else { return .none }
-        let parts = clip.split(separator: ":", maxSplits: 1).map(String.init)
-        guard parts.count == 2, let limit = Double(parts[1]), limit > 0, Float(limit).isFinite else {
-            throw ValidationError("--clip must be value:C or norm:C with C > 0, got '\(clip)'")
-        }
-        switch parts[0] {
-        case "value": return .value(limit)
-        case "norm": return .norm(limit)
-        default: throw ValidationError("--clip must be value:C or norm:C with C > 0, got '\(clip)'")
-        }
+        return try runningRecipe { try GradientClipping(parsing: clip) }
     }
 }
 
@@ -323,12 +296,6 @@ struct RuntimeOptions: ParsableArguments {
     static func writeRecord(_ value: some Encodable, to path: String?) throws {
         guard let path else { return }
         try AtomicFile.write(Data(try jsonText(value).utf8), to: path)
-    }
-
-    /// Refuses a `--seed` or `--split-seed` that a recipe's JSON cannot hold exactly.
-    static func checkSeeds(seed: UInt64, splitSeed: UInt64) throws {
-        if let problem = TrainerSettings.seedProblem(seed) { throw ValidationError("--seed \(problem), got \(seed)") }
-        if let problem = TrainerSettings.seedProblem(splitSeed) { throw ValidationError("--split-seed \(problem), got \(splitSeed)") }
     }
 
     func apply() throws { try Self.apply(threads: threads, verbose: verbose) }

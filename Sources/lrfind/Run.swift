@@ -56,7 +56,7 @@ struct Run: ParsableCommand {
         var paths = OutputPaths(inputs: [("FILE", file), ("--data", data), ("--labels", labels), ("--init-from", initFrom)])
         try paths.output(save, option: "--save")
         try paths.output(csv, option: "--csv", standardOutput: true, json: json)
-        try paths.output(plot, option: "--plot", image: true)
+        try paths.output(output.plot, option: "--plot", image: true)
         try paths.output(confusionPlot, option: "--confusion-plot", image: true)
         try paths.output(record, option: "--record")
     }

@@ -53,7 +53,7 @@ struct Schedule: ParsableCommand {
         guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
         var paths = OutputPaths(inputs: [("--metrics", metrics)])
         try paths.output(csv, option: "--csv", standardOutput: true, json: json)
-        try paths.output(plot, option: "--plot", image: true)
+        try paths.output(output.plot, option: "--plot", image: true)
     }
 
     /// Runs of at most this many schedule steps have every rate checked before anything is

@@ -41,16 +41,13 @@ struct Train: ParsableCommand {
     @OptionGroup(title: "Run") var runtime: RuntimeOptions
 
     func validate() throws {
-        guard epochs >= 1 else { throw ValidationError("--epochs must be >= 1, got \(epochs)") }
-        guard batchSize >= 1 else { throw ValidationError("--batch-size must be >= 1, got \(batchSize)") }
         guard earlyStop >= 0 else { throw ValidationError("--early-stop must be >= 0, got \(earlyStop)") }
-        if let lr, let problem = LearningRateLimits.problem(withGivenRate: lr) { throw ValidationError("--lr \(problem), got \(lr)") }
+        try runningRecipe { try recipe(readingWeights: false).validate() }
         var paths = OutputPaths(inputs: [("--data", data.data), ("--labels", data.labels), modelFiles.input])
         try paths.output(modelFiles.save, option: "--save")
-        try paths.output(output.plotPath(), option: "--plot", image: true)
+        try paths.output(output.plot, option: "--plot", image: true)
         try paths.output(confusionPlot, option: "--confusion-plot", image: true)
         try paths.output(runtime.record, option: "--record")
-        try RuntimeOptions.checkSeeds(seed: seed, splitSeed: data.splitSeed)
     }
 
     mutating func run() throws {
@@ -72,8 +69,9 @@ struct Train: ParsableCommand {
                            confusionPlot: confusionPlot, save: modelFiles.save, record: runtime.record, json: output.json).write(outcome, started: started)
     }
 
-    /// The training run the options describe.
-    func recipe() throws -> TrainingRecipe {
+    /// The training run the options describe; `readingWeights` reads an `--init-from` lrfind
+    /// file for its model when no `--model` is given.
+    func recipe(readingWeights: Bool = true) throws -> TrainingRecipe {
         var configuration = TrainingConfiguration()
         configuration.epochs = epochs
         configuration.learningRate = lr ?? optimizer.optimizer.defaultLearningRate
@@ -82,7 +80,7 @@ struct Train: ParsableCommand {
         let scheduleSpec: ScheduleSpec?
         do { scheduleSpec = try schedule.map(ScheduleSpec.init(parsing:)) } catch { throw ValidationError("--schedule: \(error)") }
         return TrainingRecipe(
-            data: try data.recipe(), model: try model.recipe(files: modelFiles), optimizer: try optimizer.settings(),
+            data: try data.recipe(), model: try model.recipe(files: modelFiles, readingWeights: readingWeights), optimizer: try optimizer.settings(),
             trainer: TrainerSettings(batchSize: batchSize, seed: seed, clipping: try optimizer.clipping(), loss: try data.lossOption()),
             training: configuration, schedule: scheduleSpec)
     }

@@ -212,7 +212,7 @@ func scratchDirectory() -> URL {
 
     @Test(arguments: [
         (["--min", "0"], 2, "lrfind: error: --min must be a positive number, got 0.0"),
-        (["--min", "1", "--max", "0.1"], 2, "lrfind: error: --max must be above --min (1.0), got 0.1"),
+        (["--min", "1", "--max", "0.1"], 2, "lrfind: error: --max must be above the first rate (1.0), got 0.1"),
         (["--plot", "x.gif"], 2, "lrfind: error: --plot: unknown image format '.gif' in 'x.gif'; use .png, .svg or .pdf"),
         (["--then", "sgdr"], 2, "lrfind: error: The value 'sgdr' is invalid for '--then <then>'"),
         (["analyze", "/nonexistent.csv"], 1, "lrfind: error: /nonexistent.csv: no such file"),

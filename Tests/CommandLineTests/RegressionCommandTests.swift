@@ -22,7 +22,7 @@ import Testing
         }
         #expect(!FileManager.default.fileExists(atPath: confusion))
         let bundled = try runLRFind(["train", "--task", "regression"])
-        #expect(bundled.status == 2 && bundled.error.contains("--task regression needs a CSV --data file"), "\(bundled.error)")
+        #expect(bundled.status == 2 && bundled.error.contains("--task regression: needs a CSV --data file"), "\(bundled.error)")
         let monitor = try runLRFind(["train", "--data", Self.wine, "--model", "logreg", "--monitor", "val-r2", "--epochs", "1"])
         #expect(monitor.status == 2)
         #expect(monitor.error.contains("--monitor val-r2: has no value for \(Self.wine), a classification task"), "\(monitor.error)")

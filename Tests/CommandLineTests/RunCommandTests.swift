@@ -126,7 +126,7 @@ import Testing
         #expect((record["result"] as! [String: Any])["epochs"] as? [Any] != nil && (record["identifier"] as? String)?.count == 64)
         for (text, message) in [
             (#"{"kind": "training", "formatVersion": 1, "recipe": {"model": {"spec": "logreg"}, "optimizer": {"kind": "sgd"}, "trainer": {"batchSize": 0}}}"#,
-             "lrfind: error: bad.json: trainer.batchSize '0': must be >= 1 (see 'lrfind --help')\n"),
+             "lrfind: error: bad.json: trainer.batchSize must be >= 1, got 0 (see 'lrfind --help')\n"),
             (#"{"kind": "training", "formatVersion": 3}"#,
              "lrfind: error: bad.json: format version 3 is not one this lrfind (0.10.0) reads: it reads version 1 (see 'lrfind --help')\n"),
         ] {

@@ -97,7 +97,7 @@ import Testing
         var settings = RangeTestSettings()
         settings.length = .epochs(.max)
         #expect(settings.stepCount(batchesPerEpoch: 17) == Int.max)
-        #expect(throws: RangeTestError(description: "range test: epochs 9223372036854775807 is invalid: times 17 batches per epoch is more steps than a 64-bit count holds")) {
+        #expect(throws: RecipeError.requirement(.rangeTestEpochs, "times 17 batches per epoch is more steps than a 64-bit count holds; must be fewer", got: Int.max)) {
             try settings.validate(batchesPerEpoch: 17)
         }
         var loop = ScriptedTrainer(losses: [1], batchesPerEpoch: 17)

@@ -55,11 +55,21 @@ import Testing
         let batchesPerEpoch = BatchSampler.batchCount(samples: 100, batchSize: 32)
         var settings = Self.settings(steps: 10)
         settings.minimumLearningRate = 0
-        #expect(throws: RangeTestError(description: "range test: minimum learning rate 0.0 is invalid: must be positive and finite")) {
+        #expect(throws: RecipeError.requirement(.minimumLearningRate, "must be a positive number", got: 0.0)) {
             try settings.validate(batchesPerEpoch: batchesPerEpoch)
         }
+        #expect(RecipeError.requirement(.minimumLearningRate, "must be a positive number", got: 0.0).description == "--min must be a positive number, got 0.0")
+        #expect(RecipeError.requirement(.minimumLearningRate, "must be a positive number", got: 0.0).fieldDescription
+                    == "rangeTest.minimumLearningRate must be a positive number, got 0.0")
         settings = Self.settings(steps: 1)
-        #expect(throws: RangeTestError.self) { try settings.validate(batchesPerEpoch: batchesPerEpoch) }
+        #expect(throws: RecipeError.self) { try settings.validate(batchesPerEpoch: batchesPerEpoch) }
+        // 3 epochs of 4 batches, 8 batches per step: 1 step, too few; the error names the epochs.
+        settings = Self.settings(steps: 10)
+        settings.length = .epochs(3)
+        settings.batchesPerStep = 8
+        #expect(throws: RecipeError(setting: .rangeTestEpochs, reason: "gives 1 step of 8 batches on 4 batches per epoch; a test needs at least 2 (the first uses the first rate, the last the last)")) {
+            try settings.validate(batchesPerEpoch: batchesPerEpoch)
+        }
         // A validation metric without a validation split: the settings alone no longer know the
         // split, so the run refuses when the trainer has nothing to evaluate.
         settings = Self.settings(steps: 10)
@@ -68,7 +78,7 @@ import Testing
         #expect(throws: RangeTestError.self) { try RangeTest(settings: settings).run(noValidation) }
         settings = Self.settings(steps: 10)
         settings.divergenceFactor = 1
-        #expect(throws: RangeTestError.self) { try settings.validate(batchesPerEpoch: batchesPerEpoch) }
+        #expect(throws: RecipeError.requirement(.divergenceFactor, "must be above 1", got: 1.0)) { try settings.validate(batchesPerEpoch: batchesPerEpoch) }
     }
 
     @Test func debiasedAverageMatchesHandComputation() {

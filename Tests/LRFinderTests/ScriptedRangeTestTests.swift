@@ -230,7 +230,7 @@ struct LoggedScript: Trainer {
         #expect(try RangeTest(settings: settings).run(trainer).losses == [0.5, 0.25, 0.125])
         // The error rate needs accuracies, which the script does not give.
         settings.metric = .validationAccuracy
-        #expect(throws: RangeTestError.self) { try RangeTest(settings: settings).run(trainer) }
+        #expect(throws: RangeTestError(description: "range test: metric val-accuracy needs class targets")) { try RangeTest(settings: settings).run(trainer) }
     }
 
     /// A hand-made curve at a quarter decade a step from 1e-3, falling then rising.

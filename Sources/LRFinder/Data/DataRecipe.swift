@@ -184,3 +184,73 @@ public struct PreparedData: Sendable {
     /// Samples in the training, validation and test splits.
     public var splitCounts: [Int] { [train.count, validation.count, test.count] }
 }
+
+extension DataRecipe {
+    /// Checks the rules that need no data: labels go with an IDX images file, columns named by
+    /// header need a header row, a regression task needs a CSV file, at least 2 classes allowed,
+    /// a split seed a JSON number holds.
+    /// - Throws: ``RecipeError`` naming the setting.
+    public func validate() throws {
+        if labelsPath != nil && path == nil {
+            throw RecipeError(setting: .labels, reason: "needs the IDX images file it labels (--data)")
+        }
+        let named = labelColumn.isNamed || ((ignoredColumns ?? []) + (categorical?.declaredColumns ?? [])).contains(where: \.isNamed)
+        if header == .absent && named {
+            throw RecipeError(setting: .header, value: header.rawValue,
+                              reason: "columns named in the label column, the ignored columns or the categorical columns need a header row")
+        }
+        if task == .regression && (path == nil || labelsPath != nil) {
+            throw RecipeError(setting: .task, value: "regression", reason: "needs a CSV --data file (the bundled and IDX data are classes)")
+        }
+        if let maximumClassCount, maximumClassCount < 2 {
+            throw RecipeError.requirement(.maximumClassCount, "must be >= 2", got: maximumClassCount)
+        }
+        if let problem = TrainerSettings.seedProblem(splitSeed) { throw RecipeError.requirement(.splitSeed, problem, got: splitSeed) }
+    }
+}
+
+extension LabelColumn {
+    /// Parses `first`, `last` (any case), a 1-based column number, or a header name; nil for a
+    /// number below 1 or an empty name.
+    public init?(parsing text: String) {
+        switch text.lowercased() {
+        case "first": self = .first
+        case "last": self = .last
+        default:
+            switch CSVColumn(parsing: text) {
+            case let .index(index)?: self = .index(index)
+            case let .name(name)? where !name.isEmpty: self = .name(name)
+            default: return nil
+            }
+        }
+    }
+}
+
+extension CSVColumn {
+    /// Whether the column is given by its header name.
+    public var isNamed: Bool { if case .name = self { true } else { false } }
+
+    /// Parses a comma-separated list of header names and 1-based column numbers; nil for an
+    /// empty entry or a number below 1.
+    public static func list(parsing text: String) -> [CSVColumn]? {
+        let columns = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.isEmpty ? nil : CSVColumn(parsing: String($0)) }
+        return columns.contains { $0 == nil } ? nil : columns.compactMap { $0 }
+    }
+}
+
+extension CategoricalColumns {
+    /// The columns a `columns` list names; empty for `auto` and `none`.
+    public var declaredColumns: [CSVColumn] { if case let .columns(columns) = self { columns } else { [] } }
+}
+
+extension GradientClipping {
+    /// Parses `value:C` or `norm:C` with C > 0 and finite as a Float.
+    /// - Throws: ``RecipeError`` on ``RecipeSetting/clipping`` for anything else.
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let limit = Double(parts[1]), limit > 0, Float(limit).isFinite, ["value", "norm"].contains(parts[0]) else {
+            throw RecipeError.requirement(.clipping, "must be value:C or norm:C with C > 0", got: "'\(text)'")
+        }
+        self = parts[0] == "value" ? .value(limit) : .norm(limit)
+    }
+}

@@ -47,9 +47,7 @@ extension RangeTestRecipe {
         let parts = try RunParts(self, copies: 2, cyclesMomentum: handOff != nil, keepsBestWeights: false,
                                  identifying: identifying, events: relay.send)
         let batchesPerEpoch = parts.batchesPerEpoch
-        do { try rangeTest.validate(batchesPerEpoch: batchesPerEpoch) } catch {
-            throw RecipeError(setting: .rangeTest, reason: "\(error)")
-        }
+        try rangeTest.validate(batchesPerEpoch: batchesPerEpoch)
         if rangeTest.metric.needsValidation, parts.data.validation.count == 0 {
             throw RecipeError(setting: .metric, value: rangeTest.metric.rawValue, reason: "needs a non-empty validation split")
         }
@@ -103,20 +101,17 @@ extension RangeTestRecipe {
                             loss: parts.settings.loss ?? parts.data.task.loss)
     }
 
-    /// Checks the values that need no data: the sweep's rates, the analysis, the runs, the
-    /// hand-off's epochs (the rest of the sweep is checked once the batches per epoch are known).
+    /// Checks every value that needs no data: the data recipe, the optimizer, the trainer
+    /// settings, the sweep, the analysis, the runs and the hand-off's epochs.
     /// - Throws: ``RecipeError`` naming the setting.
     public func validate() throws {
-        for rate in [rangeTest.minimumLearningRate, rangeTest.maximumLearningRate] {
-            if let problem = LearningRateLimits.problem(withGivenRate: rate) {
-                throw RecipeError(setting: .rangeTest, value: "\(rate)", reason: "learning rate \(problem)")
-            }
-        }
-        do { try analysis.validate() } catch { throw RecipeError(setting: .rangeTest, reason: "\(error)") }
-        guard runs >= 1 else { throw RecipeError(setting: .runs, value: "\(runs)", reason: "must be >= 1") }
-        if let epochs = handOff?.epochs, epochs < 1 {
-            throw RecipeError(setting: .handOffEpochs, value: "\(epochs)", reason: "must be >= 1")
-        }
+        try data.validate()
+        try trainer.validate()
+        try optimizer.validateForRecipe()
+        try rangeTest.validate()
+        try analysis.validate()
+        guard runs >= 1 else { throw RecipeError.requirement(.runs, "must be >= 1", got: runs) }
+        if let epochs = handOff?.epochs, epochs < 1 { throw RecipeError.requirement(.handOffEpochs, "must be >= 1", got: epochs) }
     }
 
     /// Trains a copy of the initial trainer with the recommended schedule (and the baseline);
@@ -133,10 +128,12 @@ extension RangeTestRecipe {
             let (name, spec, rate) = run
             var trainer = trainer
             configuration.learningRate = rate
-            let scheduler = try spec.map {
-                try Scheduler(spec: $0, initialLearningRate: rate, initialMomentum: trainer.defaultMomentum, runLength: updates)
-            }
-            do { try scheduler.map { try $0.checkRates(steps: $0.unit == .batch ? updates : configuration.epochs) } } catch {
+            let scheduler: Scheduler?
+            do {
+                scheduler = try spec.map {
+                    try Scheduler(run: $0, initialLearningRate: rate, initialMomentum: trainer.defaultMomentum, epochs: epochs, updates: updates)
+                }
+            } catch {
                 throw RunFailure("--then \(name): \(spec?.description(significantDigits: 4) ?? ""): \(error)")
             }
             events(.trainingStarted(name: name, updates: updates))

@@ -4,6 +4,14 @@ public enum RecipeSetting: String, CaseIterable, Sendable {
     case data
     /// The IDX labels file.
     case labels
+    /// The CSV column of the label.
+    case labelColumn
+    /// Columns named by header.
+    case header
+    /// The most classes allowed.
+    case maximumClassCount
+    /// The seed of the split.
+    case splitSeed
     /// The weights file the model starts from.
     case initialWeights
     /// The model spec.
@@ -20,6 +28,8 @@ public enum RecipeSetting: String, CaseIterable, Sendable {
     case batchSize
     /// The seed of weights, batch order and dropout.
     case seed
+    /// The gradient clipping rule.
+    case clipping
     /// The loss.
     case loss
     /// Classification or regression.
@@ -28,10 +38,24 @@ public enum RecipeSetting: String, CaseIterable, Sendable {
     case schedule
     /// The validation metric watched.
     case monitor
-    /// Early stopping.
+    /// Early stopping's patience.
     case earlyStopping
-    /// The range test's sweep.
-    case rangeTest
+    /// The range test's first rate.
+    case minimumLearningRate
+    /// The range test's last rate.
+    case maximumLearningRate
+    /// The range test's length in epochs.
+    case rangeTestEpochs
+    /// The range test's length in steps.
+    case rangeTestSteps
+    /// Batches averaged per range-test step.
+    case batchesPerStep
+    /// The moving average's beta.
+    case smoothingBeta
+    /// The divergence factor of the stop and of the lag-free curve.
+    case divergenceFactor
+    /// The lag-free smoother's bandwidth.
+    case bandwidth
     /// What the range test records.
     case metric
     /// Repetitions of the range test.
@@ -44,20 +68,31 @@ public enum RecipeSetting: String, CaseIterable, Sendable {
         switch self {
         case .data: "--data"
         case .labels: "--labels"
+        case .labelColumn: "--label-column"
+        case .header: "--header"
+        case .maximumClassCount: "--max-classes"
+        case .splitSeed: "--split-seed"
         case .initialWeights: "--init-from"
         case .model: "--model"
         case .shape: "--shape"
         case .optimizer: "--optimizer"
         case .learningRate: "--lr"
-        case .epochs: "--epochs"
+        case .epochs, .rangeTestEpochs: "--epochs"
         case .batchSize: "--batch-size"
         case .seed: "--seed"
+        case .clipping: "--clip"
         case .loss: "--loss"
         case .task: "--task"
         case .schedule: "--schedule"
         case .monitor: "--monitor"
         case .earlyStopping: "--early-stop"
-        case .rangeTest: "range test"
+        case .minimumLearningRate: "--min"
+        case .maximumLearningRate: "--max"
+        case .rangeTestSteps: "--steps"
+        case .batchesPerStep: "--batches-per-step"
+        case .smoothingBeta: "--beta"
+        case .divergenceFactor: "--stop-factor"
+        case .bandwidth: "bandwidth"
         case .metric: "--metric"
         case .runs: "--runs"
         case .handOffEpochs: "--train-epochs"
@@ -69,6 +104,10 @@ public enum RecipeSetting: String, CaseIterable, Sendable {
         switch self {
         case .data: "inputs.data"
         case .labels: "inputs.labels"
+        case .labelColumn: "data.labelColumn"
+        case .header: "data.header"
+        case .maximumClassCount: "inputs.maximumClassCount"
+        case .splitSeed: "data.splitSeed"
         case .initialWeights: "inputs.initialWeights"
         case .model: "model.spec"
         case .shape: "model.inputShape"
@@ -77,12 +116,20 @@ public enum RecipeSetting: String, CaseIterable, Sendable {
         case .epochs: "training.epochs"
         case .batchSize: "trainer.batchSize"
         case .seed: "trainer.seed"
+        case .clipping: "trainer.clipping"
         case .loss: "trainer.loss"
         case .task: "data.task"
         case .schedule: "schedule"
         case .monitor: "training.monitor"
-        case .earlyStopping: "training.earlyStopping"
-        case .rangeTest: "rangeTest"
+        case .earlyStopping: "training.earlyStopping.patience"
+        case .minimumLearningRate: "rangeTest.minimumLearningRate"
+        case .maximumLearningRate: "rangeTest.maximumLearningRate"
+        case .rangeTestEpochs: "rangeTest.length.epochs"
+        case .rangeTestSteps: "rangeTest.length.steps"
+        case .batchesPerStep: "rangeTest.batchesPerStep"
+        case .smoothingBeta: "rangeTest.smoothingBeta"
+        case .divergenceFactor: "rangeTest.divergenceFactor"
+        case .bandwidth: "analysis.bandwidth"
         case .metric: "rangeTest.metric"
         case .runs: "runs"
         case .handOffEpochs: "handOff.epochs"
@@ -100,19 +147,35 @@ public struct RecipeError: Error, Equatable, Sendable, CustomStringConvertible {
     public var value: String?
     /// What is wrong, and what is allowed.
     public var reason: String
+    /// Whether ``reason`` is a requirement the value misses (`must be >= 1`), worded after the
+    /// setting with the value last.
+    public var isRequirement: Bool
 
-    /// An error on `setting`.
+    /// An error on `setting`: its `value` cannot run, for `reason`.
     public init(setting: RecipeSetting, value: String? = nil, reason: String) {
         self.setting = setting
         self.value = value
         self.reason = reason
+        isRequirement = false
     }
 
-    /// `--option value: reason`.
-    public var description: String { "\(setting.option)\(value.map { " \($0)" } ?? ""): \(reason)" }
+    /// A `value` of `setting` that misses `requirement` (`must be >= 1`).
+    public static func requirement(_ setting: RecipeSetting, _ requirement: String, got value: some CustomStringConvertible) -> RecipeError {
+        var error = RecipeError(setting: setting, value: value.description, reason: requirement)
+        error.isRequirement = true
+        return error
+    }
 
-    /// `field 'value': reason`.
-    public var fieldDescription: String { "\(setting.field)\(value.map { " '\($0)'" } ?? ""): \(reason)" }
+    /// `--option must be ..., got value`, or `--option value: reason`.
+    public var description: String { text(naming: setting.option, quoted: false) }
+
+    /// `field must be ..., got value`, or `field 'value': reason`.
+    public var fieldDescription: String { text(naming: setting.field, quoted: true) }
+
+    private func text(naming name: String, quoted: Bool) -> String {
+        if isRequirement { return "\(name) \(reason), got \(value ?? "")" }
+        return "\(name)\(value.map { quoted ? " '\($0)'" : " \($0)" } ?? ""): \(reason)"
+    }
 }
 
 /// What a running recipe reports, in order: notes, the start (data and network as built), each

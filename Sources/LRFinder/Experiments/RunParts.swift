@@ -35,10 +35,6 @@ struct RunParts {
         do { optimizer = try recipe.optimizer.makeOptimizer() } catch {
             throw RecipeError(setting: .optimizer, value: recipe.optimizer.kind.rawValue, reason: "\(error)")
         }
-        try Self.checkSeeds(recipe)
-        guard recipe.trainer.batchSize >= 1 else {
-            throw RecipeError(setting: .batchSize, value: "\(recipe.trainer.batchSize)", reason: "must be >= 1")
-        }
         modelRecipe = recipe.model
         if let path = recipe.model.initialWeightsPath {
             let checkpoint = try Checkpoint(contentsOf: path, spec: recipe.model.spec, specIsExplicit: true)
@@ -113,16 +109,6 @@ struct RunParts {
             return try Network(spec: spec, inputShape: inputShape, outputs: data.outputWidth, initialization: model.initialization, seed: seed)
         } catch let error as NetworkError {
             throw RecipeError(setting: .model, reason: "\(error)")
-        }
-    }
-
-    /// Refuses seeds above ``TrainerSettings/largestSeed``.
-    private static func checkSeeds(_ recipe: some RecipeParts) throws {
-        if let problem = TrainerSettings.seedProblem(recipe.trainer.seed) {
-            throw RecipeError(setting: .seed, value: "\(recipe.trainer.seed)", reason: problem)
-        }
-        if let problem = TrainerSettings.seedProblem(recipe.data.splitSeed) {
-            throw RecipeError(setting: .data, value: "split seed \(recipe.data.splitSeed)", reason: problem)
         }
     }
 }

@@ -46,14 +46,10 @@ extension TrainingRecipe {
         do { updates = try TrainingConfiguration.updateCount(epochs: training.epochs, batchesPerEpoch: parts.batchesPerEpoch) } catch {
             throw RecipeError(setting: .epochs, value: "\(training.epochs)", reason: "\(error)")
         }
-        let scheduler = try schedule.map { spec -> Scheduler in
-            let runLength = spec.unit == .batch ? updates : training.epochs
+        let scheduler = try schedule.map { spec in
             do {
-                let scheduler = try Scheduler(spec: spec, initialLearningRate: training.learningRate,
-                                              initialMomentum: trainer.defaultMomentum, runLength: runLength)
-                // Every rate of the run, before training (a plateau's are checked as they come).
-                try scheduler.checkRates(steps: runLength)
-                return scheduler
+                return try Scheduler(run: spec, initialLearningRate: training.learningRate, initialMomentum: trainer.defaultMomentum,
+                                     epochs: training.epochs, updates: updates)
             } catch {
                 throw RecipeError(setting: .schedule, value: spec.description, reason: "\(error)")
             }
@@ -75,15 +71,19 @@ extension TrainingRecipe {
         return TrainingRun(record: record, network: trainer.network, data: parts.data, dataRecipe: parts.dataRecipe)
     }
 
-    /// Checks the values that need no data: epochs, the rate, early stopping's patience.
+    /// Checks every value that needs no data: the data recipe, the optimizer, the trainer
+    /// settings, the epochs, the rate and early stopping's patience.
     /// - Throws: ``RecipeError`` naming the setting.
     public func validate() throws {
-        guard training.epochs >= 1 else { throw RecipeError(setting: .epochs, value: "\(training.epochs)", reason: "must be >= 1") }
+        try data.validate()
+        try trainer.validate()
+        try optimizer.validateForRecipe()
+        guard training.epochs >= 1 else { throw RecipeError.requirement(.epochs, "must be >= 1", got: training.epochs) }
         if let problem = LearningRateLimits.problem(withGivenRate: training.learningRate) {
-            throw RecipeError(setting: .learningRate, value: "\(training.learningRate)", reason: problem)
+            throw RecipeError.requirement(.learningRate, problem, got: training.learningRate)
         }
         if let early = training.earlyStopping, early.patience < 1 {
-            throw RecipeError(setting: .earlyStopping, value: "\(early.patience)", reason: "patience must be >= 1")
+            throw RecipeError.requirement(.earlyStopping, "must be >= 1", got: early.patience)
         }
     }
 }

@@ -99,6 +99,14 @@ public enum OptimizerSettings: Equatable, Sendable {
         }
     }
 
+    /// ``makeOptimizer()``'s checks, as a recipe's error naming the optimizer.
+    /// - Throws: ``RecipeError`` on ``RecipeSetting/optimizer``.
+    public func validateForRecipe() throws {
+        do { _ = try makeOptimizer() } catch {
+            throw RecipeError(setting: .optimizer, value: kind.rawValue, reason: "\(error)")
+        }
+    }
+
     /// Throws unless `value` is finite and `isValid`.
     private func check(_ value: Double, _ setting: String, _ range: String, _ isValid: (Double) -> Bool) throws {
         guard value.isFinite && isValid(value) else {

@@ -16,13 +16,14 @@ public struct AnalysisSettings: Equatable, Codable, Sendable {
     /// The divergence rule with ``divergenceFactor``.
     public var divergenceRule: DivergenceRule { DivergenceRule(factor: divergenceFactor) }
 
-    /// Checks the values; the error names the setting and its value.
+    /// Checks the values.
+    /// - Throws: ``RecipeError`` naming the setting, what it must be and its value.
     public func validate() throws {
         guard divergenceFactor > 1, divergenceFactor.isFinite else {
-            throw RangeTestError(description: "analysis: divergence factor \(divergenceFactor) is invalid: must be finite and above 1")
+            throw RecipeError.requirement(.divergenceFactor, "must be above 1", got: divergenceFactor)
         }
         if let bandwidth = smoother.bandwidth, !(bandwidth > 0 && bandwidth.isFinite) {
-            throw RangeTestError(description: "analysis: smoother bandwidth \(bandwidth) is invalid: must be positive and finite")
+            throw RecipeError.requirement(.bandwidth, "must be positive and finite", got: bandwidth)
         }
     }
 }

@@ -136,29 +136,46 @@ public struct RangeTestSettings: Equatable, Codable, Sendable {
         spacing.learningRate(step: index, of: count, from: minimumLearningRate, to: maximumLearningRate)
     }
 
-    /// Checks every value for a trainer with `batchesPerEpoch` batches per epoch; the error names
-    /// the setting, its value and what is allowed.
+    /// Checks the values that need no data: the rates (normal Floats, the last above the first),
+    /// the length, the batches per step, beta and the divergence factor.
+    /// - Throws: ``RecipeError`` naming the setting, what it must be and its value.
+    public func validate() throws {
+        if let problem = LearningRateLimits.problem(withGivenRate: minimumLearningRate) {
+            throw RecipeError.requirement(.minimumLearningRate, problem, got: minimumLearningRate)
+        }
+        if let problem = LearningRateLimits.problem(withGivenRate: maximumLearningRate) {
+            throw RecipeError.requirement(.maximumLearningRate, problem, got: maximumLearningRate)
+        }
+        guard maximumLearningRate > minimumLearningRate else {
+            throw RecipeError.requirement(.maximumLearningRate, "must be above the first rate (\(minimumLearningRate))", got: maximumLearningRate)
+        }
+        if case .epochs(let epochs) = length, epochs < 1 { throw RecipeError.requirement(.rangeTestEpochs, "must be >= 1", got: epochs) }
+        if case .steps(let steps) = length, steps < 2 {
+            throw RecipeError.requirement(.rangeTestSteps, "must be >= 2 (the first uses the first rate, the last the last)", got: steps)
+        }
+        guard batchesPerStep >= 1 else { throw RecipeError.requirement(.batchesPerStep, "must be >= 1", got: batchesPerStep) }
+        guard smoothingBeta >= 0, smoothingBeta < 1 else { throw RecipeError.requirement(.smoothingBeta, "must be in [0, 1)", got: smoothingBeta) }
+        guard divergenceFactor > 1, divergenceFactor.isFinite else {
+            throw RecipeError.requirement(.divergenceFactor, "must be above 1", got: divergenceFactor)
+        }
+    }
+
+    /// ``validate()``, and the length for a trainer with `batchesPerEpoch` batches per epoch: a
+    /// count that fits 64 bits and at least 2 steps.
+    /// - Throws: ``RecipeError`` naming the setting, what it must be and its value.
     public func validate(batchesPerEpoch: Int) throws {
-        func fail(_ setting: String, _ value: Any, _ allowed: String) -> RangeTestError {
-            RangeTestError(description: "range test: \(setting) \(value) is invalid: \(allowed)")
+        try validate()
+        let lengthSetting: RecipeSetting = if case .steps = length { .rangeTestSteps } else { .rangeTestEpochs }
+        guard batchesPerEpoch > 0 else {
+            throw RecipeError(setting: lengthSetting, reason: "the training split has no batch")
         }
-        guard minimumLearningRate > 0, minimumLearningRate.isFinite else {
-            throw fail("minimum learning rate", minimumLearningRate, "must be positive and finite")
-        }
-        guard maximumLearningRate > minimumLearningRate, maximumLearningRate.isFinite else {
-            throw fail("maximum learning rate", maximumLearningRate, "must be finite and above the minimum \(minimumLearningRate)")
-        }
-        guard batchesPerStep >= 1 else { throw fail("batches per step", batchesPerStep, "must be at least 1") }
-        guard smoothingBeta >= 0, smoothingBeta < 1 else { throw fail("smoothing beta", smoothingBeta, "must be in [0, 1)") }
-        guard divergenceFactor > 1, divergenceFactor.isFinite else { throw fail("stop factor", divergenceFactor, "must be finite and above 1") }
-        guard batchesPerEpoch > 0 else { throw fail("batches per epoch", batchesPerEpoch, "need at least 1") }
-        if case .epochs(let epochs) = length, epochs < 1 { throw fail("epochs", epochs, "must be at least 1") }
-        if case .epochs(let epochs) = length, epochs.multipliedReportingOverflow(by: batchesPerEpoch).overflow {
-            throw fail("epochs", epochs, "times \(batchesPerEpoch) batches per epoch is more steps than a 64-bit count holds")
+        if case .epochs(let epochs) = resolvedLength(batchesPerEpoch: batchesPerEpoch), epochs.multipliedReportingOverflow(by: batchesPerEpoch).overflow {
+            throw RecipeError.requirement(lengthSetting, "times \(batchesPerEpoch) batches per epoch is more steps than a 64-bit count holds; must be fewer",
+                                          got: epochs)
         }
         let steps = stepCount(batchesPerEpoch: batchesPerEpoch)
         guard steps >= 2 else {
-            throw fail("number of steps", steps, "must be at least 2 (the first uses the minimum rate, the last the maximum)")
+            throw RecipeError(setting: lengthSetting, reason: "gives \(steps) step of \(batchesPerStep) batches on \(batchesPerEpoch) batches per epoch; a test needs at least 2 (the first uses the first rate, the last the last)")
         }
     }
 }

@@ -44,6 +44,12 @@ public struct ScheduleSteps: Sequence, IteratorProtocol, Sendable {
     }
 }
 
+extension ScheduleSpec {
+    /// The steps a run of `epochs` epochs and `updates` updates gives the schedule: the updates
+    /// for one stepped per batch, the epochs for one stepped per epoch.
+    public func runLength(epochs: Int, updates: Int) -> Int { unit == .batch ? updates : epochs }
+}
+
 extension Scheduler {
     /// The rates (and momenta) of steps `0..<steps` of `spec` from `initialLearningRate`,
     /// computed as they are read; `metrics[i]` is what the schedule sees at the end of step i
@@ -57,6 +63,17 @@ extension Scheduler {
             throw ScheduleError("plateau: needs one metric value per epoch (\(steps - 1) at least), got \(metrics?.count ?? 0)")
         }
         return ScheduleSteps(scheduler, count: steps, metrics: metrics)
+    }
+
+    /// The scheduler of a training run of `epochs` epochs and `updates` updates: its run length
+    /// is ``ScheduleSpec/runLength(epochs:updates:)``, and every rate of the run is checked
+    /// before training (a plateau's, which depend on the run's metrics, as they come).
+    /// - Throws: ``ScheduleError`` for settings that cannot run, ``UnusableLearningRate`` for a
+    ///   rate training cannot use.
+    public init(run spec: ScheduleSpec, initialLearningRate: Double, initialMomentum: Double?, epochs: Int, updates: Int) throws {
+        let length = spec.runLength(epochs: epochs, updates: updates)
+        try self.init(spec: spec, initialLearningRate: initialLearningRate, initialMomentum: initialMomentum, runLength: length)
+        try checkRates(steps: length)
     }
 
     /// Steps a copy of this scheduler through `steps` steps (a whole run, in the schedule's

@@ -27,4 +27,11 @@ public struct TrainerSettings: Equatable, Codable, Sendable {
     public static func seedProblem(_ seed: UInt64) -> String? {
         seed <= largestSeed ? nil : "must be at most \(largestSeed) (2^53 - 1, the largest integer a JSON number holds exactly)"
     }
+
+    /// Checks the batch size (at least 1) and the seed (``seedProblem(_:)``).
+    /// - Throws: ``RecipeError`` naming the setting.
+    public func validate() throws {
+        guard batchSize >= 1 else { throw RecipeError.requirement(.batchSize, "must be >= 1", got: batchSize) }
+        if let problem = Self.seedProblem(seed) { throw RecipeError.requirement(.seed, problem, got: seed) }
+    }
 }
