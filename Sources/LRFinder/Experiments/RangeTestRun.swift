@@ -62,8 +62,11 @@ extension RangeTestRecipe {
             throw RecipeError(setting: .handOffEpochs, value: "\(trainEpochs)", reason: "\(error)")
         }
 
-        // Run 1's trainer, built once: the range test trains a copy; the hand-off and the record start from it.
-        let initialTrainer = try parts.trainer(seed: trainer.seed)
+        // Run 1's trainer, built once: the range test trains a copy; the hand-off goes back to its
+        // initial snapshot before each run, as a trainer in another process must.
+        var initialTrainer = try parts.trainer(seed: trainer.seed)
+        let initialState = initialTrainer.snapshot()
+        let initialNetwork = initialTrainer.network
         try events(.started(RunStart(data: parts.data, network: initialTrainer.network, optimizer: parts.optimizer, batchSize: parts.settings.batchSize,
                                  batchesPerEpoch: batchesPerEpoch, plannedSteps: plannedSteps, checkpoint: parts.checkpoint)))
         let results = try RangeTest(settings: rangeTest).runs(
@@ -83,7 +86,8 @@ extension RangeTestRecipe {
             guard let bounds = analysis.bounds else {
                 throw RunFailure("--then \(handOff.schedule.rawValue): no recommendation to train with: \(analysis.noRecommendationReason ?? "")")
             }
-            (training, trained) = try Self.handOff(handOff, bounds: bounds, trainer: initialTrainer, epochs: trainEpochs, updates: handOffUpdates,
+            (training, trained) = try Self.handOff(handOff, bounds: bounds, trainer: &initialTrainer, from: initialState,
+                                                   epochs: trainEpochs, updates: handOffUpdates,
                                                    events: relay.send, shouldStop: stopping)
         }
 
@@ -94,7 +98,7 @@ extension RangeTestRecipe {
         let identifier = identifying ? try RecipeIdentity.identifier(of: recipe) : nil
         let record = RangeTestRecord(
             recipe: recipe, identifier: identifier, data: DataSummary(parts.data),
-            model: ModelSummary(initialTrainer.network, optimizer: parts.optimizer), batchesPerEpoch: batchesPerEpoch,
+            model: ModelSummary(initialNetwork, optimizer: parts.optimizer), batchesPerEpoch: batchesPerEpoch,
             runs: results, curve: curve, analysis: analysis, ensemble: ensemble, training: training,
             environment: RunEnvironment(seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
         return RangeTestRun(record: record, trainedNetwork: trained, data: parts.data, dataRecipe: parts.dataRecipe,
@@ -114,19 +118,21 @@ extension RangeTestRecipe {
         if let epochs = handOff?.epochs, epochs < 1 { throw RecipeError.requirement(.handOffEpochs, "must be >= 1", got: epochs) }
     }
 
-    /// Trains a copy of the initial trainer with the recommended schedule (and the baseline);
-    /// the runs, and the network the recommended schedule trained.
-    private static func handOff(_ plan: HandOffPlan, bounds: LearningRateBounds, trainer: EmbeddedTrainer, epochs: Int, updates: Int,
-                                events: (RunEvent) -> Void, shouldStop: () -> Bool) throws -> ([HandOffRun], Network) {
+    /// Trains `trainer` from `initial` with the recommended schedule (and from `initial` again at
+    /// the baseline's constant rate); the runs, and the network the recommended schedule trained
+    /// (at the optimizer's evaluation point).
+    private static func handOff(_ plan: HandOffPlan, bounds: LearningRateBounds, trainer: inout EmbeddedTrainer, from initial: EmbeddedTrainer.Snapshot,
+                                epochs: Int, updates: Int, events: (RunEvent) -> Void, shouldStop: () -> Bool) throws -> ([HandOffRun], Network) {
         var configuration = TrainingConfiguration()
         configuration.epochs = epochs
         let spec = plan.schedule.schedule(bounds, totalIterations: updates)
         var runs: [(String, ScheduleSpec?, Double)] = [(plan.schedule.rawValue, spec, bounds.maximumLearningRate)]
         if plan.baseline { runs.append(("constant", nil, bounds.maximumLearningRate)) }
         var trained = trainer.network
-        let handOffRuns = try runs.enumerated().map { index, run in
+        var handOffRuns: [HandOffRun] = []
+        for (index, run) in runs.enumerated() {
             let (name, spec, rate) = run
-            var trainer = trainer
+            trainer.restore(initial)
             configuration.learningRate = rate
             let scheduler: Scheduler?
             do {
@@ -139,8 +145,8 @@ extension RangeTestRecipe {
             events(.trainingStarted(name: name, updates: updates))
             let result = try TrainingLoop(configuration: configuration, schedule: scheduler).run(
                 &trainer, progress: { events(.trainingUpdate($0)) }, epochEnded: { events(.epochEnded($0)) }, shouldStop: shouldStop)
-            if index == 0 { trained = trainer.network }
-            return HandOffRun(name: name, schedule: spec, learningRate: rate, result: result)
+            if index == 0 { trained = trainer.evaluatedNetwork }
+            handOffRuns.append(HandOffRun(name: name, schedule: spec, learningRate: rate, result: result))
         }
         return (handOffRuns, trained)
     }

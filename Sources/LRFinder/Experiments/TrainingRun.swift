@@ -4,7 +4,7 @@ import Foundation
 public struct TrainingRun {
     /// The record (decodes back; `lrfind run` runs its recipe again).
     public var record: TrainingRecord
-    /// The trained network (the restored best with early stopping).
+    /// The trained network at the optimizer's evaluation point (the restored best with early stopping).
     public var network: Network
     /// The splits as prepared.
     public var data: PreparedData
@@ -68,7 +68,7 @@ extension TrainingRecipe {
         let record = TrainingRecord(recipe: recipe, identifier: identifier, data: DataSummary(parts.data),
                                     model: ModelSummary(trainer.network, optimizer: parts.optimizer), result: result,
                                     environment: RunEnvironment(seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9))
-        return TrainingRun(record: record, network: trainer.network, data: parts.data, dataRecipe: parts.dataRecipe)
+        return TrainingRun(record: record, network: trainer.evaluatedNetwork, data: parts.data, dataRecipe: parts.dataRecipe)
     }
 
     /// Checks every value that needs no data: the data recipe, the optimizer, the trainer

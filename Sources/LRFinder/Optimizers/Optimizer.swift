@@ -18,4 +18,15 @@ public protocol Optimizer: Sendable {
 
     /// A short description with its settings, e.g. `AdamW(betas: 0.9, 0.999, eps: 1e-08, weight decay: 0.01)`.
     var summary: String { get }
+
+    /// The parameters at which the model is evaluated, kept as the best and saved, given the
+    /// trained `parameters`; nil when they are the trained parameters themselves (the default).
+    /// Schedule-Free (Defazio et al. 2024, arXiv:2405.15682) trains at one sequence and
+    /// evaluates at an average of its iterates.
+    func evaluationParameters(for parameters: [Float]) -> [Float]?
+}
+
+extension Optimizer {
+    /// The trained parameters themselves: nil.
+    public func evaluationParameters(for parameters: [Float]) -> [Float]? { nil }
 }

@@ -40,3 +40,29 @@ enum CosineSchedules {
         return (epoch - first * (Foundation.pow(multiplier, n) - 1) / (multiplier - 1), first * Foundation.pow(multiplier, n))
     }
 }
+
+extension CosineSchedules {
+    /// `cosine` (CosineAnnealingLR: `t-max` required, >= 1; `eta-min` 0, >= 0) and
+    /// `warm-restarts` (CosineAnnealingWarmRestarts: `t0` required, >= 1; `t-mult` 1, whole >= 1;
+    /// `eta-min` 0, >= 0).
+    static let grammars: [ScheduleGrammar] = [
+        ScheduleGrammar(name: "cosine", keys: ["t-max", "eta-min"], parse: { v in
+            .cosine(tMax: try v.integer("t-max", minimum: 1, required: true)!, etaMin: try v.number("eta-min", atLeast: 0) ?? 0)
+        }, print: { kind, keys in
+            guard case let .cosine(tMax, etaMin) = kind else { return false }
+            keys.add("t-max", tMax)
+            keys.add("eta-min", etaMin, default: 0)
+            return true
+        }),
+        ScheduleGrammar(name: "warm-restarts", keys: ["t0", "t-mult", "eta-min"], parse: { v in
+            .warmRestarts(t0: try v.integer("t0", minimum: 1, required: true)!, tMult: try v.integer("t-mult", minimum: 1) ?? 1,
+                          etaMin: try v.number("eta-min", atLeast: 0) ?? 0)
+        }, print: { kind, keys in
+            guard case let .warmRestarts(t0, tMult, etaMin) = kind else { return false }
+            keys.add("t0", t0)
+            keys.add("t-mult", tMult, default: 1)
+            keys.add("eta-min", etaMin, default: 0)
+            return true
+        }),
+    ]
+}

@@ -60,3 +60,83 @@ enum CyclicSchedules {
         return ScheduleValue(learningRate: final)
     }
 }
+
+extension CyclicSchedules {
+    /// `cyclic` (CyclicLR: `base`, `max` required, 0 < base < max; `step-up` 2000, > 0;
+    /// `step-down` = step-up, > 0; `mode` triangular, triangular2 or exp_range; `gamma` 1, > 0;
+    /// `scale-mode` the mode's, cycle or iterations; `momentum` true; `base-momentum` 0.8,
+    /// `max-momentum` 0.9, in [0, 1), base <= max) and `onecycle` (OneCycleLR: `max` required,
+    /// > 0; `total` (>= 2) or `epochs` and `steps-per-epoch` (>= 1), else the run's length;
+    /// `pct-start` 0.3, in (0, 1); `anneal` cos or linear; `div` 25, > 0; `final-div` 1e4, > 0;
+    /// `three-phase` false; `momentum` true; `base-momentum` 0.85, `max-momentum` 0.95, in [0, 1)).
+    /// `steps-per-epoch` is PyTorch's argument name for the batches per epoch.
+    static let grammars: [ScheduleGrammar] = [
+        ScheduleGrammar(name: "cyclic", keys: ["base", "max", "step-up", "step-down", "mode", "gamma", "scale-mode", "momentum", "base-momentum",
+                                               "max-momentum"], parse: { v in
+            var s = CyclicSettings(base: try v.number("base", above: 0, required: true)!, max: try v.number("max", above: 0, required: true)!)
+            guard s.baseLearningRate < s.maximumLearningRate else {
+                throw ScheduleError("cyclic: base must be below max, got base=\(s.baseLearningRate), max=\(s.maximumLearningRate)")
+            }
+            s.stepSizeUp = try v.number("step-up", above: 0) ?? 2000
+            s.stepSizeDown = try v.number("step-down", above: 0)
+            if let mode = try v.choice("mode", CyclicMode.allCases.map(\.rawValue)) { s.mode = CyclicMode(rawValue: mode)! }
+            s.gamma = try v.number("gamma", above: 0) ?? 1
+            if let scale = try v.choice("scale-mode", ["cycle", "iterations"]) { s.scalesByCycle = scale == "cycle" }
+            s.cyclesMomentum = try v.flag("momentum")
+            s.baseMomentum = try v.number("base-momentum", atLeast: 0, below: 1) ?? 0.8
+            s.maxMomentum = try v.number("max-momentum", atLeast: 0, below: 1) ?? 0.9
+            guard s.baseMomentum <= s.maxMomentum else {
+                throw ScheduleError("cyclic: base-momentum must not exceed max-momentum, got \(s.baseMomentum) > \(s.maxMomentum)")
+            }
+            return .cyclic(s)
+        }, print: { kind, keys in
+            guard case let .cyclic(s) = kind else { return false }
+            keys.add("base", s.baseLearningRate)
+            keys.add("max", s.maximumLearningRate)
+            keys.add("step-up", s.stepSizeUp)
+            keys.add("step-down", ifSet: s.stepSizeDown)
+            keys.add("mode", s.mode.rawValue, default: CyclicMode.triangular.rawValue)
+            keys.add("gamma", s.gamma, default: 1)
+            keys.add("scale-mode", ifSet: s.scalesByCycle.map { $0 ? "cycle" : "iterations" })
+            keys.add("momentum", ifSet: s.cyclesMomentum)
+            keys.add("base-momentum", s.baseMomentum, default: 0.8)
+            keys.add("max-momentum", s.maxMomentum, default: 0.9)
+            return true
+        }),
+        ScheduleGrammar(name: "onecycle", keys: ["max", "total", "epochs", "steps-per-epoch", "pct-start", "anneal", "div", "final-div",
+                                                 "three-phase", "momentum", "base-momentum", "max-momentum"], parse: { v in
+            var s = OneCycleSettings(max: try v.number("max", above: 0, required: true)!)
+            s.totalSteps = try v.integer("total", minimum: 2)
+            s.epochs = try v.integer("epochs", minimum: 1)
+            s.batchesPerEpoch = try v.integer("steps-per-epoch", minimum: 1)
+            if (s.epochs == nil) != (s.batchesPerEpoch == nil) {
+                throw ScheduleError("onecycle: epochs and steps-per-epoch go together")
+            }
+            if s.totalSteps != nil, s.epochs != nil { throw ScheduleError("onecycle: give total or epochs with steps-per-epoch, not both") }
+            s.percentStart = try v.number("pct-start", above: 0, below: 1) ?? 0.3
+            if let anneal = try v.choice("anneal", AnnealStrategy.allCases.map(\.rawValue)) { s.anneal = AnnealStrategy(rawValue: anneal)! }
+            s.divFactor = try v.number("div", above: 0) ?? 25
+            s.finalDivFactor = try v.number("final-div", above: 0) ?? 1e4
+            s.threePhase = try v.flag("three-phase") ?? false
+            s.cyclesMomentum = try v.flag("momentum")
+            s.baseMomentum = try v.number("base-momentum", atLeast: 0, below: 1) ?? 0.85
+            s.maxMomentum = try v.number("max-momentum", atLeast: 0, below: 1) ?? 0.95
+            return .oneCycle(s)
+        }, print: { kind, keys in
+            guard case let .oneCycle(s) = kind else { return false }
+            keys.add("max", s.maximumLearningRate)
+            keys.add("total", ifSet: s.totalSteps)
+            keys.add("epochs", ifSet: s.epochs)
+            keys.add("steps-per-epoch", ifSet: s.batchesPerEpoch)
+            keys.add("pct-start", s.percentStart, default: 0.3)
+            keys.add("anneal", s.anneal.rawValue, default: AnnealStrategy.cos.rawValue)
+            keys.add("div", s.divFactor, default: 25)
+            keys.add("final-div", s.finalDivFactor, default: 1e4)
+            keys.add("three-phase", s.threePhase, default: false)
+            keys.add("momentum", ifSet: s.cyclesMomentum)
+            keys.add("base-momentum", s.baseMomentum, default: 0.85)
+            keys.add("max-momentum", s.maxMomentum, default: 0.95)
+            return true
+        }),
+    ]
+}

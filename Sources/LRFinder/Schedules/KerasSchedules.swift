@@ -43,3 +43,63 @@ enum KerasSchedules {
         }
     }
 }
+
+extension KerasSchedules {
+    /// `keras-decay` (Keras 2 optimizer `decay`: `decay` required, >= 0), `keras-inverse-time`
+    /// (InverseTimeDecay: `steps` required, > 0; `rate` required, >= 0; `staircase` false),
+    /// `keras-polynomial` (PolynomialDecay: `steps` required, > 0; `end` 1e-4, >= 0; `power` 1,
+    /// > 0; `cycle` false), `keras-exponential` (ExponentialDecay: `steps` required, > 0; `rate`
+    /// required, > 0; `staircase` false), `keras-cosine` (CosineDecay: `steps` required, > 0;
+    /// `alpha` 0, in [0, 1]; `warmup-target` none, > 0; `warmup-steps` 0, >= 0).
+    static let grammars: [ScheduleGrammar] = [
+        ScheduleGrammar(name: "keras-decay", keys: ["decay"], parse: { v in
+            .kerasDecay(decay: try v.number("decay", atLeast: 0, required: true)!)
+        }, print: { kind, keys in
+            guard case let .kerasDecay(decay) = kind else { return false }
+            keys.add("decay", decay)
+            return true
+        }),
+        ScheduleGrammar(name: "keras-inverse-time", keys: ["steps", "rate", "staircase"], parse: { v in
+            .kerasInverseTime(steps: try v.number("steps", above: 0, required: true)!, rate: try v.number("rate", atLeast: 0, required: true)!,
+                              staircase: try v.flag("staircase") ?? false)
+        }, print: { kind, keys in
+            guard case let .kerasInverseTime(steps, rate, staircase) = kind else { return false }
+            keys.add("steps", steps)
+            keys.add("rate", rate)
+            keys.add("staircase", staircase, default: false)
+            return true
+        }),
+        ScheduleGrammar(name: "keras-polynomial", keys: ["steps", "end", "power", "cycle"], parse: { v in
+            .kerasPolynomial(steps: try v.number("steps", above: 0, required: true)!, end: try v.number("end", atLeast: 0) ?? 1e-4,
+                             power: try v.number("power", above: 0) ?? 1, cycle: try v.flag("cycle") ?? false)
+        }, print: { kind, keys in
+            guard case let .kerasPolynomial(steps, end, power, cycle) = kind else { return false }
+            keys.add("steps", steps)
+            keys.add("end", end, default: 1e-4)
+            keys.add("power", power, default: 1)
+            keys.add("cycle", cycle, default: false)
+            return true
+        }),
+        ScheduleGrammar(name: "keras-exponential", keys: ["steps", "rate", "staircase"], parse: { v in
+            .kerasExponential(steps: try v.number("steps", above: 0, required: true)!, rate: try v.number("rate", above: 0, required: true)!,
+                              staircase: try v.flag("staircase") ?? false)
+        }, print: { kind, keys in
+            guard case let .kerasExponential(steps, rate, staircase) = kind else { return false }
+            keys.add("steps", steps)
+            keys.add("rate", rate)
+            keys.add("staircase", staircase, default: false)
+            return true
+        }),
+        ScheduleGrammar(name: "keras-cosine", keys: ["steps", "alpha", "warmup-target", "warmup-steps"], parse: { v in
+            .kerasCosine(steps: try v.number("steps", above: 0, required: true)!, alpha: try v.number("alpha", atLeast: 0, atMost: 1) ?? 0,
+                         warmupTarget: try v.number("warmup-target", above: 0), warmupSteps: try v.number("warmup-steps", atLeast: 0) ?? 0)
+        }, print: { kind, keys in
+            guard case let .kerasCosine(steps, alpha, warmupTarget, warmupSteps) = kind else { return false }
+            keys.add("steps", steps)
+            keys.add("alpha", alpha, default: 0)
+            keys.add("warmup-target", ifSet: warmupTarget)
+            keys.add("warmup-steps", warmupSteps, default: 0)
+            return true
+        }),
+    ]
+}

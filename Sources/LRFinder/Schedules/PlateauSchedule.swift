@@ -43,3 +43,37 @@ struct PlateauState: Equatable, Sendable {
         }
     }
 }
+
+/// ReduceLROnPlateau's text.
+enum PlateauSchedule {
+    /// `plateau` (ReduceLROnPlateau: `mode` min or max; `factor` 0.1, in (0, 1); `patience` 10,
+    /// >= 0; `threshold` 1e-4, >= 0; `threshold-mode` rel or abs; `cooldown` 0, >= 0; `min-lr` 0,
+    /// >= 0; `eps` 1e-8, >= 0).
+    static let grammars: [ScheduleGrammar] = [
+        ScheduleGrammar(name: "plateau", keys: ["mode", "factor", "patience", "threshold", "threshold-mode", "cooldown", "min-lr", "eps"],
+                        parse: { v in
+            var s = PlateauSettings()
+            if let mode = try v.choice("mode", PlateauMode.allCases.map(\.rawValue)) { s.mode = PlateauMode(rawValue: mode)! }
+            s.factor = try v.number("factor", above: 0, below: 1) ?? 0.1
+            s.patience = try v.integer("patience", minimum: 0) ?? 10
+            s.threshold = try v.number("threshold", atLeast: 0) ?? 1e-4
+            if let mode = try v.choice("threshold-mode", ["rel", "abs"]) { s.thresholdIsRelative = mode == "rel" }
+            s.cooldown = try v.integer("cooldown", minimum: 0) ?? 0
+            s.minLearningRate = try v.number("min-lr", atLeast: 0) ?? 0
+            s.epsilon = try v.number("eps", atLeast: 0) ?? 1e-8
+            return .plateau(s)
+        }, print: { kind, keys in
+            guard case let .plateau(s) = kind else { return false }
+            let defaults = PlateauSettings()
+            keys.add("mode", s.mode.rawValue, default: defaults.mode.rawValue)
+            keys.add("factor", s.factor, default: defaults.factor)
+            keys.add("patience", s.patience, default: defaults.patience)
+            keys.add("threshold", s.threshold, default: defaults.threshold)
+            keys.add("threshold-mode", s.thresholdIsRelative ? "rel" : "abs", default: "rel")
+            keys.add("cooldown", s.cooldown, default: defaults.cooldown)
+            keys.add("min-lr", s.minLearningRate, default: defaults.minLearningRate)
+            keys.add("eps", s.epsilon, default: defaults.epsilon)
+            return true
+        }),
+    ]
+}

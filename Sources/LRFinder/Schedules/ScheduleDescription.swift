@@ -57,112 +57,15 @@ extension ScheduleKind: CustomStringConvertible {
     /// The name and the `key=value` items of a schedule other than `sequential` and `chain`.
     fileprivate func leafItems(_ number: @escaping (Double) -> String) -> (name: String, items: [String]) {
         var keys = ScheduleKeyList(number: number)
-        switch self {
-        case let .step(size, gamma):
-            keys.add("size", size)
-            keys.add("gamma", gamma, default: 0.1)
-            return ("step", keys.items)
-        case let .multiStep(milestones, gamma):
-            keys.add("milestones", milestones.map(String.init).joined(separator: "/"))
-            keys.add("gamma", gamma, default: 0.1)
-            return ("multistep", keys.items)
-        case let .exponential(gamma):
-            keys.add("gamma", gamma)
-            return ("exponential", keys.items)
-        case let .multiplicative(formula), let .lambda(formula):
-            keys.add("f", formula.description)
-            if case .lambda = self { return ("lambda", keys.items) }
-            return ("multiplicative", keys.items)
-        case let .cosine(tMax, etaMin):
-            keys.add("t-max", tMax)
-            keys.add("eta-min", etaMin, default: 0)
-            return ("cosine", keys.items)
-        case let .warmRestarts(t0, tMult, etaMin):
-            keys.add("t0", t0)
-            keys.add("t-mult", tMult, default: 1)
-            keys.add("eta-min", etaMin, default: 0)
-            return ("warm-restarts", keys.items)
-        case let .cyclic(s):
-            keys.add("base", s.baseLearningRate)
-            keys.add("max", s.maximumLearningRate)
-            keys.add("step-up", s.stepSizeUp)
-            keys.add("step-down", ifSet: s.stepSizeDown)
-            keys.add("mode", s.mode.rawValue, default: CyclicMode.triangular.rawValue)
-            keys.add("gamma", s.gamma, default: 1)
-            keys.add("scale-mode", ifSet: s.scalesByCycle.map { $0 ? "cycle" : "iterations" })
-            keys.add("momentum", ifSet: s.cyclesMomentum)
-            keys.add("base-momentum", s.baseMomentum, default: 0.8)
-            keys.add("max-momentum", s.maxMomentum, default: 0.9)
-            return ("cyclic", keys.items)
-        case let .oneCycle(s):
-            keys.add("max", s.maximumLearningRate)
-            keys.add("total", ifSet: s.totalSteps)
-            keys.add("epochs", ifSet: s.epochs)
-            keys.add("steps-per-epoch", ifSet: s.batchesPerEpoch)
-            keys.add("pct-start", s.percentStart, default: 0.3)
-            keys.add("anneal", s.anneal.rawValue, default: AnnealStrategy.cos.rawValue)
-            keys.add("div", s.divFactor, default: 25)
-            keys.add("final-div", s.finalDivFactor, default: 1e4)
-            keys.add("three-phase", s.threePhase, default: false)
-            keys.add("momentum", ifSet: s.cyclesMomentum)
-            keys.add("base-momentum", s.baseMomentum, default: 0.85)
-            keys.add("max-momentum", s.maxMomentum, default: 0.95)
-            return ("onecycle", keys.items)
-        case let .polynomial(total, power):
-            keys.add("total", total, default: 5)
-            keys.add("power", power, default: 1)
-            return ("polynomial", keys.items)
-        case let .linear(startFactor, endFactor, total):
-            keys.add("start-factor", startFactor, default: 1.0 / 3)
-            keys.add("end-factor", endFactor, default: 1)
-            keys.add("total", total, default: 5)
-            return ("linear", keys.items)
-        case let .constant(factor, total):
-            keys.add("factor", factor, default: 1.0 / 3)
-            keys.add("total", total, default: 5)
-            return ("constant", keys.items)
-        case let .plateau(s):
-            let defaults = PlateauSettings()
-            keys.add("mode", s.mode.rawValue, default: defaults.mode.rawValue)
-            keys.add("factor", s.factor, default: defaults.factor)
-            keys.add("patience", s.patience, default: defaults.patience)
-            keys.add("threshold", s.threshold, default: defaults.threshold)
-            keys.add("threshold-mode", s.thresholdIsRelative ? "rel" : "abs", default: "rel")
-            keys.add("cooldown", s.cooldown, default: defaults.cooldown)
-            keys.add("min-lr", s.minLearningRate, default: defaults.minLearningRate)
-            keys.add("eps", s.epsilon, default: defaults.epsilon)
-            return ("plateau", keys.items)
-        case let .kerasDecay(decay):
-            keys.add("decay", decay)
-            return ("keras-decay", keys.items)
-        case let .kerasInverseTime(steps, rate, staircase), let .kerasExponential(steps, rate, staircase):
-            keys.add("steps", steps)
-            keys.add("rate", rate)
-            keys.add("staircase", staircase, default: false)
-            if case .kerasInverseTime = self { return ("keras-inverse-time", keys.items) }
-            return ("keras-exponential", keys.items)
-        case let .kerasPolynomial(steps, end, power, cycle):
-            keys.add("steps", steps)
-            keys.add("end", end, default: 1e-4)
-            keys.add("power", power, default: 1)
-            keys.add("cycle", cycle, default: false)
-            return ("keras-polynomial", keys.items)
-        case let .kerasCosine(steps, alpha, warmupTarget, warmupSteps):
-            keys.add("steps", steps)
-            keys.add("alpha", alpha, default: 0)
-            keys.add("warmup-target", ifSet: warmupTarget)
-            keys.add("warmup-steps", warmupSteps, default: 0)
-            return ("keras-cosine", keys.items)
-        case .sequential, .chain:
-            // Printed by ScheduleSpec.text, which never asks for their items.
-            return (ScheduleSpec(self).description, [])
-        }
+        for grammar in ScheduleGrammar.all where grammar.print(self, &keys) { return (grammar.name, keys.items) }
+        // sequential and chain are printed by ScheduleSpec.text, which never asks for their items.
+        return (ScheduleSpec(self).description, [])
     }
 }
 
 /// The `key=value` items of one schedule, in the order they are added; a value equal to its
 /// default is left out.
-private struct ScheduleKeyList {
+struct ScheduleKeyList {
     let number: (Double) -> String
     private(set) var items: [String] = []
 

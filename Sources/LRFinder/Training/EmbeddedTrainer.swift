@@ -87,20 +87,57 @@ public struct EmbeddedTrainer: Trainer, Sendable {
         guard dataset.count > 0 else { return nil }
         let capacity = Swift.min(1000, dataset.count)
         if (evaluationWorkspace?.capacity ?? 0) < capacity { evaluationWorkspace = network.makeEvaluationWorkspace(batchSize: capacity) }
-        var evaluation = network.evaluate(dataset, loss: loss, workspace: &evaluationWorkspace!)
+        var evaluation = evaluatedNetwork.evaluate(dataset, loss: loss, workspace: &evaluationWorkspace!)
         if let standardization = data.targetStandardization {
             evaluation.regression = evaluation.regression?.inOriginalUnits(of: standardization)
         }
         return evaluation
     }
 
-    /// Keeps a copy of the weights and batch-norm statistics.
-    public mutating func keepBestWeights() { best = (network.parameters, network.state) }
+    /// Keeps a copy of the weights (at the optimizer's evaluation point) and batch-norm statistics.
+    public mutating func keepBestWeights() { best = (evaluatedParameters, network.state) }
 
     /// Puts back the kept weights and statistics, if any.
     public mutating func restoreBestWeights() {
         guard let best else { return }
         network.parameters = best.parameters
         network.state = best.state
+    }
+
+    /// The parameters the model is evaluated at, kept as the best and saved: the optimizer's
+    /// ``Optimizer/evaluationParameters(for:)``, or the trained parameters themselves.
+    public var evaluatedParameters: [Float] { optimizer.evaluationParameters(for: network.parameters) ?? network.parameters }
+
+    /// The network at the optimizer's evaluation point (the network itself for most optimizers).
+    public var evaluatedNetwork: Network {
+        guard let parameters = optimizer.evaluationParameters(for: network.parameters) else { return network }
+        var network = network
+        network.parameters = parameters
+        return network
+    }
+
+    /// Everything a run of this trainer depends on but its scratch buffers.
+    public struct Snapshot: Sendable {
+        fileprivate var network: Network
+        fileprivate var optimizer: any Optimizer
+        fileprivate var random: RandomSource
+        fileprivate var sampler: BatchSampler
+        fileprivate var pending: [ArraySlice<Int>]
+        fileprivate var best: (parameters: [Float], state: [Float])?
+    }
+
+    /// Weights, statistics, optimizer state, batch order, random streams and kept best weights.
+    public func snapshot() -> Snapshot {
+        Snapshot(network: network, optimizer: optimizer, random: random, sampler: sampler, pending: pending, best: best)
+    }
+
+    /// Goes back to `snapshot` (a snapshot of a trainer for the same network and data).
+    public mutating func restore(_ snapshot: Snapshot) {
+        network = snapshot.network
+        optimizer = snapshot.optimizer
+        random = snapshot.random
+        sampler = snapshot.sampler
+        pending = snapshot.pending
+        best = snapshot.best
     }
 }

@@ -62,6 +62,23 @@ public struct ScriptedTrainer: Trainer, Sendable {
 
     /// Counts the call.
     public mutating func restoreBestWeights() { restoredCount += 1 }
+
+    /// Where the script is: the batches and evaluations used so far (the counts of kept and
+    /// restored weights go on).
+    public struct Snapshot: Equatable, Sendable {
+        fileprivate var batches: Int
+        fileprivate var validationIndex: Int
+    }
+
+    /// The script's position.
+    public func snapshot() -> Snapshot { Snapshot(batches: learningRates.count, validationIndex: validationIndex) }
+
+    /// Goes back to `snapshot`'s position: the next batch replays the loss that followed it.
+    public mutating func restore(_ snapshot: Snapshot) {
+        learningRates.removeLast(learningRates.count - snapshot.batches)
+        momenta.removeLast(momenta.count - snapshot.batches)
+        validationIndex = snapshot.validationIndex
+    }
 }
 
 /// A scripted trainer asked for more than its script holds.
