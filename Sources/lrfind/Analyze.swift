@@ -51,9 +51,9 @@ struct Analyze: ParsableCommand {
         let settings = AnalysisSettings(divergenceFactor: divergenceFactor)
         let analysis = RangeTestAnalysis(steps: steps, plannedSteps: plannedSteps, settings: settings, batchesPerEpoch: batchesPerEpoch)
         if let plotPath {
-            let chart = Charts.rangeTest(steps, analysis: analysis, ensemble: nil, extent: "\(steps.count) points of \(URL(fileURLWithPath: file).lastPathComponent)",
-                                         metric: .trainingLoss, smoothingBeta: nil,
-                                         title: "Range test: \(URL(fileURLWithPath: file).lastPathComponent)")
+            let chart = Charts.rangeTest(RangeTestPlot(steps: steps, extent: "\(steps.count) points of \(URL(fileURLWithPath: file).lastPathComponent)",
+                                                       analysis: analysis, ensemble: nil, metric: .trainingLoss, loss: nil, smoothingBeta: nil,
+                                                       title: "Range test: \(URL(fileURLWithPath: file).lastPathComponent)"))
             try Charts.write(chart, to: plotPath)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9

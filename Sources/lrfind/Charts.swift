@@ -33,54 +33,37 @@ enum Charts {
 }
 
 extension Charts {
-    /// Loss against learning rate on a log axis: the raw loss faint, the moving average thin,
-    /// the lag-free curve bold; the points marked and labelled, the recommended CLR band shaded,
-    /// the divergence marked; with several runs, the spread of the lag-free curve as a band.
-    /// What a range-test chart shows, for its subtitle.
-    static func extent(of curve: RangeTestResult, runs: Int?) -> String {
-        runs.map { "mean of \($0) runs over their \(curve.steps.count) common steps of \(curve.plannedSteps)" }
-            ?? "\(curve.steps.count) of \(curve.plannedSteps) steps, stopped: \(curve.stopReason.rawValue)"
-    }
-
-    static func rangeTest(_ steps: [RangeTestStep], analysis: RangeTestAnalysis, ensemble: RangeTestEnsemble?, extent: String,
-                          metric: RangeTestMetric, loss: LossFunction? = nil, smoothingBeta: Double?, title: String) -> Chart {
-        let rates = steps.map(\.learningRate), losses = steps.map(\.loss), smoothedLosses = steps.map(\.smoothedLoss)
-        let lossTitle = loss.map { (metric == .validationLoss ? "validation " : "") + $0.axisTitle } ?? "loss"
-        var chart = Chart(title: title, xAxis: Axis("learning rate", scale: .logarithmic),
-                          yAxis: Axis(metric == .validationAccuracy ? "validation error (1 - accuracy)" : lossTitle))
-        chart.subtitle = "\(extent); points and bounds on the lag-free curve (\(analysis.smoother))"
-        // Keep the blow-up from flattening the interesting part: the top is a little above the start.
-        let lagFree = analysis.lagFreeLosses
-        let low = (losses + lagFree).filter(\.isFinite).min() ?? 0
-        let start = Swift.max(lagFree.first ?? 1, smoothedLosses.first ?? 1)
-        let top = start + 0.35 * Swift.max(start - low, 1e-9)
-        chart.yAxis.range = (low - 0.05 * (top - low))...top
-        if let bounds = analysis.bounds {
-            chart.bands.append(Band(.span(bounds.baseLearningRate...bounds.maximumLearningRate), name: "recommended CLR range",
-                                    color: Color.series(2).withAlpha(0.16)))
+    /// Draws a range test's ``RangeTestPlot``: the raw loss faint, the moving average dashed,
+    /// the lag-free curve bold, the CLR range and the runs' spread shaded, the points marked.
+    static func rangeTest(_ plot: RangeTestPlot) -> Chart {
+        var chart = Chart(title: plot.title, xAxis: Axis("learning rate", scale: .logarithmic), yAxis: Axis(plot.valueTitle))
+        chart.subtitle = plot.subtitle
+        chart.yAxis.range = plot.valueRange
+        if let range = plot.recommendedRange {
+            chart.bands.append(Band(.span(range), name: "recommended CLR range", color: Color.series(2).withAlpha(0.16)))
         }
-        if let ensemble {
-            chart.bands.append(Band(.between(x: ensemble.steps.map(\.learningRate), lower: ensemble.steps.map(\.lagFreeLoss.minimum),
-                                             upper: ensemble.steps.map(\.lagFreeLoss.maximum)),
-                                    name: "spread of \(ensemble.runCount) runs", color: Color.series(0).withAlpha(0.18)))
+        if let spread = plot.spread {
+            chart.bands.append(Band(.between(x: spread.learningRates, lower: spread.lower, upper: spread.upper),
+                                    name: "spread of \(spread.runCount) runs", color: Color.series(0).withAlpha(0.18)))
         }
-        chart.series.append(Series("raw loss", x: rates, y: losses, color: Color.ink.withAlpha(0.22), width: 1))
-        var ema = Series(smoothingBeta.map { "moving average (beta \($0))" } ?? "moving average (as recorded)", x: rates, y: smoothedLosses,
-                         color: Color.series(3), width: 1.4)
-        ema.dash = [5, 3]
-        chart.series.append(ema)
-        chart.series.append(Series("lag-free loss", x: rates, y: lagFree, color: Color.series(0), width: 2.6))
-        let points = analysis.points
-        if let p = points.fallStart { chart.markers.append(PointMarker(x: p.learningRate, y: p.loss, label: "falls from \(format(p.learningRate))", color: Color.series(5))) }
-        if let p = points.steepestDescent { chart.markers.append(PointMarker(x: p.learningRate, y: p.loss, label: "steepest \(format(p.learningRate))", color: Color.series(1))) }
-        if let p = points.minimum { chart.markers.append(PointMarker(x: p.learningRate, y: p.loss, label: "minimum \(format(p.learningRate))", color: Color.series(4))) }
-        if let p = points.divergence {
-            chart.verticalLines.append(VerticalLine(x: p.learningRate, label: "diverges \(format(p.learningRate))", color: Color.series(1)))
+        for curve in plot.curves {
+            switch curve.role {
+            case .raw: chart.series.append(Series(curve.name, x: curve.learningRates, y: curve.values, color: Color.ink.withAlpha(0.22), width: 1))
+            case .movingAverage:
+                var series = Series(curve.name, x: curve.learningRates, y: curve.values, color: Color.series(3), width: 1.4)
+                series.dash = [5, 3]
+                chart.series.append(series)
+            case .lagFree: chart.series.append(Series(curve.name, x: curve.learningRates, y: curve.values, color: Color.series(0), width: 2.6))
+            }
         }
-        if let bounds = analysis.bounds {
-            var line = VerticalLine(x: bounds.maximumLearningRate, label: "max \(format(bounds.maximumLearningRate))", color: Color.series(2))
-            line.dash = [2, 3]
-            chart.verticalLines.append(line)
+        for marker in plot.markers {
+            let color = switch marker.point { case .fallStart: Color.series(5); case .steepestDescent: Color.series(1); case .minimum: Color.series(4) }
+            chart.markers.append(PointMarker(x: marker.learningRate, y: marker.value, label: marker.label, color: color))
+        }
+        for line in plot.lines {
+            var vertical = VerticalLine(x: line.learningRate, label: line.label, color: Color.series(line.isRecommendedMaximum ? 2 : 1))
+            if line.isRecommendedMaximum { vertical.dash = [2, 3] }
+            chart.verticalLines.append(vertical)
         }
         return chart
     }

@@ -135,10 +135,9 @@ struct RangeTestOutput {
         let recipe = record.recipe
         if let csv { try OutputPaths.write(RecordedCurve.csvText(record.curve, lagFreeLosses: record.analysis.lagFreeLosses), to: csv) }
         if let plot {
-            let chart = Charts.rangeTest(record.curve.steps, analysis: record.analysis, ensemble: record.ensemble,
-                                         extent: Charts.extent(of: record.curve, runs: record.ensemble?.runCount),
-                                         metric: recipe.rangeTest.metric, loss: outcome.loss, smoothingBeta: recipe.rangeTest.smoothingBeta,
-                                         title: "Range test: \(record.data.name), \(modelName), \(optimizerName)")
+            let chart = Charts.rangeTest(RangeTestPlot(curve: record.curve, analysis: record.analysis, ensemble: record.ensemble,
+                                                       metric: recipe.rangeTest.metric, loss: outcome.loss, smoothingBeta: recipe.rangeTest.smoothingBeta,
+                                                       title: "Range test: \(record.data.name), \(modelName), \(optimizerName)"))
             try Charts.write(chart, to: plot)
         }
         if let first = record.training.first, let network = outcome.trainedNetwork {

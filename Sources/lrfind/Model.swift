@@ -51,7 +51,7 @@ struct Model: ParsableCommand {
             print(try jsonText(ModelReport(spec: model.name, optimizer: optimizer.rawValue, summary: summary)))
             return
         }
-        for line in Self.lines(summary, spec: model.hidden.isEmpty ? "logreg" : spec, optimizer: optimizer.rawValue) { print(line) }
+        for line in Self.lines(summary, spec: model.displayName(given: spec, weightsFromFile: false), optimizer: optimizer.rawValue) { print(line) }
     }
 
     /// The table and the totals.

@@ -146,7 +146,7 @@ struct ModelOptions: ParsableArguments {
     /// The model's name in titles and tables: `--model` as given (a preset stays its name), or,
     /// with weights from a file, the spec itself; `logreg` for no hidden layer.
     func displayName(_ spec: ModelSpec, weightsFromFile: Bool) -> String {
-        weightsFromFile || spec.hidden.isEmpty ? spec.name : model
+        spec.displayName(given: model, weightsFromFile: weightsFromFile)
     }
 
     /// The network for `spec` on `data` (outputs: its classes or target columns), seeded with `seed`.

@@ -97,6 +97,14 @@ public struct ModelSpec: Hashable, Codable, Sendable, CustomStringConvertible {
     /// The spec's name in messages and files: its ``description``, `logreg` for no hidden layer.
     public var name: String { hidden.isEmpty ? "logreg" : description }
 
+    /// The model's name in titles and tables: the text it was `given` as (a preset stays its
+    /// name, `mlp`), or ``name`` when nothing was given, when the weights come from a file (whose
+    /// model the text may not name), or for no hidden layer (`logreg`).
+    public func displayName(given: String?, weightsFromFile: Bool) -> String {
+        guard let given, !weightsFromFile, !hidden.isEmpty else { return name }
+        return given
+    }
+
     /// One item in its shortest form: `name`, `name:value`, or `name(arguments)` when a setting
     /// differs from its default beyond the first.
     static func describe(_ layer: LayerSpec) -> String {

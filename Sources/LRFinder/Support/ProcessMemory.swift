@@ -14,4 +14,26 @@ public enum ProcessMemory {
         return Int(usage.ru_maxrss)
         #endif
     }
+
+    /// The address-space limit (`getrlimit(RLIMIT_AS)`'s soft limit, what `ulimit -v` sets, common
+    /// on cluster nodes) in bytes; nil when there is none.
+    public static var addressSpaceLimit: UInt64? {
+        var limit = rlimit()
+        #if os(Linux)
+        guard getrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit) == 0 else { return nil }
+        #else
+        guard getrlimit(RLIMIT_AS, &limit) == 0 else { return nil }
+        #endif
+        return limit.rlim_cur == rlim_t.max ? nil : UInt64(limit.rlim_cur)
+    }
+
+    /// The memory a process may allocate: the physical memory, or the address-space limit when
+    /// it is lower; and which of the two it is, for messages.
+    public static var usableBytes: (bytes: UInt64, description: String) {
+        let physical = ProcessInfo.processInfo.physicalMemory
+        if let limit = addressSpaceLimit, limit < physical {
+            return (limit, "this process's address-space limit (ulimit -v) of \(NumberText.bytes(limit))")
+        }
+        return (physical, "this machine's \(NumberText.bytes(physical)) of physical memory")
+    }
 }

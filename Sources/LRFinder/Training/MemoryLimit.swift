@@ -2,7 +2,8 @@ import Foundation
 
 /// Refusing a model that cannot fit in memory before it is built: a failed allocation aborts the
 /// process with a backtrace, so `dense:100000000` must be an error naming the figure. The estimate
-/// is ``MemoryEstimate``; the limit is the machine's physical memory (`ProcessInfo.physicalMemory`).
+/// is ``MemoryEstimate``; the limit is the machine's physical memory, or the process's
+/// address-space limit (`ulimit -v`) when that is lower (``ProcessMemory/usableBytes``).
 public enum MemoryLimit {
     /// Before the data is loaded: refuses a model that would not fit even on data of one feature
     /// and one output, trained in batches of one (a lower bound; a model with pooling needs the
@@ -36,16 +37,16 @@ public enum MemoryLimit {
         do { layout = try NetworkLayout(layers: spec.layers(outputs: outputs), inputShape: inputShape) } catch let error as NetworkError {
             throw RecipeError(setting: .model, reason: "\(error)")
         }
-        let physical = ProcessInfo.processInfo.physicalMemory
+        let (usable, limitText) = ProcessMemory.usableBytes
         guard let estimate = MemoryEstimate(layout: layout, optimizer: optimizer, cyclesMomentum: cyclesMomentum, batchSize: batchSize,
                                             evaluationBatchSize: evaluationBatchSize, keepsBestWeights: keepsBestWeights),
               let total = total(estimate, copies: copies) else {
-            throw fail("its buffers need more bytes than a 64-bit count holds, more than this machine's \(NumberText.bytes(physical)) of physical memory")
+            throw fail("its buffers need more bytes than a 64-bit count holds, more than \(limitText)")
         }
-        guard UInt64(total) > physical else { return }
+        guard UInt64(total) > usable else { return }
         let parts = "\(layout.parameterCount) parameters: network \(NumberText.bytes(estimate.network)), optimizer state \(NumberText.bytes(estimate.optimizerState)), workspaces \(NumberText.bytes(estimate.workspace + estimate.evaluationWorkspace))"
             + (copies > 1 ? "; network and workspace held \(copies) times" : "")
-        throw fail("training it needs \(lowerBound ? "at least" : "about") \(NumberText.bytes(total))\(lowerBound ? " even on data of one feature" : "") (\(parts)), more than this machine's \(NumberText.bytes(physical)) of physical memory")
+        throw fail("training it needs \(lowerBound ? "at least" : "about") \(NumberText.bytes(total))\(lowerBound ? " even on data of one feature" : "") (\(parts)), more than \(limitText)")
     }
 
     /// The estimate with `copies` of the network and its workspace; nil on overflow.
