@@ -48,8 +48,8 @@ final class RunReporter {
             isTrainingRecipe = name == "train"
             bar = ProgressBar(label: isTrainingRecipe ? "train" : "train \(name)", total: updates, enabled: !quiet)
         case let .trainingUpdate(progress):
-            if verbose, isTrainingRecipe, progress.step == 1 { Terminal.note("train: started") }
-            bar?.update(progress.step, detail: "epoch \(progress.epoch)" + (isTrainingRecipe ? " loss \(format(Double(progress.loss)))" : ""))
+            if verbose, isTrainingRecipe, progress.update == 1 { Terminal.note("train: started") }
+            bar?.update(progress.update, detail: "epoch \(progress.epoch)" + (isTrainingRecipe ? " loss \(format(Double(progress.loss)))" : ""))
         case let .epochEnded(record):
             guard trainingHeader != nil else { return }
             bar?.finish()

@@ -37,8 +37,8 @@ public struct TrainingLoop: Sendable {
         var samples = 0
         var trainingSeconds = 0.0
         let batchesPerEpoch = trainer.batchesPerEpoch
-        let totalSteps = try TrainingConfiguration.updateCount(epochs: configuration.epochs, batchesPerEpoch: batchesPerEpoch)
-        var step = 0
+        let totalUpdates = try TrainingConfiguration.updateCount(epochs: configuration.epochs, batchesPerEpoch: batchesPerEpoch)
+        var update = 0
         var schedule = self.schedule
         var early = configuration.earlyStopping
 
@@ -69,8 +69,8 @@ public struct TrainingLoop: Sendable {
                 if let right = outcome.correct { correct = (correct ?? 0) + right }
                 seen += outcome.count
                 batches += 1
-                step += 1
-                progress(TrainingProgress(epoch: epoch, step: step, totalSteps: totalSteps, loss: outcome.loss))
+                update += 1
+                progress(TrainingProgress(epoch: epoch, update: update, totalUpdates: totalUpdates, loss: outcome.loss))
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             trainingSeconds += seconds

@@ -3,9 +3,9 @@ public struct TrainingProgress: Sendable {
     /// Current epoch, from 1.
     public var epoch: Int
     /// Updates done so far, over all epochs.
-    public var step: Int
+    public var update: Int
     /// Updates planned in all.
-    public var totalSteps: Int
+    public var totalUpdates: Int
     /// The last batch's loss.
     public var loss: Float
 }
