@@ -78,7 +78,7 @@ public struct TrainingRecord: Equatable, Codable, Sendable {
     public var kind: RunKind
     /// ``RunFile/formatVersion``.
     public var formatVersion: Int
-    /// What was run.
+    /// What was run, without its paths (they are in ``inputs``; ``runnableRecipe`` has both).
     public var recipe: TrainingRecipe
     /// ``RecipeIdentity/identifier(of:)`` of the recipe; nil when the run was not asked to identify
     /// itself (the data's digest was not taken).
@@ -99,38 +99,13 @@ public struct TrainingRecord: Equatable, Codable, Sendable {
     /// A record from its parts.
     public init(recipe: TrainingRecipe, identifier: String?, lrfindVersion: String = RecipeIdentity.lrfindVersion,
                 data: DataSummary, model: ModelSummary, result: TrainingResult, environment: RunEnvironment) {
-        kind = .training
-        formatVersion = RunFile.formatVersion
-        self.recipe = recipe
-        self.identifier = identifier
-        inputs = recipe.inputs
-        self.lrfindVersion = lrfindVersion
-        self.data = data
-        self.model = model
-        self.result = result
-        self.environment = environment
-    }
-}
-
-extension TrainingRecord {
-    private enum CodingKeys: String, CodingKey {
-        case kind, formatVersion, recipe, identifier, inputs, lrfindVersion, data, model, result, environment
+        (kind, formatVersion, self.identifier, self.lrfindVersion) = (.training, RunFile.formatVersion, identifier, lrfindVersion)
+        (self.recipe, inputs) = (recipe.locating(RunInputs()), recipe.inputs)
+        (self.data, self.model, self.result, self.environment) = (data, model, result, environment)
     }
 
-    /// Decodes a record; the recipe takes its paths back from ``inputs``.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        kind = try container.decode(RunKind.self, forKey: .kind)
-        formatVersion = try container.decode(Int.self, forKey: .formatVersion)
-        inputs = try container.decode(RunInputs.self, forKey: .inputs)
-        recipe = try container.decode(TrainingRecipe.self, forKey: .recipe).locating(inputs)
-        identifier = try container.decodeIfPresent(String.self, forKey: .identifier)
-        lrfindVersion = try container.decode(String.self, forKey: .lrfindVersion)
-        data = try container.decode(DataSummary.self, forKey: .data)
-        model = try container.decode(ModelSummary.self, forKey: .model)
-        result = try container.decode(TrainingResult.self, forKey: .result)
-        environment = try container.decode(RunEnvironment.self, forKey: .environment)
-    }
+    /// The recipe with its files where ``inputs`` says.
+    public var runnableRecipe: TrainingRecipe { recipe.locating(inputs) }
 }
 
 /// A range test's record: recipe, identity, inputs, version, data, every run, the curve read (the
@@ -140,7 +115,7 @@ public struct RangeTestRecord: Equatable, Codable, Sendable {
     public var kind: RunKind
     /// ``RunFile/formatVersion``.
     public var formatVersion: Int
-    /// What was run.
+    /// What was run, without its paths (they are in ``inputs``; ``runnableRecipe`` has both).
     public var recipe: RangeTestRecipe
     /// ``RecipeIdentity/identifier(of:)`` of the recipe; nil when the run was not asked to identify
     /// itself (the data's digest was not taken).
@@ -172,14 +147,9 @@ public struct RangeTestRecord: Equatable, Codable, Sendable {
     public init(recipe: RangeTestRecipe, identifier: String?, lrfindVersion: String = RecipeIdentity.lrfindVersion,
                 data: DataSummary, model: ModelSummary, batchesPerEpoch: Int, runs: [RangeTestResult], curve: RangeTestResult,
                 analysis: RangeTestAnalysis, ensemble: RangeTestEnsemble?, training: [HandOffRun], environment: RunEnvironment) {
-        kind = .rangeTest
-        formatVersion = RunFile.formatVersion
-        self.recipe = recipe
-        self.identifier = identifier
-        inputs = recipe.inputs
-        self.lrfindVersion = lrfindVersion
-        self.data = data
-        self.model = model
+        (kind, formatVersion, self.identifier, self.lrfindVersion) = (.rangeTest, RunFile.formatVersion, identifier, lrfindVersion)
+        (self.recipe, inputs) = (recipe.locating(RunInputs()), recipe.inputs)
+        (self.data, self.model) = (data, model)
         self.batchesPerEpoch = batchesPerEpoch
         self.runs = runs
         self.curve = curve
@@ -189,30 +159,8 @@ public struct RangeTestRecord: Equatable, Codable, Sendable {
         self.environment = environment
     }
 
-    private enum CodingKeys: String, CodingKey {
-        case kind, formatVersion, recipe, identifier, inputs, lrfindVersion, data, model, batchesPerEpoch, runs, curve, analysis, ensemble,
-             training, environment
-    }
-
-    /// Decodes a record; the recipe takes its paths back from ``inputs``.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        kind = try container.decode(RunKind.self, forKey: .kind)
-        formatVersion = try container.decode(Int.self, forKey: .formatVersion)
-        inputs = try container.decode(RunInputs.self, forKey: .inputs)
-        recipe = try container.decode(RangeTestRecipe.self, forKey: .recipe).locating(inputs)
-        identifier = try container.decodeIfPresent(String.self, forKey: .identifier)
-        lrfindVersion = try container.decode(String.self, forKey: .lrfindVersion)
-        data = try container.decode(DataSummary.self, forKey: .data)
-        model = try container.decode(ModelSummary.self, forKey: .model)
-        batchesPerEpoch = try container.decode(Int.self, forKey: .batchesPerEpoch)
-        runs = try container.decode([RangeTestResult].self, forKey: .runs)
-        curve = try container.decode(RangeTestResult.self, forKey: .curve)
-        analysis = try container.decode(RangeTestAnalysis.self, forKey: .analysis)
-        ensemble = try container.decodeIfPresent(RangeTestEnsemble.self, forKey: .ensemble)
-        training = try container.decode([HandOffRun].self, forKey: .training)
-        environment = try container.decode(RunEnvironment.self, forKey: .environment)
-    }
+    /// The recipe with its files where ``inputs`` says.
+    public var runnableRecipe: RangeTestRecipe { recipe.locating(inputs) }
 
     /// The seed of each run (`seed + k` for run k).
     public var runSeeds: [UInt64] { runs.indices.map { recipe.trainer.seed &+ UInt64($0) } }
