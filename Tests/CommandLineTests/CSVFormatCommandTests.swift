@@ -5,11 +5,6 @@ import Testing
 /// semicolons and quotes, label and ignored columns that do not exist.
 @Suite struct CSVFormatCommandTests {
     let folder = scratchDirectory()
-    static let iris = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../fixtures/datasets/iris.csv").standardized.path
-
-    static let penguins = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../fixtures/datasets/penguins.csv").standardized.path
 
     /// Writes `text` to `name` in the scratch folder; its path.
     func file(_ name: String, _ text: String) throws -> String {
@@ -19,10 +14,10 @@ import Testing
     }
 
     @Test func irisTrainsOnItsSpeciesNames() throws {
-        let run = try runLRFind(["train", "--data", Self.iris, "--label-column", "species", "--epochs", "30", "--quiet"])
+        let run = try runLRFind(["train", "--data", Fixtures.iris, "--label-column", "species", "--epochs", "30", "--quiet"])
         #expect(run.status == 0, "\(run.error)")
         let first = run.output.split(separator: "\n").first.map(String.init) ?? ""
-        #expect(first.hasPrefix("data \(Self.iris) (90 train / 30 validation / 30 test, scaling standardize, delimiter ',', labels setosa, versicolor, virginica as classes 0-2)"), "\(first)")
+        #expect(first.hasPrefix("data \(Fixtures.iris) (90 train / 30 validation / 30 test, scaling standardize, delimiter ',', labels setosa, versicolor, virginica as classes 0-2)"), "\(first)")
         let test = run.output.split(separator: "\n").first { $0.hasPrefix("test: ") }.map(String.init) ?? ""
         // `test: loss L, accuracy A, balanced accuracy B, ...`: the first accuracy.
         let parts = test.components(separatedBy: ", accuracy ")
@@ -31,10 +26,10 @@ import Testing
     }
 
     @Test func penguinsWithCategoriesAndMissingCellsTrainAndFind() throws {
-        let missing = try runLRFind(["train", "--data", Self.penguins, "--label-column", "species", "--epochs", "1"])
+        let missing = try runLRFind(["train", "--data", Fixtures.penguins, "--label-column", "species", "--epochs", "1"])
         #expect(missing.status == 1)
-        #expect(missing.error.hasPrefix("lrfind: error: \(Self.penguins):5:3: missing value"), "\(missing.error)")
-        let run = try runLRFind(["train", "--data", Self.penguins, "--label-column", "species", "--missing", "mean", "--epochs", "15",
+        #expect(missing.error.hasPrefix("lrfind: error: \(Fixtures.penguins):5:3: missing value"), "\(missing.error)")
+        let run = try runLRFind(["train", "--data", Fixtures.penguins, "--label-column", "species", "--missing", "mean", "--epochs", "15",
                                  "--quiet", "--json"])
         #expect(run.status == 0, "\(run.error)")
         #expect(run.error.contains("one-hot encoded column 'island' as 3 inputs: Biscoe, Dream, Torgersen"), "\(run.error)")
@@ -44,10 +39,10 @@ import Testing
         // The three species separate well on these measurements: well above chance (0.44).
         let test = (json["result"] as? [String: Any])?["test"] as? [String: Any]
         #expect(((test?["accuracy"] as? Double) ?? 0) > 0.9, "\(String(describing: test))")
-        let find = try runLRFind(["find", "--data", Self.penguins, "--label-column", "species", "--missing", "drop",
+        let find = try runLRFind(["find", "--data", Fixtures.penguins, "--label-column", "species", "--missing", "drop",
                                   "--categorical", "island,sex", "--steps", "60", "--no-plot", "--quiet"])
         #expect(find.status == 0, "\(find.error)")
-        #expect(find.output.hasPrefix("range test: \(Self.penguins) (201 train, delimiter ','), model"), "\(find.output)")
+        #expect(find.output.hasPrefix("range test: \(Fixtures.penguins) (201 train, delimiter ','), model"), "\(find.output)")
         #expect(find.error.contains("'sex' as 2 inputs: female, male "), "\(find.error)")
     }
 

@@ -1,35 +1,11 @@
 import Foundation
 import Testing
 
-/// Runs the built `lrfind` binary (beside the test bundle) and returns exit code, stdout, stderr.
-func runLRFind(_ arguments: [String], in directory: URL? = nil) throws -> (status: Int32, output: String, error: String) {
-    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lrfind")
-    let process = Process()
-    process.executableURL = binary
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
-    let output = Pipe(), error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    try process.run()
-    let outData = output.fileHandleForReading.readDataToEndOfFile()
-    let errData = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
-}
-
-func scratchDirectory() -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("lrfind-cli-\(UUID().uuidString)")
-    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
-
 @Suite struct CommandLineTests {
     @Test func trainsOnDigitsAndPrintsJSON() throws {
         let directory = scratchDirectory()
         // Run from an unrelated folder: the bundled data must still be found.
-        let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../fixtures/datasets/digits.csv.gz").standardized.path
-        let run = try runLRFind(["train", "--data", digits, "--model", "dense:32,relu", "--epochs", "3", "--lr", "0.003", "--json"], in: directory)
+        let run = try runLRFind(["train", "--data", Fixtures.digits, "--model", "dense:32,relu", "--epochs", "3", "--lr", "0.003", "--json"], in: directory)
         #expect(run.status == 0, "\(run.error)")
         let json = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as! [String: Any]
         let result = json["result"] as! [String: Any]
@@ -148,31 +124,39 @@ func scratchDirectory() -> URL {
 
 /// `lrfind` (find) and `lrfind analyze` end to end.
 @Suite struct FindCommandTests {
-    static let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../fixtures/datasets/digits.csv.gz").standardized.path
-    static let goldenCurves = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../fixtures/golden/curves").standardized
-
     @Test func theDocumentedCommandLineRunsOnASmallFixture() throws {
         // `lrfind --min 1e-4 --max 1 --epochs 5`, on digits instead of the bundled mnist5k.
         let folder = scratchDirectory()
-        let result = try runLRFind(["--min", "1e-4", "--max", "1", "--epochs", "5", "--data", Self.digits, "--model", "dense:64,relu",
+        let result = try runLRFind(["--min", "1e-4", "--max", "1", "--epochs", "5", "--data", Fixtures.digits, "--model", "dense:64,relu",
                                     "--csv", "curve.csv"], in: folder)
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.contains("recommended (lrfind)"))
         #expect(result.output.contains("plot: lrfind-range-test.png"))
         let png = try Data(contentsOf: folder.appendingPathComponent("lrfind-range-test.png"))
         #expect(png.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
-        // 1,078 training rows in batches of 64: 17 per epoch, 85 steps; the first at --min exactly.
+        // 1,079 training rows in batches of 64: 17 per epoch, 85 steps; the first at --min exactly.
         let rows = try String(contentsOf: folder.appendingPathComponent("curve.csv"), encoding: .utf8).split(separator: "\n")
         #expect(rows.first == "step,lr,loss,smoothed_loss,lag_free_loss")
-        #expect(rows.count >= 3 && rows.count <= 86)
         #expect(rows[1].hasPrefix("0,0.0001,"))
-        if rows.count == 86 { #expect(rows[85].hasPrefix("84,1.0,")) }
+        // The loss diverges near the top of the range: the run stops at step 83 of 85 (a row for
+        // steps 0-82), each at its rate on the exponential from --min to --max.
+        #expect(result.output.contains("run 1 (seed 0): stopped: diverged at step 83, lr 0.8031"), "\(result.output)")
+        #expect(rows.count == 84, "\(rows.count - 1) steps: \(rows.last ?? "")")
+        let last = try #require(rows.last?.split(separator: ",").map { Double($0) })
+        #expect(last.count == 5 && last[0] == 82)
+        let rate = try #require(last[1])
+        #expect(abs(rate - pow(10, -4 + 4 * 82 / 84.0)) <= 1e-12 * rate, "\(rate)")
+        // Without the stop, all 85 steps run and the last is at --max exactly.
+        let full = try runLRFind(["--min", "1e-4", "--max", "1", "--epochs", "5", "--data", Fixtures.digits, "--model", "logreg",
+                                  "--no-stop", "--no-plot", "--quiet", "--csv", "full.csv"], in: folder)
+        #expect(full.status == 0, "\(full.error)")
+        let fullRows = try String(contentsOf: folder.appendingPathComponent("full.csv"), encoding: .utf8).split(separator: "\n")
+        #expect(fullRows.count == 86)
+        #expect(fullRows.last?.hasPrefix("84,1.0,") == true, "\(fullRows.last ?? "")")
     }
 
     @Test func jsonCarriesTheCurveSuggestionsAndBounds() throws {
-        let result = try runLRFind(["--min", "1e-5", "--max", "10", "--steps", "60", "--data", Self.digits, "--no-plot", "--json", "--runs", "2"])
+        let result = try runLRFind(["--min", "1e-5", "--max", "10", "--steps", "60", "--data", Fixtures.digits, "--no-plot", "--json", "--runs", "2"])
         #expect(result.status == 0, "\(result.error)")
         let json = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
         let curve = json["curve"] as! [String: Any]
@@ -183,12 +167,31 @@ func scratchDirectory() -> URL {
         #expect((json["runs"] as! [Any]).count == 2)
         let analysis = json["analysis"] as! [String: Any]
         #expect((analysis["suggestions"] as! [Any]).count == 5)
-        #expect(analysis["bounds"] != nil || analysis["noRecommendationReason"] != nil)
+        // The digits' curve falls, then diverges: bounds, no reason. Its lag-free minimum (about
+        // 0.018) lies within a decade of the divergence (about 0.058), so max is a tenth of the
+        // divergence rate, base where the loss starts to fall (within max/10 to max/4), and a
+        // CLR half cycle of 4 epochs of 17 batches.
+        #expect(analysis["noRecommendationReason"] == nil, "\(analysis["noRecommendationReason"] ?? "")")
+        let bounds = try #require(analysis["bounds"] as? [String: Any])
+        let points = try #require(analysis["points"] as? [String: Any])
+        let divergence = try #require((points["divergence"] as? [String: Any])?["learningRate"] as? Double)
+        let fallStart = try #require((points["fallStart"] as? [String: Any])?["learningRate"] as? Double)
+        let maximum = try #require(bounds["maximumLearningRate"] as? Double)
+        let base = try #require(bounds["baseLearningRate"] as? Double)
+        #expect(maximum > 0.003 && maximum < 0.01, "max \(maximum)")
+        #expect(abs(maximum - divergence / 10) <= 1e-12 * maximum, "max \(maximum), divergence \(divergence)")
+        #expect(base == fallStart && base >= maximum / 10 && base <= maximum / 4, "base \(base), max \(maximum)")
+        #expect(bounds["oneCycleMaximumLearningRate"] as? Double == maximum)
+        #expect(bounds["stepSize"] as? Int == 68 && json["batchesPerEpoch"] as? Int == 17)
+        let minimum = try #require((points["minimum"] as? [String: Any])?["learningRate"] as? Double)
+        #expect(minimum > maximum && minimum < divergence)
+        #expect(bounds["notes"] as? [String]
+                == [String(format: "the minimum (%.3g) lies within a decade of the divergence (%.3g); max kept a decade below it", minimum, divergence)])
         #expect(json["ensemble"] != nil)
     }
 
     @Test func thenTrainsWithTheRecommendedSchedule() throws {
-        let result = try runLRFind(["--min", "1e-4", "--max", "1", "--epochs", "3", "--data", Self.digits, "--no-plot",
+        let result = try runLRFind(["--min", "1e-4", "--max", "1", "--epochs", "3", "--data", Fixtures.digits, "--no-plot",
                                     "--then", "onecycle", "--train-epochs", "3", "--baseline"])
         #expect(result.status == 0, "\(result.error)")
         #expect(result.output.contains("training with onecycle:max="))
@@ -198,7 +201,7 @@ func scratchDirectory() -> URL {
 
     @Test func analyzeGivesTheGoldenSuggestionsOfARecordedCurve() throws {
         let folder = scratchDirectory()
-        let file = Self.goldenCurves.appendingPathComponent("tlf_mlp_adamw.csv").path
+        let file = Fixtures.goldenCurves.appendingPathComponent("tlf_mlp_adamw.csv").path
         let result = try runLRFind(["analyze", file, "--num-it", "100", "--plot", folder.appendingPathComponent("a.pdf").path, "--json"])
         #expect(result.status == 0, "\(result.error)")
         let json = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
@@ -237,11 +240,17 @@ func scratchDirectory() -> URL {
 @Suite struct TrainPlotTests {
     @Test func trainingCurvesArePlotted() throws {
         let folder = scratchDirectory()
-        let result = try runLRFind(["train", "--data", FindCommandTests.digits, "--model", "logreg", "--epochs", "2",
+        let result = try runLRFind(["train", "--data", Fixtures.digits, "--model", "logreg", "--epochs", "2",
                                     "--schedule", "step:size=1,gamma=0.5", "--lr", "0.01", "--plot", "curves.svg"], in: folder)
         #expect(result.status == 0, "\(result.error)")
         let svg = try String(contentsOf: folder.appendingPathComponent("curves.svg"), encoding: .utf8)
         #expect(svg.contains("<svg"))
-        #expect(result.output.contains("0.005"))   // epoch 2 runs at half the rate
+        // The table's lr column: epoch 2 runs at half the rate.
+        let lines = result.output.split(separator: "\n").map(String.init)
+        let header = try #require(lines.firstIndex { $0.hasPrefix("epoch ") }, "\(result.output)")
+        let lr = try #require(lines[header].range(of: " lr "))
+        let column = lines[header].distance(from: lines[header].startIndex, to: lr.lowerBound) + 1
+        let rates = lines[(header + 1)...].prefix { $0.first?.isNumber == true }.map { Double($0.dropFirst(column).prefix { $0 != " " }) }
+        #expect(rates == [0.01, 0.005], "\(result.output)")
     }
 }

@@ -4,10 +4,7 @@ import Testing
 /// `--save` and `--init-from` (issue 13): a saved model starts a run where it left off, a PyTorch
 /// file needs `--model`, and every bad file or mismatch is one line.
 @Suite struct ModelFileCommandTests {
-    static let iris = CSVFormatCommandTests.iris
-    static let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../fixtures/golden/models/mlp_784_256_128_10.safetensors").standardized.path
-    static let irisTraining = ["train", "--data", iris, "--label-column", "species", "--model", "dense:8,relu", "--quiet"]
+    static let irisTraining = ["train", "--data", Fixtures.iris, "--label-column", "species", "--model", "dense:8,relu", "--quiet"]
 
     /// The header of the safetensors file at `url`, as JSON.
     static func header(_ url: URL) throws -> [String: Any] {
@@ -41,7 +38,7 @@ import Testing
     }
 
     @Test func thePyTorchFileLoadsWithItsModelAndReportsOnMNIST() throws {
-        let run = try runLRFind(["train", "--init-from", Self.golden, "--epochs", "1", "--lr", "1e-30", "--quiet", "--json"])
+        let run = try runLRFind(["train", "--init-from", Fixtures.goldenModel, "--epochs", "1", "--lr", "1e-30", "--quiet", "--json"])
         #expect(run.status == 0, "\(run.error)")
         let json = try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as! [String: Any]
         let test = (json["result"] as! [String: Any])["test"] as! [String: Any]
@@ -54,11 +51,11 @@ import Testing
 
     @Test(arguments: [
         (["train", "--init-from", "nope.safetensors"], 1, "nope.safetensors: no such file"),
-        (["train", "--init-from", golden, "--model", "mlp:100,128"], 1,
+        (["train", "--init-from", Fixtures.goldenModel, "--model", "mlp:100,128"], 1,
          "tensor '0.weight' has shape [256, 784], expected [100, 784] for layer 1 (dense:100 on input 784)"),
-        (["train", "--init-from", golden, "--model", "mlp:100"], 1,
+        (["train", "--init-from", Fixtures.goldenModel, "--model", "mlp:100"], 1,
          "its tensors are not the model's: unexpected 4.bias, 4.weight (the model has 0.weight, 0.bias, 2.weight, 2.bias)"),
-        (["train", "--init-from", golden, "--data", iris, "--label-column", "species"], 1,
+        (["train", "--init-from", Fixtures.goldenModel, "--data", Fixtures.iris, "--label-column", "species"], 1,
          "tensor '0.weight' has shape [256, 784], expected [256, 4] for layer 1 (dense:256 on input 4)"),
         (["train", "--init-from", "iris.safetensors", "--model", "dense:9"], 1,
          "iris.safetensors: saved with --model dense:8,relu, not dense:9; drop --model to use the file's"),
@@ -73,7 +70,7 @@ import Testing
     ] as [([String], Int32, String)])
     func badModelFilesAreOneLineErrors(arguments: [String], status: Int32, message: String) throws {
         let folder = scratchDirectory()
-        try FileManager.default.copyItem(atPath: Self.iris, toPath: folder.appendingPathComponent("iris.csv").path)
+        try FileManager.default.copyItem(atPath: Fixtures.iris, toPath: folder.appendingPathComponent("iris.csv").path)
         if arguments.contains("iris.safetensors") {
             let saved = try runLRFind(Self.irisTraining + ["--epochs", "1", "--save", "iris.safetensors"], in: folder)
             #expect(saved.status == 0, "\(saved.error)")
@@ -88,21 +85,21 @@ import Testing
     @Test func predictWritesClassesAndProbabilitiesAndTheMetrics() throws {
         let folder = scratchDirectory()
         #expect(try runLRFind(Self.irisTraining + ["--epochs", "20", "--save", "m.safetensors"], in: folder).status == 0)
-        let onStdout = try runLRFind(["predict", "m.safetensors", "--data", Self.iris], in: folder)
+        let onStdout = try runLRFind(["predict", "m.safetensors", "--data", Fixtures.iris], in: folder)
         #expect(onStdout.status == 0, "\(onStdout.error)")
         let lines = onStdout.output.split(separator: "\n")
         #expect(lines.count == 151 && lines[0] == "class,p(setosa),p(versicolor),p(virginica)")
         #expect(onStdout.error.contains("labels: loss ") && onStdout.error.contains("(150 samples)"))
         // From standard input: the first row is read from the stream's kept bytes, not a second read.
-        let piped = try runLRFind(["predict", "m.safetensors", "--data", "-"], standardInput: Data(contentsOf: URL(fileURLWithPath: Self.iris)),
+        let piped = try runLRFind(["predict", "m.safetensors", "--data", "-"], standardInput: Data(contentsOf: URL(fileURLWithPath: Fixtures.iris)),
                                   in: folder)
         #expect(piped.status == 0 && piped.output == onStdout.output, "\(piped.error)")
         // Standard input redirected from the file itself (`< iris.csv`), a regular file open once.
         let process = Process(), output = Pipe(), error = Pipe()
-        process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lrfind")
+        process.executableURL = lrfindBinary
         process.arguments = ["predict", "m.safetensors", "--data", "-"]
         process.currentDirectoryURL = folder
-        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: Self.iris))
+        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: Fixtures.iris))
         process.standardOutput = output
         process.standardError = error
         try process.run()
@@ -110,19 +107,19 @@ import Testing
         let redirectedError = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0 && redirected == onStdout.output, "\(redirectedError)")
-        let toFile = try runLRFind(["predict", "m.safetensors", "--data", Self.iris, "--output", "p.csv"], in: folder)
-        #expect(toFile.output.hasPrefix("predicted 150 rows of \(Self.iris) with m.safetensors into p.csv\nlabels: loss "))
+        let toFile = try runLRFind(["predict", "m.safetensors", "--data", Fixtures.iris, "--output", "p.csv"], in: folder)
+        #expect(toFile.output.hasPrefix("predicted 150 rows of \(Fixtures.iris) with m.safetensors into p.csv\nlabels: loss "))
         #expect(try String(contentsOf: folder.appendingPathComponent("p.csv"), encoding: .utf8) == onStdout.output)
-        let json = try runLRFind(["predict", "m.safetensors", "--data", Self.iris, "--json"], in: folder)
+        let json = try runLRFind(["predict", "m.safetensors", "--data", Fixtures.iris, "--json"], in: folder)
         let document = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as! [String: Any]
         #expect((document["classes"] as! [Int]).count == 150)
         #expect((document["evaluation"] as! [String: Any])["count"] as? Int == 150)
     }
 
     @Test(arguments: [
-        (["predict", golden, "--data", iris], 1, "no lrfind metadata (written by another tool?); it needs a model saved by lrfind train --save"),
-        (["predict", "nope.safetensors", "--data", iris], 1, "nope.safetensors: no such file"),
-        (["predict", golden, "--data", iris, "--output", iris], 2, "--output: '\(iris)' is the same file as --data '\(iris)'"),
+        (["predict", Fixtures.goldenModel, "--data", Fixtures.iris], 1, "no lrfind metadata (written by another tool?); it needs a model saved by lrfind train --save"),
+        (["predict", "nope.safetensors", "--data", Fixtures.iris], 1, "nope.safetensors: no such file"),
+        (["predict", Fixtures.goldenModel, "--data", Fixtures.iris, "--output", Fixtures.iris], 2, "--output: '\(Fixtures.iris)' is the same file as --data '\(Fixtures.iris)'"),
     ] as [([String], Int32, String)])
     func predictRefusesWhatItCannotUse(arguments: [String], status: Int32, message: String) throws {
         let run = try runLRFind(arguments)
@@ -138,7 +135,7 @@ import Testing
 
     @Test func findSavesItsHandOffAndARangeTestStartsFromIt() throws {
         let folder = scratchDirectory()
-        let sweep = ["--data", FindCommandTests.digits, "--model", "logreg", "--min", "1e-4", "--max", "1", "--steps", "40", "--no-plot", "--quiet"]
+        let sweep = ["--data", Fixtures.digits, "--model", "logreg", "--min", "1e-4", "--max", "1", "--steps", "40", "--no-plot", "--quiet"]
         let saved = try runLRFind(sweep + ["--then", "onecycle", "--train-epochs", "2", "--save", "m.safetensors", "--csv", "scratch.csv"], in: folder)
         #expect(saved.status == 0, "\(saved.error)")
         let header = try Self.header(folder.appendingPathComponent("m.safetensors"))

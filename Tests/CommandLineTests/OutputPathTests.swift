@@ -23,7 +23,7 @@ import Testing
     static let scheduleCSV = "step,lr\n0,0.1\n1,0.1\n2,0.010000000000000002\n"
 
     @Test(arguments: [
-        (["--data", FindCommandTests.digits, "--model", "logreg", "--steps", "20", "--csv", "c.csv", "--plot", "nodir/x.png"],
+        (["--data", Fixtures.digits, "--model", "logreg", "--steps", "20", "--csv", "c.csv", "--plot", "nodir/x.png"],
          "--plot: no such folder 'nodir' for 'nodir/x.png'"),
         (["--csv", "nodir/c.csv"], "--csv: no such folder 'nodir' for 'nodir/c.csv'"),
         (["--record", "c.csv/r.json"], "--record: not a folder: 'c.csv' in 'c.csv/r.json'"),
@@ -59,7 +59,7 @@ import Testing
 
     @Test func csvDashPrintsTheCSVInsteadOfTheTable() throws {
         let folder = scratchDirectory()
-        let find = try runLRFind(["--data", FindCommandTests.digits, "--model", "logreg", "--steps", "30", "--no-plot", "--csv", "-"], in: folder)
+        let find = try runLRFind(["--data", Fixtures.digits, "--model", "logreg", "--steps", "30", "--no-plot", "--csv", "-"], in: folder)
         #expect(find.status == 0, "\(find.error)")
         let rows = find.output.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(rows.first == "step,lr,loss,smoothed_loss,lag_free_loss")
@@ -121,7 +121,7 @@ import Testing
         let failed = try runLRFind(Self.schedule + ["--csv", full], in: folder)
         #expect(failed.status == 1)
         #expect(failed.error == "lrfind: error: cannot write \(full): No space left on device\n")
-        let discarded = try runLRFind(["--data", FindCommandTests.digits, "--model", "logreg", "--steps", "20", "--no-plot",
+        let discarded = try runLRFind(["--data", Fixtures.digits, "--model", "logreg", "--steps", "20", "--no-plot",
                                        "--csv", null, "--record", "/dev/null"], in: folder)
         #expect(discarded.status == 0, "two outputs on one stream are fine: \(discarded.error)")
         for device in ["/dev/full", "/dev/null"] {

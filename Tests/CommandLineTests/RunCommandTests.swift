@@ -4,10 +4,6 @@ import Testing
 /// `lrfind run`: a record's recipe run again gives the same record, bit for bit but for times;
 /// moved files are found and checked by digest; what cannot be run again is refused in one line.
 @Suite struct RunCommandTests {
-    static let digits = FindCommandTests.digits
-    static let wine = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../fixtures/datasets/wine.csv").standardized.path
-
     /// A record's JSON without what the clock changes: every `seconds`, `trainingSeconds` and
     /// `samplesPerSecond`, at any depth.
     static func timeless(_ file: URL) throws -> NSDictionary {
@@ -41,17 +37,17 @@ import Testing
     }
 
     @Test func aTrainingRunWithAScheduleReproduces() throws {
-        let folder = try Self.reproduces(["train", "--data", Self.digits, "--model", "dense:32,relu", "--epochs", "3", "--optimizer", "sgd",
+        let folder = try Self.reproduces(["train", "--data", Fixtures.digits, "--model", "dense:32,relu", "--epochs", "3", "--optimizer", "sgd",
                                           "--momentum", "0.9", "--clip", "norm:1", "--schedule", "onecycle:max=0.05", "--batch-size", "50"])
         let record = try Self.timeless(folder.appendingPathComponent("first.json"))
         let recipe = record["recipe"] as! [String: Any]
         #expect((recipe["trainer"] as! [String: Any])["clipping"] as? [String: Double] == ["norm": 1])
         #expect(recipe["schedule"] as? String == "onecycle:max=0.05")
-        #expect((record["inputs"] as! [String: Any])["data"] as? String == Self.digits)
+        #expect((record["inputs"] as! [String: Any])["data"] as? String == Fixtures.digits)
     }
 
     @Test func aRangeTestWithRunsAndAHandOffReproduces() throws {
-        let folder = try Self.reproduces(["find", "--data", Self.digits, "--model", "dense:16,relu", "--min", "1e-4", "--max", "1", "--steps", "30",
+        let folder = try Self.reproduces(["find", "--data", Fixtures.digits, "--model", "dense:16,relu", "--min", "1e-4", "--max", "1", "--steps", "30",
                                           "--runs", "3", "--then", "onecycle", "--baseline", "--train-epochs", "2", "--no-plot"])
         let record = try Self.timeless(folder.appendingPathComponent("again.json"))
         #expect((record["runs"] as! [Any]).count == 3 && (record["training"] as! [[String: Any]]).map { $0["name"] as! String } == ["onecycle", "constant"])
@@ -64,9 +60,9 @@ import Testing
 
     @Test func aRunFromSavedWeightsReproducesAndFindsMovedWeights() throws {
         let folder = scratchDirectory()
-        let saved = try runLRFind(["train", "--data", Self.digits, "--model", "dense:16,relu", "--epochs", "1", "--save", "m.safetensors", "--quiet"], in: folder)
+        let saved = try runLRFind(["train", "--data", Fixtures.digits, "--model", "dense:16,relu", "--epochs", "1", "--save", "m.safetensors", "--quiet"], in: folder)
         #expect(saved.status == 0, "\(saved.error)")
-        try Self.reproduces(["train", "--data", Self.digits, "--init-from", "m.safetensors", "--epochs", "2", "--lr", "0.01"], in: folder)
+        try Self.reproduces(["train", "--data", Fixtures.digits, "--init-from", "m.safetensors", "--epochs", "2", "--lr", "0.01"], in: folder)
         let record = try Self.timeless(folder.appendingPathComponent("first.json"))
         #expect((record["inputs"] as! [String: Any])["initialWeights"] as? String == "m.safetensors")
         #expect((((record["recipe"] as! [String: Any])["model"] as! [String: Any])["initialWeights"] as? String)?.count == 64)
@@ -77,7 +73,7 @@ import Testing
         let moved = try runLRFind(["run", "first.json", "--init-from", "moved.safetensors", "--record", "moved.json", "--quiet"], in: folder)
         #expect(moved.status == 0, "\(moved.error)")
         #expect(try Self.timeless(folder.appendingPathComponent("moved.json"))["result"] as? NSDictionary == record["result"] as? NSDictionary)
-        let other = try runLRFind(["train", "--data", Self.digits, "--model", "dense:16,relu", "--epochs", "1", "--seed", "5", "--save", "other.safetensors", "--quiet"], in: folder)
+        let other = try runLRFind(["train", "--data", Fixtures.digits, "--model", "dense:16,relu", "--epochs", "1", "--seed", "5", "--save", "other.safetensors", "--quiet"], in: folder)
         #expect(other.status == 0)
         let refused = try runLRFind(["run", "first.json", "--init-from", "other.safetensors"], in: folder)
         #expect(refused.status == 2 && refused.error.hasPrefix("lrfind: error: first.json: inputs.initialWeights 'other.safetensors': its SHA-256 is "), "\(refused.error)")
@@ -85,7 +81,7 @@ import Testing
     }
 
     @Test func aSmallConvolutionalRangeTestReproduces() throws {
-        try Self.reproduces(["find", "--data", Self.digits, "--model", "conv(4,3),relu,maxpool:2,flatten", "--steps", "20", "--no-plot",
+        try Self.reproduces(["find", "--data", Fixtures.digits, "--model", "conv(4,3),relu,maxpool:2,flatten", "--steps", "20", "--no-plot",
                              "--optimizer", "sgd", "--momentum", "0.9", "--threads", "2"])
     }
 
@@ -93,7 +89,7 @@ import Testing
         let folder = scratchDirectory()
         let copy = folder.appendingPathComponent("digits-copy.csv.gz")
         // The fixture is a link: copy its bytes.
-        try Data(contentsOf: URL(fileURLWithPath: Self.digits)).write(to: copy)
+        try Data(contentsOf: URL(fileURLWithPath: Fixtures.digits)).write(to: copy)
         try Self.reproduces(["train", "--data", copy.path, "--model", "logreg", "--epochs", "1"], in: folder)
         try FileManager.default.moveItem(at: copy, to: folder.appendingPathComponent("elsewhere.csv.gz"))
         let moved = try runLRFind(["run", "first.json", "--data", "elsewhere.csv.gz", "--record", "moved.json", "--quiet"], in: folder)
@@ -102,8 +98,8 @@ import Testing
         let again = try Self.timeless(folder.appendingPathComponent("moved.json"))
         #expect(first["identifier"] as? String == again["identifier"] as? String && first["result"] as? NSDictionary == again["result"] as? NSDictionary)
         #expect((again["inputs"] as! [String: Any])["data"] as? String == "elsewhere.csv.gz")
-        let other = try runLRFind(["run", "first.json", "--data", Self.wine], in: folder)
-        #expect(other.status == 2 && other.error.hasPrefix("lrfind: error: first.json: inputs.data '\(Self.wine)': its SHA-256 is "), "\(other.error)")
+        let other = try runLRFind(["run", "first.json", "--data", Fixtures.wine], in: folder)
+        #expect(other.status == 2 && other.error.hasPrefix("lrfind: error: first.json: inputs.data '\(Fixtures.wine)': its SHA-256 is "), "\(other.error)")
         #expect(other.error.split(separator: "\n").count == 1)
     }
 
@@ -118,7 +114,7 @@ import Testing
 
     @Test func aHandWrittenRecipeRunsAndBadOnesAreRefused() throws {
         let folder = scratchDirectory()
-        let recipe = #"{"kind": "training", "formatVersion": 1, "inputs": {"data": "\#(Self.digits)"}, "recipe": {"data": {}, "model": {"spec": "logreg"}, "optimizer": {"kind": "sgd", "momentum": 0.5}, "training": {"epochs": 2, "learningRate": 0.05}}}"#
+        let recipe = #"{"kind": "training", "formatVersion": 1, "inputs": {"data": "\#(Fixtures.digits)"}, "recipe": {"data": {}, "model": {"spec": "logreg"}, "optimizer": {"kind": "sgd", "momentum": 0.5}, "training": {"epochs": 2, "learningRate": 0.05}}}"#
         try recipe.write(to: folder.appendingPathComponent("r.json"), atomically: true, encoding: .utf8)
         let run = try runLRFind(["run", "r.json", "--json", "--quiet"], in: folder)
         #expect(run.status == 0, "\(run.error)")
@@ -138,7 +134,7 @@ import Testing
 
     @Test func theRecordedThreadsAreAppliedAgainAndTheVersionIsPrinted() throws {
         let folder = scratchDirectory()
-        let first = try runLRFind(["train", "--data", Self.digits, "--model", "logreg", "--epochs", "1", "--threads", "2", "--record", "r.json", "--quiet"], in: folder)
+        let first = try runLRFind(["train", "--data", Fixtures.digits, "--model", "logreg", "--epochs", "1", "--threads", "2", "--record", "r.json", "--quiet"], in: folder)
         #expect(first.status == 0, "\(first.error)")
         let again = try runLRFind(["run", "r.json", "--json", "--quiet"], in: folder)
         let record = try JSONSerialization.jsonObject(with: Data(again.output.utf8)) as! [String: Any]

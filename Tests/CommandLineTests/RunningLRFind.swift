@@ -1,8 +1,5 @@
 import Foundation
 
-/// The built `lrfind` binary, beside the test bundle.
-let lrfindBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lrfind")
-
 /// An `lrfind` process that a test watches while it runs: its stderr is read as it comes, so
 /// that the test can wait for a sign of progress (a line) instead of for a fixed time.
 final class RunningLRFind: @unchecked Sendable {

@@ -9,7 +9,7 @@ import Testing
     @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
     func aSignalStillWritesWhatWasRecorded(signal: Int32, status: Int32) throws {
         let folder = scratchDirectory()
-        let run = try RunningLRFind(["--data", FindCommandTests.digits, "--model", "logreg", "--steps", "2000000", "--no-stop",
+        let run = try RunningLRFind(["--data", Fixtures.digits, "--model", "logreg", "--steps", "2000000", "--no-stop",
                                      "--csv", "partial.csv", "--plot", "partial.svg", "--record", "record.json", "--json", "--verbose"],
                                     in: folder)
         let started = run.waitForError(containing: "range test: started\n", deadline: 300)
@@ -35,7 +35,7 @@ import Testing
 
     @Test func trainingStopsOnSIGTERMAndPrintsItsTable() throws {
         let folder = scratchDirectory()
-        let run = try RunningLRFind(["train", "--data", FindCommandTests.digits, "--model", "logreg", "--epochs", "100000",
+        let run = try RunningLRFind(["train", "--data", Fixtures.digits, "--model", "logreg", "--epochs", "100000",
                                      "--plot", "curves.svg", "--record", "record.json", "--verbose"], in: folder)
         let started = run.waitForError(containing: "train: started\n", deadline: 300)
         #expect(started, "no sign of training")

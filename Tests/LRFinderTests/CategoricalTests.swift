@@ -140,12 +140,9 @@ import Testing
 
 /// A model's saved preprocessing applied to other data instead of a fresh fit (`--init-from`).
 @Suite struct ReusedPreprocessingTests {
-    static let penguins = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../fixtures/datasets/penguins.csv").standardized.path
-
     @Test func aSavedEncodingIsAppliedNotRefitted() throws {
         var first = DataRecipe()
-        first.path = Self.penguins
+        first.path = Fixtures.penguins
         first.labelColumn = .name("species")
         first.missing = .mean
         let trained = try first.prepare()

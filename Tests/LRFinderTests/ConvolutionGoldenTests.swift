@@ -100,7 +100,7 @@ import Testing
     /// order: position j is row (j % 10) * 500 + j / 10 of mnist5k, pixels / 255): the `cnn`
     /// preset's layout takes the state_dict in order, and logits, loss and every gradient agree.
     @Test func seedCNNMatchesPyTorch() throws {
-        let bytes = try FileBytes.read(Golden.folder.appendingPathComponent("seed_cnn.json.gz").path)
+        let bytes = try FileBytes.read(Fixtures.goldenLayers.appendingPathComponent("seed_cnn.json.gz").path)
         let json = try JSONSerialization.jsonObject(with: Data(bytes)) as! [String: Any]
         let names = ["features.0.weight", "features.0.bias", "features.3.weight", "features.3.bias",
                      "classifier.0.weight", "classifier.0.bias", "classifier.2.weight", "classifier.2.bias"]

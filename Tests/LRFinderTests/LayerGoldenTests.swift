@@ -6,11 +6,8 @@ import Testing
 /// outputs, input gradients from a given output gradient, batch norm's parameter gradients and
 /// running statistics after the training step, and its evaluation-mode output.
 @Suite struct LayerGoldenTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../fixtures/golden/layers").standardized
-
     static func golden(_ name: String) throws -> [String: Any] {
-        let data = try Data(contentsOf: folder.appendingPathComponent("\(name).json"))
+        let data = try Data(contentsOf: Fixtures.goldenLayers.appendingPathComponent("\(name).json"))
         return try JSONSerialization.jsonObject(with: data) as! [String: Any]
     }
 

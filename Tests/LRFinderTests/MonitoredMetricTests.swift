@@ -54,7 +54,7 @@ import Testing
             .run(&trainer).epochs.map(\.learningRate)
         // 0.5 best; 0.4 worse: halve; 0.6 better; 0.6 not better: halve again.
         let expected: [Double] = [0.1, 0.1, 0.05, 0.05, 0.025]
-        #expect(zip(rates, expected).allSatisfy { abs($0 - $1) < 1e-12 }, "\(rates)")
+        #expect(rates.count == expected.count && zip(rates, expected).allSatisfy { abs($0 - $1) < 1e-12 }, "\(rates)")
 
         // Without a higher-is-better monitor, max mode watches the (rising) accuracy: no change.
         for monitor in [nil, ValidationMetric.loss] {

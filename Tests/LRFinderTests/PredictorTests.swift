@@ -6,11 +6,6 @@ import Testing
 /// row appears, bit for bit, among the rows read back from the file), with or without the label
 /// column, by name or by position, and the one-line errors for data that does not fit.
 @Suite struct PredictorTests {
-    static let datasets = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../fixtures/datasets").standardized
-    static let iris = datasets.appendingPathComponent("iris.csv").path
-    static let penguins = datasets.appendingPathComponent("penguins.csv").path
-
     static func temporary(_ name: String) -> String {
         FileManager.default.temporaryDirectory.appendingPathComponent("predictor-\(UUID().uuidString)-\(name)").path
     }
@@ -37,10 +32,10 @@ import Testing
 
     @Test func irisIsReadBackAsItsSplitsWerePrepared() throws {
         var recipe = DataRecipe()
-        recipe.path = Self.iris
+        recipe.path = Fixtures.iris
         recipe.labelColumn = .name("species")
         let (prepared, network, predictor) = try Self.saved(recipe)
-        let input = try predictor.read(Self.iris)
+        let input = try predictor.read(Fixtures.iris)
         #expect(input.features.rows == 150)
         Self.expectContains(input, prepared.train)
         Self.expectContains(input, prepared.test)
@@ -56,17 +51,17 @@ import Testing
 
     @Test func penguinsKeepTheirOneHotLevelsAndFills() throws {
         var recipe = DataRecipe()
-        recipe.path = Self.penguins
+        recipe.path = Fixtures.penguins
         recipe.labelColumn = .first
         recipe.missing = .mean
         let (prepared, _, predictor) = try Self.saved(recipe)
         #expect(predictor.preprocessing.encoding.categoricalColumns.map(\.name) == ["island", "sex"])
-        let input = try predictor.read(Self.penguins)
+        let input = try predictor.read(Fixtures.penguins)
         #expect(input.features.rows == 344)
         Self.expectContains(input, prepared.train)
         Self.expectContains(input, prepared.validation)
         // Without the label column (the first), the same rows in the same order.
-        let text = try String(contentsOfFile: Self.penguins, encoding: .utf8)
+        let text = try String(contentsOfFile: Fixtures.penguins, encoding: .utf8)
         let unlabelled = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).dropFirst().joined(separator: ",") }
         let path = Self.temporary("penguins.csv")
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -77,7 +72,7 @@ import Testing
     }
 
     @Test func withoutAHeaderColumnsGoByPosition() throws {
-        let rows = try String(contentsOfFile: Self.iris, encoding: .utf8).split(separator: "\n").dropFirst()
+        let rows = try String(contentsOfFile: Fixtures.iris, encoding: .utf8).split(separator: "\n").dropFirst()
         let full = Self.temporary("iris-full.csv"), features = Self.temporary("iris-features.csv"), wrong = Self.temporary("iris-wrong.csv")
         defer { for path in [full, features, wrong] { try? FileManager.default.removeItem(atPath: path) } }
         try (rows.joined(separator: "\n") + "\n").write(toFile: full, atomically: true, encoding: .utf8)
@@ -99,11 +94,11 @@ import Testing
 
     @Test func dataThatDoesNotFitIsOneLineNamingIt() throws {
         var recipe = DataRecipe()
-        recipe.path = Self.penguins
+        recipe.path = Fixtures.penguins
         recipe.labelColumn = .name("species")
         recipe.missing = .mean
         let (_, _, predictor) = try Self.saved(recipe)
-        let text = try String(contentsOfFile: Self.penguins, encoding: .utf8)
+        let text = try String(contentsOfFile: Fixtures.penguins, encoding: .utf8)
         func message(_ edited: String) -> String {
             let path = Self.temporary("p.csv")
             defer { try? FileManager.default.removeItem(atPath: path) }
@@ -124,7 +119,7 @@ import Testing
 extension PredictorTests {
     @Test func aRegressionModelPredictsInTheTargetsUnits() throws {
         var recipe = DataRecipe()
-        recipe.path = Self.datasets.appendingPathComponent("diabetes.csv").path
+        recipe.path = Fixtures.diabetes
         recipe.task = .regression
         let (prepared, network, predictor) = try Self.saved(recipe, spec: "logreg")
         let standardization = try #require(prepared.targetStandardization)

@@ -5,9 +5,6 @@ import Testing
 /// Recipes and records: records decode back to equal values, and a recipe's identifier depends on
 /// the data's bytes and the settings, not on the data's path or the JSON key order.
 @Suite struct RecordTests {
-    static let digits = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../Sources/LRFinder/Resources/digits.csv.gz").standardized.path
-
     static func scratch() -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lrfind-records-\(UUID().uuidString)")
         try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -25,9 +22,9 @@ import Testing
     }
 
     @Test func aRangeTestRecordDecodesBack() throws {
-        let recipe = try Self.recipe(path: Self.digits)
+        let recipe = try Self.recipe(path: Fixtures.bundledDigits)
         let record = try recipe.run().record
-        #expect(record.kind == .rangeTest && record.formatVersion == 1 && record.inputs.data == Self.digits)
+        #expect(record.kind == .rangeTest && record.formatVersion == 1 && record.inputs.data == Fixtures.bundledDigits)
         #expect(record.identifier == (try RecipeIdentity.identifier(of: record.recipe)))
         #expect(record.recipe.data.digest == (try recipe.data.contentDigest()))
         #expect(record.runs.count == 2 && record.training.map(\.name) == ["onecycle", "constant"])
@@ -57,7 +54,7 @@ import Testing
         var training = TrainingConfiguration()
         training.epochs = 2
         training.earlyStopping = EarlyStopping(metric: .accuracy, patience: 3)
-        let recipe = TrainingRecipe(data: DataRecipe(path: Self.digits),
+        let recipe = TrainingRecipe(data: DataRecipe(path: Fixtures.bundledDigits),
                                     model: ModelRecipe(spec: try ModelSpec(parsing: "batchnorm,dense(8,bias=false),gelu"), initialization: .he),
                                     optimizer: .adamW(AdamSettings(weightDecay: 0.05)), trainer: TrainerSettings(clipping: .norm(1.5)),
                                     training: training, schedule: try ScheduleSpec(parsing: "cosine:t-max=2"))
@@ -90,8 +87,7 @@ import Testing
 
     /// The README's library example, as written there (the data path made absolute).
     @Test func theReadmeRecipeRuns() throws {
-        let wine = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../fixtures/datasets/wine.csv").standardized.path
-        var recipe = RangeTestRecipe(data: DataRecipe(path: wine),
+        var recipe = RangeTestRecipe(data: DataRecipe(path: Fixtures.wine),
                                      model: ModelRecipe(spec: try ModelSpec(parsing: "dense:64,relu")),
                                      optimizer: .sgd(SGDSettings(momentum: 0.9)),
                                      trainer: TrainerSettings(batchSize: 32, seed: 1))
@@ -107,7 +103,7 @@ import Testing
         #expect(notes.isEmpty, "\(notes)")
         // The record decodes back and names the recipe that made it.
         let back = try JSONDocument.decode(RangeTestRecord.self, from: JSONDocument.encode(run.record))
-        #expect(back == run.record && back.recipe.locating(back.inputs).data.path == wine)
+        #expect(back == run.record && back.recipe.locating(back.inputs).data.path == Fixtures.wine)
     }
 
     @Test func nullsInsideStringsStayText() throws {
@@ -131,12 +127,12 @@ import Testing
     @Test func theIdentifierNamesDataByItsBytesNotItsPath() throws {
         let folder = Self.scratch()
         let copy = folder.appendingPathComponent("elsewhere.csv.gz").path
-        try FileManager.default.copyItem(atPath: Self.digits, toPath: copy)
-        var original = try Self.recipe(path: Self.digits), moved = try Self.recipe(path: copy)
+        try FileManager.default.copyItem(atPath: Fixtures.bundledDigits, toPath: copy)
+        var original = try Self.recipe(path: Fixtures.bundledDigits), moved = try Self.recipe(path: copy)
         let digest = try original.data.contentDigest()
         #expect(try moved.data.contentDigest() == digest)
         // The digest is the SHA-256 of the decompressed bytes.
-        #expect(digest == SHA256.hash(try FileBytes.read(Self.digits)).hex)
+        #expect(digest == SHA256.hash(try FileBytes.read(Fixtures.bundledDigits)).hex)
         // No identifier before the digest is known.
         #expect(throws: RecipeError.self) { try RecipeIdentity.identifier(of: original) }
         original.data.digest = digest
@@ -145,7 +141,7 @@ import Testing
         #expect(try RecipeIdentity.identifier(of: moved) == identifier)
         #expect(identifier.count == 64)
         // Another seed, or other bytes, is another recipe.
-        var reseeded = try Self.recipe(path: Self.digits, seed: 1)
+        var reseeded = try Self.recipe(path: Fixtures.bundledDigits, seed: 1)
         reseeded.data.digest = digest
         #expect(try RecipeIdentity.identifier(of: reseeded) != identifier)
         let other = folder.appendingPathComponent("other.csv").path
@@ -156,7 +152,7 @@ import Testing
         // The canonical JSON names no path; the record keeps the paths beside it.
         let canonical = String(decoding: try RecipeIdentity.canonicalJSON(of: original), as: UTF8.self)
         #expect(!canonical.contains("digits.csv.gz") && canonical.contains("\"digest\":\"\(digest)\""))
-        #expect(original.inputs == RunInputs(data: Self.digits))
+        #expect(original.inputs == RunInputs(data: Fixtures.bundledDigits))
     }
 }
 

@@ -37,8 +37,7 @@ import Testing
     }
 
     @Test func goldenCurvesReadAsSwiftParsesThem() throws {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../fixtures/golden/curves").standardized
+        let folder = Fixtures.goldenCurves
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".csv") }
         #expect(!names.isEmpty)
         for name in names {

@@ -7,9 +7,6 @@ import Testing
 /// `test_serialization`, `test_serialization_forced_alignement`, `test_empty`), the file
 /// `safetensors.torch.save_file` wrote (`fixtures/golden/models/`), and every check of the reader.
 @Suite struct SafeTensorsFileTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../fixtures/golden/models").standardized
-    static let goldenPath = folder.appendingPathComponent("mlp_784_256_128_10.safetensors").path
 
     static let sixFloats = SafeTensorsFile.Tensor(floats: [0, 1, 2, 3, 4, 5] as [Float], shape: [1, 2, 3])
 
@@ -68,8 +65,8 @@ import Testing
     }
 
     @Test func theFilePyTorchWroteReadsAndWritesBackToTheSameBytes() throws {
-        let golden = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Self.goldenPath)))
-        let file = try SafeTensorsFile(contentsOf: Self.goldenPath)
+        let golden = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.goldenModel)))
+        let file = try SafeTensorsFile(contentsOf: Fixtures.goldenModel)
         #expect(file.tensors.keys.sorted() == ["0.bias", "0.weight", "2.bias", "2.weight", "4.bias", "4.weight"])
         #expect(file.tensors["0.weight"]?.shape == [256, 784])
         #expect(file.metadata["format"] == "pt")

@@ -6,11 +6,9 @@ import Testing
 /// it wrote (`fixtures/golden/models/`), the names and shapes of every layer kind, a save and
 /// read back that predicts identically, and the mismatches `load_state_dict(strict=True)` refuses.
 @Suite struct SavedModelTests {
-    static let folder = SafeTensorsFileTests.folder
-
     /// The 16 test rows of the golden JSON, pixels / 255, as `peers/common.py` prepares them.
     static func goldenRows() throws -> (Matrix, [Int]) {
-        let text = try String(contentsOf: folder.appendingPathComponent("mnist5k_test_first16.csv"), encoding: .utf8)
+        let text = try String(contentsOf: Fixtures.goldenModels.appendingPathComponent("mnist5k_test_first16.csv"), encoding: .utf8)
         let rows = text.split(separator: "\n").map { $0.split(separator: ",").map { Float($0)! } }
         var matrix = Matrix(rows: rows.count, columns: 784)
         for (r, row) in rows.enumerated() { for c in 0..<784 { matrix[r, c] = row[c] / 255 } }
@@ -18,11 +16,11 @@ import Testing
     }
 
     @Test func thePyTorchFileGivesPyTorchsLogits() throws {
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.folder.appendingPathComponent("mlp_784_256_128_10.json"))) as! [String: Any]
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: Fixtures.goldenModels.appendingPathComponent("mlp_784_256_128_10.json"))) as! [String: Any]
         let want = (json["logits"] as! [Any]).map { Float(($0 as! NSNumber).doubleValue) }
         let (rows, labels) = try Self.goldenRows()
         #expect(labels == json["labels"] as! [Int])
-        let file = try SafeTensorsFile(contentsOf: SafeTensorsFileTests.goldenPath)
+        let file = try SafeTensorsFile(contentsOf: Fixtures.goldenModel)
         let network = try SavedModel.network(try ModelSpec(parsing: "mlp"), inputShape: .vector(784), outputs: 10, loading: file, name: "golden")
         let got = network.outputs(for: rows)
         #expect(got.rows == 16 && got.columns == 10)
@@ -113,9 +111,9 @@ import Testing
     }
 
     @Test func aFileWithoutLRFindMetadataNeedsAModel() throws {
-        #expect(throws: DataError(file: SafeTensorsFileTests.goldenPath,
+        #expect(throws: DataError(file: Fixtures.goldenModel,
                                   message: "no lrfind metadata (written by another tool?); it needs a model saved by lrfind train --save")) {
-            try SavedModel(contentsOf: SafeTensorsFileTests.goldenPath)
+            try SavedModel(contentsOf: Fixtures.goldenModel)
         }
         #expect(try SavedModel.Description(metadata: ["format": "pt"], file: "m") == nil)
         #expect(throws: DataError(file: "m", message: "metadata 'input_shape' cannot be read", text: "[784]")) {

@@ -6,9 +6,6 @@ import Testing
 /// formulas) reproduced to |got - want| <= 1e-6 |want| + 1e-12: rates, momenta, the rate after
 /// the last step, PyTorch's closed forms and ReduceLROnPlateau's counters.
 @Suite struct ScheduleGoldenTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../fixtures/golden/schedules").standardized
-
     struct Golden {
         let json: [String: Any]
         func numbers(_ key: String) -> [Double]? { (json[key] as? [NSNumber])?.map(\.doubleValue) }
@@ -18,7 +15,7 @@ import Testing
     }
 
     static func load(_ name: String) throws -> Golden {
-        let data = try Data(contentsOf: folder.appendingPathComponent(name + ".json"))
+        let data = try Data(contentsOf: Fixtures.goldenSchedules.appendingPathComponent(name + ".json"))
         return Golden(json: try JSONSerialization.jsonObject(with: data) as! [String: Any])
     }
 
@@ -75,7 +72,7 @@ import Testing
     ]
 
     @Test func everyGoldenFileIsTested() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path)
+        let files = try FileManager.default.contentsOfDirectory(atPath: Fixtures.goldenSchedules.path)
             .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }
         let tested = Set((Self.pytorch + Self.keras).map(\.0) + ["cosine_warm_restarts_fractional"])
         #expect(Set(files) == tested)

@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("cyclical:base=1", "unknown schedule 'cyclical'; known: step, multistep, exponential, multiplicative, lambda, cosine, warm-restarts, cyclic, onecycle, polynomial, linear, constant, plateau, sequential, chain, keras-decay, keras-inverse-time, keras-polynomial, keras-exponential, keras-cosine"),
+        ("cyclical:base=1", "unknown schedule 'cyclical'; known: step, multistep, exponential, multiplicative, lambda, polynomial, linear, constant, cosine, warm-restarts, cyclic, onecycle, plateau, keras-decay, keras-inverse-time, keras-polynomial, keras-exponential, keras-cosine, sequential, chain"),
         ("step:size=3,gama=0.5", "step: unknown key 'gama'; keys: size, gamma, unit"),
         ("step:size=3,size=4", "step: key 'size' given twice"),
         ("step:size", "step: 'size' is not key=value; keys: size, gamma, unit"),

@@ -5,8 +5,7 @@ import Testing
 /// Trainer snapshots and the optimizers' evaluation point.
 @Suite struct SnapshotTests {
     static let data: PreparedData = {
-        var recipe = DataRecipe(path: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../Sources/LRFinder/Resources/digits.csv.gz").standardized.path)
+        var recipe = DataRecipe(path: Fixtures.digits)
         recipe.split = .counts(train: 600, validation: 200, test: 200)
         return try! recipe.prepare()
     }()

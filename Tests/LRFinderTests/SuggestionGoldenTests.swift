@@ -4,9 +4,6 @@ import Testing
 
 /// The golden curves of fastai 2.8.12 / torch-lr-finder 0.2.2 (fixtures/golden/curves).
 enum GoldenCurves {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../../fixtures/golden/curves").standardized
-
     struct Curve {
         var name: String
         var learningRates: [Double]
@@ -14,7 +11,7 @@ enum GoldenCurves {
     }
 
     static func curve(_ name: String) throws -> Curve {
-        let text = try String(contentsOf: folder.appendingPathComponent("\(name).csv"), encoding: .utf8)
+        let text = try String(contentsOf: Fixtures.goldenCurves.appendingPathComponent("\(name).csv"), encoding: .utf8)
         var rates: [Double] = [], losses: [Double] = []
         for line in text.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: ",")
@@ -25,7 +22,7 @@ enum GoldenCurves {
     }
 
     static func detail() throws -> [String: Any] {
-        let data = try Data(contentsOf: folder.appendingPathComponent("suggestions_detail.json"))
+        let data = try Data(contentsOf: Fixtures.goldenCurves.appendingPathComponent("suggestions_detail.json"))
         return try JSONSerialization.jsonObject(with: data) as! [String: Any]
     }
 }
@@ -92,6 +89,9 @@ enum GoldenCurves {
         let minimum = try? SuggestionRule.minimum.suggestion(learningRates: rates, losses: losses, iterationCount: 40).get()
         #expect(minimum?.index == 24)
         let failure = SuggestionRule.slide.suggestion(learningRates: rates, losses: .init(repeating: 1, count: 40), iterationCount: 40)
-        if case .failure(let error) = failure { #expect(error.description == "suggestion 'slide': the loss is constant, so no point stands out") }
+        switch failure {
+        case .failure(let error): #expect(error.description == "suggestion 'slide': the loss is constant, so no point stands out")
+        case .success(let pick): Issue.record("slide picked step \(pick.index) of a constant loss")
+        }
     }
 }

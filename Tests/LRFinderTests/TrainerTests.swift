@@ -3,17 +3,11 @@ import Testing
 @testable import LRFinder
 
 @Suite struct TrainerTests {
-    static let digits: PreparedData = {
-        var recipe = DataRecipe()
-        recipe.bundled = .digits
-        return try! recipe.prepare()
-    }()
-
     /// A trainer whose network is initialised from `seed`; batch size, clipping and the seed of
     /// batch order and dropout are `settings`'.
     func makeTrainer(seed: UInt64, spec: String = "dense:64,relu", optimizer: any Optimizer = Adam.adamW(),
                      settings: TrainerSettings = TrainerSettings()) -> EmbeddedTrainer {
-        let data = Self.digits
+        let data = Fixtures.preparedDigits
         let network = try! Network(spec: try! ModelSpec(parsing: spec), inputShape: .vector(data.featureCount),
                                    outputs: data.classCount, seed: seed)
         return EmbeddedTrainer(network: network, optimizer: optimizer, data: data, settings: settings)
@@ -52,7 +46,7 @@ import Testing
 
     @Test func stepEqualsHandComputedSGDUpdate() {
         // One plain SGD step is parameters - lr * gradient of the batch.
-        let data = Self.digits
+        let data = Fixtures.preparedDigits
         var trainer = makeTrainer(seed: 1, optimizer: SGD())
         var probeNetwork = trainer.network
         var probe = probeNetwork.makeWorkspace(batchSize: 16)
@@ -60,32 +54,46 @@ import Testing
         probeNetwork.computeGradient(features: data.train.features, targets: data.train.targets, indices: 0..<16,
                                      loss: .crossEntropy, workspace: &probe, random: &stream)
         let expected = zip(trainer.network.parameters, probe.parameterGradient).map { $0 - 0.1 * $1 }
-        trainer.step(indices: 0..<16, learningRate: 0.1)
+        trainer.update(indices: 0..<16, learningRate: 0.1)
         #expect(trainer.network.parameters == expected)
     }
 
     @Test func earlyStoppingRestoresTheBestEpoch() throws {
         BLASRuntime.setThreadCount(1)
-        let data = Self.digits
-        // A rate far too high makes validation loss worsen after the first epochs.
+        let data = Fixtures.preparedDigits
+        // A rate far too high (SGD at 0.5 with momentum 0.9) makes the validation loss worsen
+        // after the first epochs: early stopping fires long before epoch 30.
         var configuration = TrainingConfiguration()
         configuration.epochs = 30
         configuration.learningRate = 0.5
         configuration.earlyStopping = EarlyStopping(metric: .loss, patience: 2)
         var trainer = makeTrainer(seed: 2, optimizer: SGD(momentum: 0.9))
         let result = try TrainingLoop(configuration: configuration).run(&trainer)
+        #expect(result.stopReason == .earlyStopped)
         let losses = result.epochs.compactMap(\.validationLoss)
-        let bestIndex = losses.indices.min { losses[$0] < losses[$1] }!
-        #expect(result.bestEpoch == bestIndex + 1)
-        if result.stopReason == .earlyStopped {
-            #expect(result.epochs.count == bestIndex + 1 + 2)
-            #expect(result.restoredEpoch == bestIndex + 1)
-            // The restored weights give the best epoch's validation loss again.
-            let again = trainer.network.evaluate(data.validation, loss: .crossEntropy).loss
-            #expect(abs(again - losses[bestIndex]) < 1e-9)
-        } else {
-            #expect(result.epochs.count == 30)
-        }
+        let best = try #require(result.bestEpoch)
+        #expect(losses.count == result.epochs.count && losses.indices.min { losses[$0] < losses[$1] } == best - 1)
+        // Patience 2: the two epochs after the best do not beat it, then the loop stops.
+        #expect(result.epochs.count == best + 2, "\(losses)")
+        #expect(result.restoredEpoch == best)
+        // The restored weights are those of the best epoch: the same run, stopped after it.
+        var atBest = makeTrainer(seed: 2, optimizer: SGD(momentum: 0.9))
+        var shorter = configuration
+        shorter.epochs = best
+        shorter.earlyStopping = nil
+        let first = try TrainingLoop(configuration: shorter).run(&atBest)
+        #expect(first.epochs.map(\.validationLoss) == result.epochs.prefix(best).map(\.validationLoss))
+        #expect(trainer.network.parameters == atBest.network.parameters)
+        // Not the last epoch's: without the restore the run ends elsewhere.
+        var unrestored = makeTrainer(seed: 2, optimizer: SGD(momentum: 0.9))
+        var kept = configuration
+        kept.earlyStopping?.restoresBestWeights = false
+        let last = try TrainingLoop(configuration: kept).run(&unrestored)
+        #expect(last.epochs.count == result.epochs.count && last.restoredEpoch == nil)
+        #expect(unrestored.network.parameters != trainer.network.parameters)
+        // And they give the best epoch's validation loss again.
+        let again = trainer.network.evaluate(data.validation, loss: .crossEntropy).loss
+        #expect(abs(again - losses[best - 1]) < 1e-9)
     }
 
     @Test func interruptKeepsWhatWasRecorded() throws {
@@ -125,7 +133,7 @@ import Testing
     @Test func scheduledUpdatesEqualHandDrivenSteps() throws {
         // One epoch of one-cycle through the training loop equals calling step(...) with the
         // schedule's rate and beta1 by hand on the same batches.
-        let data = TrainerTests.digits
+        let data = Fixtures.preparedDigits
         var configuration = TrainingConfiguration()
         configuration.epochs = 1
         let settings = TrainerSettings(batchSize: 100)
@@ -138,7 +146,7 @@ import Testing
         var sampler = BatchSampler(sampleCount: data.train.count, batchSize: 100, seed: settings.seed)
         var driver = scheduler
         for batch in sampler.nextEpoch() {
-            manual.step(indices: batch, learningRate: Float(driver.learningRate), momentum: driver.momentum.map(Float.init))
+            manual.update(indices: batch, learningRate: Float(driver.learningRate), momentum: driver.momentum.map(Float.init))
             driver.step()
         }
         #expect(manual.network.parameters == automatic.network.parameters)

@@ -64,14 +64,14 @@ public struct EmbeddedTrainer: Trainer, Sendable {
     /// One update on the next batch of the shuffled training split.
     public mutating func trainNextBatch(learningRate: Double, momentum: Double?) -> BatchOutcome {
         if pending.isEmpty { pending = sampler.nextEpoch().reversed() }
-        return step(indices: pending.removeLast(), learningRate: Float(learningRate), momentum: momentum.map(Float.init))
+        return update(indices: pending.removeLast(), learningRate: Float(learningRate), momentum: momentum.map(Float.init))
     }
 
     /// One update on the rows `indices` of the training split: forward, loss, backward,
     /// clipping, optimizer step.
     /// - Returns: the batch's loss (before the update) and correct count.
     @discardableResult
-    public mutating func step(indices: some Collection<Int>, learningRate: Float, momentum: Float? = nil) -> BatchOutcome {
+    public mutating func update(indices: some Collection<Int>, learningRate: Float, momentum: Float? = nil) -> BatchOutcome {
         let outcome = network.computeGradient(features: data.train.features, targets: data.train.targets, indices: indices,
                                               loss: loss, workspace: &workspace, random: &random)
         if clipping != .none { _ = clipping.apply(to: &workspace.parameterGradient) }

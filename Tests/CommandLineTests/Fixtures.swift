@@ -1,0 +1,78 @@
+import Foundation
+
+/// The files the tests read, found from this file's own path so that a test runs from any
+/// folder: the data sets of `fixtures/datasets`, the reference outputs of `fixtures/golden`, and
+/// the library's bundled copies in `Sources/LRFinder/Resources`. Files are paths (as `--data`
+/// and `DataRecipe.path` take them), folders are URLs (to append a file name to). The same enum is
+/// in `Tests/LRFinderTests/Fixtures.swift`: test targets cannot share a source file.
+enum Fixtures {
+    /// The repository's root folder.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The path of `relative`, a path from the repository's root.
+    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    /// `fixtures/datasets/digits.csv.gz`: scikit-learn's 1,797 8x8 digits (a link to the bundled copy).
+    static let digits = path("fixtures/datasets/digits.csv.gz")
+    /// `fixtures/datasets/mnist5k.csv.gz`: 5,000 MNIST images (a link to the bundled copy).
+    static let mnist5k = path("fixtures/datasets/mnist5k.csv.gz")
+    /// `fixtures/datasets/iris.csv`: 150 rows, species names as labels, a header.
+    static let iris = path("fixtures/datasets/iris.csv")
+    /// `fixtures/datasets/penguins.csv`: categorical columns and missing cells.
+    static let penguins = path("fixtures/datasets/penguins.csv")
+    /// `fixtures/datasets/wine.csv`: 178 rows, three classes.
+    static let wine = path("fixtures/datasets/wine.csv")
+    /// `fixtures/datasets/diabetes.csv`: 442 rows, integer regression targets.
+    static let diabetes = path("fixtures/datasets/diabetes.csv")
+
+    /// `Sources/LRFinder/Resources/digits.csv.gz`, the bundled digits themselves.
+    static let bundledDigits = path("Sources/LRFinder/Resources/digits.csv.gz")
+    /// `Sources/LRFinder/Resources/mnist5k.csv.gz`, the bundled MNIST sample itself.
+    static let bundledMNIST5k = path("Sources/LRFinder/Resources/mnist5k.csv.gz")
+
+    /// `fixtures/golden/curves`: range-test curves and the suggestions of fastai and torch-lr-finder.
+    static let goldenCurves = root.appendingPathComponent("fixtures/golden/curves")
+    /// `fixtures/golden/layers`: PyTorch's outputs and gradients of single layers.
+    static let goldenLayers = root.appendingPathComponent("fixtures/golden/layers")
+    /// `fixtures/golden/models`: a PyTorch MLP, its outputs, and the rows it was run on.
+    static let goldenModels = root.appendingPathComponent("fixtures/golden/models")
+    /// `fixtures/golden/schedules`: PyTorch's and Keras' learning-rate sequences.
+    static let goldenSchedules = root.appendingPathComponent("fixtures/golden/schedules")
+    /// `fixtures/golden/models/mlp_784_256_128_10.safetensors`: the PyTorch MLP's weights, without lrfind metadata.
+    static let goldenModel = path("fixtures/golden/models/mlp_784_256_128_10.safetensors")
+}
+
+/// The built `lrfind` binary, beside the test bundle.
+let lrfindBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lrfind")
+
+/// Runs the built `lrfind` binary (beside the test bundle) with `arguments` in `directory` (the
+/// test's own folder if nil) and `input`, if given, on its standard input; returns exit code,
+/// stdout, stderr.
+func runLRFind(_ arguments: [String], standardInput input: Data? = nil, in directory: URL? = nil) throws -> (status: Int32, output: String, error: String) {
+    let process = Process()
+    process.executableURL = lrfindBinary
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    let stdin = Pipe(), output = Pipe(), error = Pipe()
+    if input != nil { process.standardInput = stdin }
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+    if let input {
+        Thread.detachNewThread {
+            stdin.fileHandleForWriting.write(input)
+            try? stdin.fileHandleForWriting.close()
+        }
+    }
+    let outData = output.fileHandleForReading.readDataToEndOfFile()
+    let errData = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+/// A new, empty folder under the temporary directory.
+func scratchDirectory() -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("lrfind-cli-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
