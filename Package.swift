@@ -46,9 +46,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The fixture paths every test target reads.
+        .target(name: "TestFixtures", path: "Tests/TestFixtures"),
         .testTarget(
             name: "LRFinderTests",
-            dependencies: ["LRFinder"]
+            dependencies: ["LRFinder", "TestFixtures"]
         ),
         .testTarget(
             name: "LRPlotTests",
@@ -56,7 +58,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["lrfind"]
+            dependencies: ["lrfind", "TestFixtures"]
         ),
     ],
     swiftLanguageModes: [.v5]

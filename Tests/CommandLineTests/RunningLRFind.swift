@@ -1,4 +1,41 @@
 import Foundation
+@_exported import TestFixtures
+
+/// The built `lrfind` binary, beside the test bundle.
+let lrfindBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lrfind")
+
+/// Runs the built `lrfind` binary (beside the test bundle) with `arguments` in `directory` (the
+/// test's own folder if nil) and `input`, if given, on its standard input; returns exit code,
+/// stdout, stderr.
+func runLRFind(_ arguments: [String], standardInput input: Data? = nil, in directory: URL? = nil) throws -> (status: Int32, output: String, error: String) {
+    let process = Process()
+    process.executableURL = lrfindBinary
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    let stdin = Pipe(), output = Pipe(), error = Pipe()
+    if input != nil { process.standardInput = stdin }
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+    if let input {
+        Thread.detachNewThread {
+            stdin.fileHandleForWriting.write(input)
+            try? stdin.fileHandleForWriting.close()
+        }
+    }
+    let outData = output.fileHandleForReading.readDataToEndOfFile()
+    let errData = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+}
+
+/// A new, empty folder under the temporary directory.
+func scratchDirectory() -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("lrfind-cli-\(UUID().uuidString)")
+    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
+
 
 /// An `lrfind` process that a test watches while it runs: its stderr is read as it comes, so
 /// that the test can wait for a sign of progress (a line) instead of for a fixed time.
