@@ -32,7 +32,7 @@ struct Analyze: ParsableCommand {
         if let numIt { guard numIt >= 1 else { throw ValidationError("--num-it must be >= 1, got \(numIt)") } }
         if let batchesPerEpoch { guard batchesPerEpoch >= 1 else { throw ValidationError("--batches-per-epoch must be >= 1") } }
         try runningRecipe { try AnalysisSettings(divergenceFactor: divergenceFactor).validate() }
-        var paths = OutputPaths(inputs: [("the input", file)])
+        var paths = OutputPaths(inputs: [("the input", file)], json: output.json)
         try paths.output(output.plot ?? plotPath, option: "--plot", image: true, isDefault: output.plot == nil)
     }
 

@@ -52,10 +52,26 @@ struct Bench: ParsableCommand {
     func run() throws {
         if loadOnly { return try measureLoading() }
         let spec = try model.spec()
+        // Thread counts the machine and OpenBLAS allow; each count measured once.
+        var noted: Set<Int> = [], threads: [Int] = []
+        for given in self.threads {
+            let clamped = BLASRuntime.clampedThreadCount(given)
+            if noted.insert(given).inserted, let note = clamped.note { Terminal.note("lrfind: note: \(note)") }
+            if !threads.contains(clamped.count) { threads.append(clamped.count) }
+        }
         // Each measured trainer copies the model it is given: two networks at once.
         try runningRecipe { try MemoryLimit.checkBeforeLoading(spec, optimizer: OptimizerSettings(kind: .adamw), copies: 2) }
         let prepared = try data.prepare(data.recipe())
         let inputShape = try model.inputShape(spec, for: prepared.shape)
+        // Batches no larger than the training split, as train and find clamp them; each size measured once.
+        var notedSizes: Set<Int> = [], batchSizes: [Int] = []
+        for given in self.batchSizes {
+            if notedSizes.insert(given).inserted, let note = SmallData.batchSizeNote(given: given, trainingCount: prepared.train.count, option: "--batch-sizes") {
+                Terminal.note("lrfind: note: \(note)")
+            }
+            let size = SmallData.clampedBatchSize(given, trainingCount: prepared.train.count)
+            if !batchSizes.contains(size) { batchSizes.append(size) }
+        }
         try runningRecipe {
             try MemoryLimit.check(spec, inputShape: inputShape, for: prepared, optimizer: OptimizerSettings(kind: .adamw), cyclesMomentum: false,
                                   batchSize: batchSizes.max() ?? 1, keepsBestWeights: false, copies: 2)

@@ -82,9 +82,9 @@ struct Find: ParsableCommand {
             throw ValidationError("--steps \(steps) and --epochs \(epochs) both set the length of the test; give one of them")
         }
         try runningRecipe { try recipe(readingWeights: false).validate() }
-        var paths = OutputPaths(inputs: [("--data", data.data), ("--labels", data.labels), modelFiles.input])
+        var paths = OutputPaths(inputs: [("--data", data.data), ("--labels", data.labels), modelFiles.input], json: output.json)
         try paths.output(modelFiles.save, option: "--save")
-        try paths.output(csv, option: "--csv", standardOutput: true, json: output.json)
+        try paths.output(csv, option: "--csv", standardOutput: true)
         try paths.output(output.plot ?? plotPath, option: "--plot", image: true, isDefault: output.plot == nil)
         try paths.output(confusionPlot, option: "--confusion-plot", image: true)
         try paths.output(runtime.record, option: "--record")

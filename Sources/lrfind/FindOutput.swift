@@ -34,7 +34,7 @@ enum FindTable {
                       steps: [RangeTestStep], plannedSteps: Int, analysis: RangeTestAnalysis,
                       ensemble: RangeTestEnsemble?, batchesPerEpoch: Int?, training: [HandOffRun], plot: String?, csv: String?,
                       seconds: Double) {
-        func out(_ line: String) { Swift.print(line) }
+        func out(_ line: String) { StandardOutput.write(line + "\n") }
         // Padded, never cut (`String.padding` cuts): values are `format`'s 4 significant digits,
         // at most 11 characters, or step counts.
         func row(_ name: String, _ value: String, _ note: String = "") {

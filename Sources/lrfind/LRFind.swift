@@ -15,20 +15,23 @@ struct LRFind: ParsableCommand {
 
     /// Catches SIGINT and SIGTERM, parses, runs, and maps failures to one line on stderr: exit 2
     /// for usage errors (a bad option or value), 1 for a failed run (unreadable data, a bad
-    /// file), never a trace; a run stopped by a signal exits with 130 or 143 and no message.
+    /// file, results that standard output did not take), never a trace; a run stopped by a
+    /// signal exits with 130 or 143 and no message.
     static func main() {
         Interrupt.install()
         do {
-            var command = try parseAsRoot()
-            try command.run()
+            do {
+                var command = try parseAsRoot()
+                try command.run()
+            } catch where !(error is ExitCode) && exitCode(for: error) == .success {
+                // --help, --version.
+                print(fullMessage(for: error))
+            }
+            try StandardOutput.finish()
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
         } catch {
             let code = exitCode(for: error)
-            if code == .success {
-                print(fullMessage(for: error))
-                Foundation.exit(0)
-            }
             let usage = code == .validationFailure || error is ValidationError
             let message = (usage ? message(for: error)
                 : (error as? ClassCountError)?.description(allowance: "--max-classes \((error as! ClassCountError).classCount) allows it")

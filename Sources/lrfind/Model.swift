@@ -17,7 +17,8 @@ struct Model: ParsableCommand {
     @Argument(help: ArgumentHelp("The hidden stack, as --model takes it: a preset (mlp, mlp:H1,H2,..., logreg, cnn, dnn) or items (docs/models.md).", valueName: "spec"))
     var spec: String
 
-    @Option(name: .long, help: ArgumentHelp("Shape of one input sample, CxHxW or N (default: mnist5k's 1x28x28; a model without convolution or pooling sees its values as a vector).", valueName: "shape"))
+    @Option(name: .long, help: ArgumentHelp("Shape of one input sample, CxHxW or N (default: mnist5k's 1x28x28; a model without convolution or pooling sees its values as a vector).", valueName: "shape"),
+            transform: TensorShape.init(validating:))
     var shape: TensorShape?
 
     @Option(name: .long, parsing: .unconditional, help: "Batch size of the training step.")

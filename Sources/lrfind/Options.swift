@@ -133,7 +133,8 @@ struct ModelOptions: ParsableArguments {
     /// `--model`'s default.
     static let defaultModel = "mlp"
 
-    @Option(name: .long, help: ArgumentHelp("Shape of one sample, CxHxW, for a model with convolutions or pooling (default: the data's image shape; N features that are a square: 1xSxS).", valueName: "shape"))
+    @Option(name: .long, help: ArgumentHelp("Shape of one sample, CxHxW, for a model with convolutions or pooling (default: the data's image shape; N features that are a square: 1xSxS).", valueName: "shape"),
+            transform: TensorShape.init(validating:))
     var shape: TensorShape?
 
     @Option(name: .customLong("init"), help: "Weight initialisation: pytorch, he, he-normal, xavier, xavier-normal.")
@@ -300,10 +301,13 @@ struct RuntimeOptions: ParsableArguments {
 
     func apply() throws { try Self.apply(threads: threads, verbose: verbose) }
 
-    /// Sets the thread count; with `verbose`, notes the BLAS library and its kernels.
+    /// Sets the thread count, at most the machine's processors (noted when fewer); with
+    /// `verbose`, notes the BLAS library and its kernels.
     static func apply(threads: Int, verbose: Bool) throws {
         guard threads >= 1 else { throw ValidationError("--threads must be >= 1, got \(threads)") }
-        BLASRuntime.setThreadCount(threads)
+        let clamped = BLASRuntime.clampedThreadCount(threads)
+        if let note = clamped.note { Terminal.note("lrfind: note: \(note)") }
+        BLASRuntime.setThreadCount(clamped.count)
         if verbose {
             Terminal.note("BLAS: OpenBLAS, kernels \(BLASRuntime.coreName), \(BLASRuntime.threadCount) thread(s) of \(BLASRuntime.processorCount) processors; OPENBLAS_CORETYPE=\(ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] ?? "(unset)")")
             Terminal.note("BLAS build: \(BLASRuntime.configuration)")

@@ -27,7 +27,7 @@ struct Predict: ParsableCommand {
     @OptionGroup(title: "Output") var results: JSONOutput
 
     func validate() throws {
-        var paths = OutputPaths(inputs: [("the model", model), ("--data", data)])
+        var paths = OutputPaths(inputs: [("the model", model), ("--data", data)], json: results.json)
         try paths.output(output, option: "--output")
     }
 
@@ -40,7 +40,11 @@ struct Predict: ParsableCommand {
             print(try jsonText(predictions))
             return
         }
-        if output == nil { print(predictions.csv, terminator: "") }
+        if output == nil {
+            print(predictions.csv, terminator: "")
+            // The notes below say the predictions were written: only once they were.
+            try StandardOutput.finish()
+        }
         var lines = ["predicted \(input.features.rows) rows of \(input.source) with \(predictor.name)" + (output.map { " into \($0)" } ?? "")]
         if let evaluation = predictions.evaluation {
             lines += ReportTable.summary(evaluation, label: evaluation.regression == nil ? "labels" : "targets",

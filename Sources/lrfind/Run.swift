@@ -53,9 +53,9 @@ struct Run: ParsableCommand {
 
     func validate() throws {
         if let threads { guard threads >= 1 else { throw ValidationError("--threads must be >= 1, got \(threads)") } }
-        var paths = OutputPaths(inputs: [("FILE", file), ("--data", data), ("--labels", labels), ("--init-from", initFrom)])
+        var paths = OutputPaths(inputs: [("FILE", file), ("--data", data), ("--labels", labels), ("--init-from", initFrom)], json: json)
         try paths.output(save, option: "--save")
-        try paths.output(csv, option: "--csv", standardOutput: true, json: json)
+        try paths.output(csv, option: "--csv", standardOutput: true)
         try paths.output(output.plot, option: "--plot", image: true)
         try paths.output(confusionPlot, option: "--confusion-plot", image: true)
         try paths.output(record, option: "--record")

@@ -51,8 +51,8 @@ struct Schedule: ParsableCommand {
         guard batchesPerEpoch >= 1 else { throw ValidationError("--batches-per-epoch must be >= 1, got \(batchesPerEpoch)") }
         if let problem = LearningRateLimits.problem(withGivenRate: lr) { throw ValidationError("--lr \(problem), got \(lr)") }
         guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
-        var paths = OutputPaths(inputs: [("--metrics", metrics)])
-        try paths.output(csv, option: "--csv", standardOutput: true, json: json)
+        var paths = OutputPaths(inputs: [("--metrics", metrics)], json: json)
+        try paths.output(csv, option: "--csv", standardOutput: true)
         try paths.output(output.plot, option: "--plot", image: true)
     }
 
@@ -98,7 +98,7 @@ struct Schedule: ParsableCommand {
                 step += 1
             }
         }
-        if let csv { try AtomicFile.write(to: OutputPaths.destination(csv)) { try stream(to: $0) } } else { try stream(to: nil) }
+        if let csv { try OutputPaths.write(to: csv) { try stream(to: $0) } } else { try stream(to: nil) }
         if json { rows.endJSON() }
 
         var plotNote = ""

@@ -8,13 +8,58 @@ enum Terminal {
 
     /// One line on stderr.
     static func note(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        write(text + "\n")
     }
 
-    /// Text on stderr without a newline.
+    /// Text on stderr without a newline, written whole (resuming after partial writes and
+    /// interrupts). A failure is dropped, not a crash: there is nowhere left to report it, and
+    /// the exit code still says how the run ended.
     static func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        var text = text
+        text.withUTF8 { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(STDERR_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { return }
+                offset += written
+            }
+        }
     }
+}
+
+/// The results on standard output: C stdio's `stdout` stream, as the standard library's `print`
+/// writes it (so the order with ``AtomicFile``'s writes through descriptor 1 holds), with the
+/// first failure kept, so that a run whose results did not arrive fails (exit 1) instead of
+/// exiting 0 (a full disk, `> /dev/full`).
+enum StandardOutput {
+    /// The `errno` of the first failed write, if any.
+    nonisolated(unsafe) private static var failure: Int32?
+
+    /// Writes `text` (buffered: a failure may show only at a later write or at ``finish()``).
+    static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            guard let start = bytes.baseAddress, fwrite(start, 1, bytes.count, stdout) < bytes.count, failure == nil else { return }
+            failure = errno
+        }
+    }
+
+    /// Flushes the stream.
+    /// - Throws: `RunError` `cannot write standard output: REASON` when a write failed.
+    static func finish() throws {
+        if fflush(stdout) != 0, failure == nil { failure = errno }
+        // A flush elsewhere (``AtomicFile``'s, before it writes through descriptor 1) failed:
+        // only the stream's error flag is left to tell.
+        if ferror(stdout) != 0, failure == nil { failure = EIO }
+        if let failure { throw RunError("cannot write standard output: \(String(cString: strerror(failure)))") }
+    }
+}
+
+/// The standard library's `print`, for every `print` of this module, through
+/// ``StandardOutput`` so that a failed write of the results is not ignored.
+func print(_ items: Any..., separator: String = " ", terminator: String = "\n") {
+    StandardOutput.write(items.map { String(describing: $0) }.joined(separator: separator) + terminator)
 }
 
 /// A one-line progress bar on stderr, redrawn at most ten times a second; silent when stderr is

@@ -43,7 +43,7 @@ struct Train: ParsableCommand {
     func validate() throws {
         guard earlyStop >= 0 else { throw ValidationError("--early-stop must be >= 0, got \(earlyStop)") }
         try runningRecipe { try recipe(readingWeights: false).validate() }
-        var paths = OutputPaths(inputs: [("--data", data.data), ("--labels", data.labels), modelFiles.input])
+        var paths = OutputPaths(inputs: [("--data", data.data), ("--labels", data.labels), modelFiles.input], json: output.json)
         try paths.output(modelFiles.save, option: "--save")
         try paths.output(output.plot, option: "--plot", image: true)
         try paths.output(confusionPlot, option: "--confusion-plot", image: true)

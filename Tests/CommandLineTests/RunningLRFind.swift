@@ -29,6 +29,22 @@ func runLRFind(_ arguments: [String], standardInput input: Data? = nil, in direc
     return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
 }
 
+/// Runs `lrfind arguments` in `folder` through a shell that sets `ulimit -v kilobytes` first
+/// (an address-space limit, as on cluster nodes); returns exit code and stderr.
+func runLRFind(limitedTo kilobytes: Int, _ arguments: [String], in folder: URL) throws -> (status: Int32, error: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", "ulimit -v \(kilobytes) && exec \"$@\"", "sh", lrfindBinary.path] + arguments
+    process.currentDirectoryURL = folder
+    let error = Pipe()
+    process.standardError = error
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let text = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, text)
+}
+
 /// A new, empty folder under the temporary directory.
 func scratchDirectory() -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("lrfind-cli-\(UUID().uuidString)")

@@ -66,3 +66,21 @@ import Testing
         #expect(try Self.contents(of: target).isEmpty)
     }
 }
+
+/// Long names (issue 22, item 14): the temporary file beside the target always has a legal name.
+@Suite struct AtomicFileNameTests {
+    @Test func theTemporaryNameOfALongNameFitsInAFileName() throws {
+        for name in [String(repeating: "n", count: 255), String(repeating: "é", count: 127) + "x", String(repeating: "n", count: 224) + "é", "curve.csv"] {
+            let temporary = AtomicFile.temporaryName(for: name)
+            #expect(temporary.utf8.count <= 255, "\(temporary)")
+            #expect(temporary.hasPrefix(".") && temporary.hasSuffix(".tmp"))
+        }
+        #expect(AtomicFile.temporaryName(for: "curve.csv").hasPrefix(".curve.csv."), "a short name is kept whole")
+        let folder = temporaryDirectory()
+        let name = String(repeating: "n", count: 251) + ".csv"
+        try AtomicFile.write(Array("x".utf8), to: folder.appendingPathComponent(name).path)
+        try AtomicFile.write(Array("y".utf8), to: folder.appendingPathComponent(name).path)
+        #expect(try AtomicFileTests.contents(of: folder) == [name])
+        #expect(try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8) == "y")
+    }
+}

@@ -119,10 +119,10 @@ final class ByteStream {
 
     /// All the remaining bytes.
     func readToEnd() throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: max(expectedSize ?? 0, 1 << 16) + 1)
+        var bytes = [UInt8](repeating: 0, count: ProcessMemory.reservation(max(expectedSize ?? 0, 1 << 16) + 1))
         var count = 0
         while !isAtEnd {
-            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+            if count == bytes.count { try Self.grow(&bytes, name: name) }
             count += try bytes.withUnsafeMutableBytes { try read(into: UnsafeMutableRawBufferPointer(rebasing: $0[count...])) }
         }
         bytes.removeLast(bytes.count - count)
@@ -264,13 +264,19 @@ final class ByteStream {
         return (descriptor, status)
     }
 
+    /// Doubles `bytes`, refusing a size the process cannot hold (``ProcessMemory/checkFits(_:file:)``).
+    private static func grow(_ bytes: inout [UInt8], name: String) throws {
+        try ProcessMemory.checkFits(bytes.count * 2, file: name)
+        bytes.append(contentsOf: repeatElement(0, count: bytes.count))
+    }
+
     /// Every byte of an open file, read until its end in growing pieces, the first of `sizeHint`
-    /// bytes.
+    /// bytes (at most ``ProcessMemory/reservation(_:)``).
     static func readToEnd(_ descriptor: Int32, name: String, sizeHint: Int) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: max(sizeHint, 1))
+        var bytes = [UInt8](repeating: 0, count: max(ProcessMemory.reservation(sizeHint), 1))
         var count = 0
         while true {
-            if count == bytes.count { bytes.append(contentsOf: repeatElement(0, count: bytes.count)) }
+            if count == bytes.count { try grow(&bytes, name: name) }
             let read = bytes.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress! + count, $0.count - count) }
             if read < 0 {
                 if errno == EINTR { continue }

@@ -105,9 +105,10 @@ struct CSVParser {
             // A row takes at least one byte per field (a delimiter or its line end).
             let most = size / fieldCount + 1
             let estimate = Int(Double(size) / Double(record.range.count + 1) * 1.1) + 16
-            // Room beyond half the physical memory is not reserved ahead (pages reserved but not
-            // written take no memory, but an allocation larger than the machine fails).
-            let affordable = Int(ProcessInfo.processInfo.physicalMemory / 2) / (MemoryLayout<Float>.size * featureCount)
+            // Room beyond a quarter of the usable memory is not reserved ahead (pages reserved but
+            // not written take no memory, but an allocation larger than the machine, or than the
+            // address-space limit, ends the process).
+            let affordable = ProcessMemory.reservation(Int.max) / (MemoryLayout<Float>.size * featureCount)
             let rows = min(estimate, most, affordable)
             features.reserveCapacity(featureCount * rows)
             labels.reserveCapacity(rows)
@@ -154,6 +155,10 @@ struct CSVParser {
             if dropped {
                 if labelIndex != nil { labels.removeLast() }
             } else {
+                if features.count + featureCount > features.capacity {
+                    // The storage doubles next: refuse a size the process cannot hold.
+                    try ProcessMemory.checkFits(2 * Swift.max(features.capacity, featureCount) * MemoryLayout<Float>.size, file: path)
+                }
                 features.append(contentsOf: row.values)
             }
             if hasOtherCell { categories.endRow(dropped: dropped) }

@@ -32,6 +32,7 @@ enum FileBytes {
         let (descriptor, status) = try ByteStream.open(path, name: name)
         defer { if descriptor != STDIN_FILENO { close(descriptor) } }
         let isRegular = status.st_mode & S_IFMT == S_IFREG
+        if isRegular { try ProcessMemory.checkFits(Int(status.st_size), file: name) }
         // A regular file is read in one piece of its size (plus one byte, to see its end).
         return try ByteStream.readToEnd(descriptor, name: name, sizeHint: isRegular ? Int(status.st_size) + 1 : 1 << 16)
     }

@@ -77,6 +77,9 @@ public struct SavedModel: Equatable, Sendable {
                 throw bad("input_shape", shapeText)
             }
             inputShape = TensorShape(channels: dims[0], height: dims[1], width: dims[2])
+            guard !inputShape.countOverflows else {
+                throw DataError(file: file, message: "metadata 'input_shape' is too large: its sizes overflow a 64-bit count", text: shapeText)
+            }
             let taskText = try entry("task")
             guard let task = Task(rawValue: taskText) else { throw bad("task", taskText) }
             self.task = task

@@ -44,10 +44,17 @@ public struct SavedPreprocessing: Codable, Equatable, Sendable {
     }
 
     /// The record in a model file's `preprocessing` metadata.
-    /// - Throws: ``DataError`` naming `file` when it does not decode.
+    /// - Throws: ``DataError`` naming `file` when it does not decode, or a one-hot column lists a
+    ///   level twice.
     public init(json: String, file: String) throws {
         do { self = try JSONDecoder().decode(Self.self, from: Data(json.utf8)) } catch {
             throw DataError(file: file, message: "metadata 'preprocessing' cannot be read (written by another lrfind version?)")
+        }
+        for column in encoding.columns {
+            var seen: Set<String> = []
+            if let level = column.levels?.first(where: { !seen.insert($0).inserted }) {
+                throw DataError(file: file, message: "metadata 'preprocessing': column '\(column.name)' lists a one-hot level twice", text: level)
+            }
         }
     }
 }

@@ -45,12 +45,12 @@ public enum SmallData {
         Swift.max(1, Swift.min(batchSize, trainingCount))
     }
 
-    /// The note for a `given` batch size that ``clampedBatchSize(_:trainingCount:)`` shrinks; nil
-    /// when it fits.
-    public static func batchSizeNote(given: Int, trainingCount: Int) -> String? {
+    /// The note for a `given` batch size that ``clampedBatchSize(_:trainingCount:)`` shrinks, naming
+    /// `option`; nil when it fits.
+    public static func batchSizeNote(given: Int, trainingCount: Int, option: String = "--batch-size") -> String? {
         let clamped = clampedBatchSize(given, trainingCount: trainingCount)
         guard clamped < given else { return nil }
-        return "--batch-size \(given) is larger than the \(trainingCount) training samples: batches of \(clamped)"
+        return "\(option) \(given) is larger than the \(trainingCount) training samples: batches of \(clamped)"
     }
 
     /// The epochs of a hand-off run when none are given: ``defaultTrainingEpochs``, or enough

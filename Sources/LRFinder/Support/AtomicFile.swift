@@ -40,7 +40,8 @@ public enum AtomicFile {
     /// file far larger than memory can be written.
     ///
     /// A new or regular file is replaced atomically when `produce` returns: the bytes go to
-    /// `.NAME.PID.RANDOM.tmp` beside the target (a link's target: links are written through),
+    /// `.NAME.PID.RANDOM.tmp` beside the target (a link's target: links are written through;
+    /// NAME is cut so that the temporary name is never too long),
     /// created exclusively, `fsync`ed (so a crash cannot leave an empty file under the target's
     /// name) and renamed over it; the new file has the default permissions (0666 less the umask).
     /// A stream (device, pipe, socket) is opened for writing (blocking until a pipe has a reader)
@@ -81,8 +82,7 @@ public enum AtomicFile {
         let name = slash.map { String(target[target.index(after: $0)...]) } ?? target
         var temporary = "", descriptor: Int32 = -1
         for _ in 0..<8 {
-            let random = String(UInt64.random(in: .min ... .max), radix: 36)
-            temporary = folderPrefix + ".\(name).\(getpid()).\(random).tmp"
+            temporary = folderPrefix + temporaryName(for: name)
             descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
             if descriptor >= 0 || errno != EEXIST { break }
         }
@@ -107,6 +107,24 @@ public enum AtomicFile {
             unlink(temporary)
             throw WriteError(path: path, reason: String(cString: strerror(failure)))
         }
+    }
+
+    /// The longest file name, in bytes, that Linux's file systems take (`NAME_MAX`).
+    static let maximumNameLength = 255
+
+    /// The name of a new temporary file for the file named `name`: `.NAME.PID.RANDOM.tmp`, with
+    /// NAME cut between two Unicode scalars (never inside a UTF-8 sequence) so that the whole takes at most
+    /// ``maximumNameLength`` bytes (any legal target name then has a legal temporary name).
+    static func temporaryName(for name: String) -> String {
+        let suffix = ".\(getpid()).\(String(UInt64.random(in: .min ... .max), radix: 36)).tmp"
+        let room = maximumNameLength - 1 - suffix.utf8.count
+        var kept = String.UnicodeScalarView(), used = 0
+        for scalar in name.unicodeScalars {
+            used += UTF8.width(scalar)
+            guard used <= room else { break }
+            kept.append(scalar)
+        }
+        return "." + String(kept) + suffix
     }
 
     /// The file ``write(to:_:)`` is writing: what is appended goes to its temporary file through

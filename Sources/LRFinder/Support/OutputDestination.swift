@@ -178,6 +178,16 @@ public struct OutputDestination: Equatable, Sendable {
         return isSameFile(as: other)
     }
 
+    /// Whether a write here would replace the file this process has open as `descriptor`
+    /// (standard input, read for `-`, say); false when that is no regular file (a pipe, a
+    /// terminal) or is closed.
+    public func replaces(fileOpenAs descriptor: Int32) -> Bool {
+        guard kind.isReplaced, let fileID else { return false }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
+        return [UInt64(info.st_dev), UInt64(info.st_ino)] == fileID
+    }
+
     /// 1 or 2 when `info` is the file open as standard output or error.
     private static func standardDescriptor(of info: stat) -> Int32? {
         for descriptor: Int32 in [STDOUT_FILENO, STDERR_FILENO] {

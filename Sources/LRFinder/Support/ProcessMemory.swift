@@ -36,4 +36,19 @@ public enum ProcessMemory {
         }
         return (physical, "this machine's \(NumberText.bytes(physical)) of physical memory")
     }
+
+    /// The most bytes reserved ahead on a size hint (a file's size, a gzip trailer, an estimate of
+    /// rows): a quarter of ``usableBytes``. A hint is only a hint: more room is taken as the bytes
+    /// come, and an allocation larger than the process may have would end it.
+    public static func reservation(_ bytes: Int) -> Int {
+        Swift.max(0, Swift.min(bytes, Int(clamping: usableBytes.bytes / 4)))
+    }
+
+    /// Refuses to hold `bytes` of `file` in memory when they exceed ``usableBytes``.
+    /// - Throws: ``DataError`` naming the file, the size and the limit.
+    public static func checkFits(_ bytes: Int, file: String) throws {
+        let (usable, limit) = usableBytes
+        guard bytes > 0, UInt64(bytes) > usable else { return }
+        throw DataError(file: file, message: "\(NumberText.bytes(bytes)) to hold in memory, more than \(limit); not read")
+    }
 }

@@ -130,4 +130,29 @@ public enum BLASRuntime {
 
     /// Number of processors OpenBLAS sees.
     public static var processorCount: Int { Int(openblas_get_num_procs()) }
+
+    /// The most threads OpenBLAS was built for (`MAX_THREADS` in ``configuration``); nil when its
+    /// configuration does not say.
+    public static var maximumThreadCount: Int? {
+        configuration.split(separator: " ").first { $0.hasPrefix("MAX_THREADS=") }.flatMap { Int($0.dropFirst("MAX_THREADS=".count)) }
+    }
+
+    /// `requested` threads (`--threads`) held to this machine's ``processorCount`` and OpenBLAS's
+    /// ``maximumThreadCount``, with a note when that is fewer.
+    public static func clampedThreadCount(_ requested: Int) -> (count: Int, note: String?) {
+        clampedThreadCount(requested, processors: processorCount, maximum: maximumThreadCount)
+    }
+
+    /// `requested` threads held to `processors` and OpenBLAS's `maximum` (nil: none known), and
+    /// the note naming `--threads` when that is fewer; at least 1.
+    public static func clampedThreadCount(_ requested: Int, processors: Int, maximum: Int?) -> (count: Int, note: String?) {
+        let processors = max(1, processors)
+        func threads(_ count: Int) -> String { count == 1 ? "1 thread" : "\(count) threads" }
+        if let maximum, maximum >= 1, maximum < processors, requested > maximum {
+            return (maximum, "--threads \(requested) is more than OpenBLAS's maximum of \(threads(maximum)): \(threads(maximum))")
+        }
+        guard requested > processors else { return (max(1, requested), nil) }
+        let machine = processors == 1 ? "1 processor" : "\(processors) processors"
+        return (processors, "--threads \(requested) is more than this machine's \(machine): \(threads(processors))")
+    }
 }

@@ -34,16 +34,37 @@ public struct TensorShape: Hashable, Codable, Sendable, CustomStringConvertible 
     /// `784` for a vector, `1x28x28` for an image.
     public var description: String { isVector ? "\(channels)" : "\(channels)x\(height)x\(width)" }
 
-    /// Parses `CxHxW` (an image) or `N` (a vector); nil when the text is neither or a size is not positive.
-    public init?(parsing text: String) {
+    /// Whether ``count``, the product of the sizes, is too large for an `Int`.
+    public var countOverflows: Bool {
+        let plane = height.multipliedReportingOverflow(by: width)
+        return plane.overflow || channels.multipliedReportingOverflow(by: plane.partialValue).overflow
+    }
+
+    /// Parses `CxHxW` (an image) or `N` (a vector).
+    /// - Throws: ``TensorShapeError`` when the text is neither, a size is not positive, or the
+    ///   sizes' product overflows a 64-bit count.
+    public init(validating text: String) throws {
         let parts = text.split(separator: "x", omittingEmptySubsequences: false).map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.allSatisfy({ ($0 ?? 0) > 0 }) else { return nil }
+        guard parts.allSatisfy({ ($0 ?? 0) > 0 }) else { throw TensorShapeError(description: "not N or CxHxW with sizes >= 1") }
         switch parts.count {
         case 1: self = .vector(parts[0]!)
         case 3: self.init(channels: parts[0]!, height: parts[1]!, width: parts[2]!)
-        default: return nil
+        default: throw TensorShapeError(description: "not N or CxHxW with sizes >= 1")
         }
+        guard !countOverflows else { throw TensorShapeError(description: "too large: its sizes overflow a 64-bit count") }
     }
+
+    /// Parses `CxHxW` (an image) or `N` (a vector); nil when ``init(validating:)`` throws.
+    public init?(parsing text: String) {
+        guard let shape = try? TensorShape(validating: text) else { return nil }
+        self = shape
+    }
+}
+
+/// Text that is not a shape, or a shape too large to count.
+public struct TensorShapeError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// One line.
+    public var description: String
 }
 
 extension TensorShape {
@@ -51,10 +72,9 @@ extension TensorShape {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
-        guard let shape = TensorShape(parsing: text) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "not a shape: '\(text)' (N or CxHxW)")
+        do { self = try TensorShape(validating: text) } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "shape '\(text)': \(error)")
         }
-        self = shape
     }
 
     /// Encodes the text form (``description``).
