@@ -10,7 +10,8 @@ struct Bench: ParsableCommand {
             Trains the model on real batches of the training split (mnist5k by default) and reports the median \
             of several timed repeats for each batch size and thread count, with the BLAS kernels in use. \
             With --load-only it only loads the data file, once, and reports the rows, columns, seconds and the \
-            process's peak memory. Build in release mode (swift build -c release) before measuring.
+            process's peak memory; --predict MODEL then times predict's read of the same file with that model \
+            beside it. Build in release mode (swift build -c release) before measuring.
             """)
 
     @OptionGroup(title: "Data") var data: DataOptions
@@ -40,6 +41,9 @@ struct Bench: ParsableCommand {
     @Flag(name: .long, help: "With --load-only: also split and encode the data (scaling, one-hot columns) as training does.")
     var prepare = false
 
+    @Option(name: .long, help: ArgumentHelp("With --load-only: then read the same file as lrfind predict does with this model file (columns matched by name, encoded), timed beside the training load.", valueName: "model"))
+    var predict: String?
+
     @OptionGroup(title: "Output") var output: JSONOutput
 
     func validate() throws {
@@ -47,6 +51,7 @@ struct Bench: ParsableCommand {
         guard threads.allSatisfy({ $0 >= 1 }) else { throw ValidationError("--threads must all be >= 1") }
         guard repeats >= 1, steps >= 1, warmup >= 0 else { throw ValidationError("--repeats and --steps must be >= 1, --warmup >= 0") }
         if prepare && !loadOnly { throw ValidationError("--prepare goes with --load-only") }
+        if predict != nil && !loadOnly { throw ValidationError("--predict goes with --load-only") }
     }
 
     func run() throws {
@@ -117,13 +122,24 @@ struct Bench: ParsableCommand {
         }
     }
 
-    /// `--load-only`: one timed load (or preparation) of the data, with the process's peak memory.
+    /// `--load-only`: one timed load (or preparation) of the data, with the process's peak memory;
+    /// with `--predict`, then one timed read of the same file by the model's predictor.
     func measureLoading() throws {
         let recipe = try data.recipe()
+        // The model is read before anything is timed.
+        let predictor = try predict.map { try Predictor(contentsOf: $0) }
+        guard predictor == nil || recipe.path != nil else { throw RunError("--predict needs --data FILE: the file predict reads") }
         let result = try LoadMeasurement.measure(recipe, preparing: prepare)
-        if output.json { return print(try jsonText(result)) }
-        print("\(result.stage) \(recipe.name): \(result.rows) rows, \(result.columns) feature columns, "
-              + String(format: "%.3f s, peak memory %.1f MiB", result.seconds, Double(result.peakResidentBytes) / 1_048_576))
+        let predicted = try predictor.map { try LoadMeasurement.measure(predictingWith: $0, path: recipe.path!) }
+        if output.json {
+            return print(try predicted.map { try jsonText(PredictBenchReport(load: result, predict: $0)) } ?? jsonText(result))
+        }
+        func line(_ measurement: LoadMeasurement, _ what: String) -> String {
+            "\(measurement.stage) \(what): \(measurement.rows) rows, \(measurement.columns) \(measurement.stage == "predict" ? "model inputs" : "feature columns"), "
+                + String(format: "%.3f s, peak memory %.1f MiB", measurement.seconds, Double(measurement.peakResidentBytes) / 1_048_576)
+        }
+        print(line(result, recipe.name))
+        if let predicted, let predictor { print(line(predicted, "\(recipe.name) with \(predictor.name)")) }
     }
 
     /// Median samples/s over `repeats` runs of `steps` AdamW updates on consecutive full batches.
@@ -143,6 +159,15 @@ struct Bench: ParsableCommand {
         return BenchRow(threads: threads, batchSize: batchSize, samplesPerSecond: median,
                         millisecondsPerStep: 1000 * Double(batchSize) / median, repeats: rates)
     }
+}
+
+/// The `--json` document of `lrfind bench --load-only --predict MODEL`: the training load and
+/// predict's read of the same file.
+struct PredictBenchReport: Encodable {
+    /// The training load (or preparation) of the file.
+    let load: LoadMeasurement
+    /// Predict's read of the same file with the model.
+    let predict: LoadMeasurement
 }
 
 /// One measured configuration.

@@ -142,12 +142,18 @@ struct RangeTestOutput {
         }
         if let first = record.training.first, let network = outcome.trainedNetwork {
             if first.result.stopReason != .nonFiniteLoss {
-                try ModelFileOptions.save(network, spec: recipe.model.spec, data: outcome.data, recipe: outcome.dataRecipe, to: save)
+                // The hand-off's epochs as the run sized them (the default depends on the batches per epoch).
+                let plannedEpochs = recipe.handOff?.epochs ?? SmallData.defaultTrainingEpochs(batchesPerEpoch: record.batchesPerEpoch)
+                try ModelFileOptions.save(network, spec: recipe.model.spec, data: outcome.data, recipe: outcome.dataRecipe,
+                                          run: first.result, plannedEpochs: plannedEpochs, to: save)
             }
             if let confusionPlot, let report = first.result.test?.report {
                 try Charts.write(Charts.confusion(report, classNames: outcome.data.classNames,
                                                   title: "Test confusion matrix: \(record.data.name), \(modelName), \(first.name)"), to: confusionPlot)
             }
+        } else if recipe.handOff != nil {
+            // The hand-off is skipped only when a signal stopped the range test: nothing was trained.
+            ModelFileOptions.notSavedBeforeTraining(save)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         var timed = record

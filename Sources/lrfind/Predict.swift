@@ -45,7 +45,11 @@ struct Predict: ParsableCommand {
             // The notes below say the predictions were written: only once they were.
             try StandardOutput.finish()
         }
-        var lines = ["predicted \(input.features.rows) rows of \(input.source) with \(predictor.name)" + (output.map { " into \($0)" } ?? "")]
+        // A model saved from a run cut short says so in the first line.
+        let cutShort = predictor.model.description.training.flatMap { run in
+            run.stopReason == .interrupted ? " (the weights of an interrupted run: \(run.epochsText) epochs)" : nil
+        } ?? ""
+        var lines = ["predicted \(input.features.rows) rows of \(input.source) with \(predictor.name)\(cutShort)" + (output.map { " into \($0)" } ?? "")]
         if let evaluation = predictions.evaluation {
             lines += ReportTable.summary(evaluation, label: evaluation.regression == nil ? "labels" : "targets",
                                          classNames: predictor.model.description.classNames)

@@ -14,6 +14,8 @@ final class RunReporter {
     private var plannedSteps = 0
     private var isRegression = false
     private var isTrainingRecipe = false
+    /// The name of the training run under way (`train`, or the hand-off's `onecycle`, ...).
+    private var trainingName = ""
 
     /// A reporter; `trainingHeader` (for `train`) prints the table as the epochs end.
     init(quiet: Bool, verbose: Bool, trainingHeader: ((RunStart) -> String)? = nil) {
@@ -46,9 +48,10 @@ final class RunReporter {
         case let .trainingStarted(name, updates):
             bar?.finish()
             isTrainingRecipe = name == "train"
+            trainingName = name
             bar = ProgressBar(label: isTrainingRecipe ? "train" : "train \(name)", total: updates, enabled: !quiet)
         case let .trainingUpdate(progress):
-            if verbose, isTrainingRecipe, progress.update == 1 { Terminal.note("train: started") }
+            if verbose, progress.update == 1 { Terminal.note(isTrainingRecipe ? "train: started" : "train \(trainingName): started") }
             bar?.update(progress.update, detail: "epoch \(progress.epoch)" + (isTrainingRecipe ? " loss \(format(Double(progress.loss)))" : ""))
         case let .epochEnded(record):
             guard trainingHeader != nil else { return }

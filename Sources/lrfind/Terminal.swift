@@ -97,7 +97,9 @@ struct ProgressBar {
 /// command that can stop cleanly calls `stopAfterTheCurrentBatch()`, a signal ends the process
 /// at once (exit code 128 + the signal: 130, 143). After that call, the first signal asks the
 /// running job to stop after the current batch and save what it recorded (the command then
-/// exits with that code, quietly); a second one ends the process at once.
+/// exits with that code, quietly); a second one ends the process at once. Ending at once
+/// first removes the temporary file of a save in progress (``TemporaryFiles``), so that no
+/// hidden `.NAME.PID.RANDOM.tmp` is left beside the output.
 enum Interrupt {
     nonisolated(unsafe) private static var count: sig_atomic_t = 0
     nonisolated(unsafe) private static var firstSignal: sig_atomic_t = 0
@@ -115,6 +117,8 @@ enum Interrupt {
         count = 0
         firstSignal = 0
         deferred = 0
+        // The handler must not allocate: the temporary files' names are allocated now.
+        TemporaryFiles.prepare()
         var set = sigset_t()
         sigemptyset(&set)
         for number in [SIGINT, SIGTERM] {
@@ -122,7 +126,11 @@ enum Interrupt {
             signal(number) { number in
                 Interrupt.count += 1
                 if Interrupt.count == 1 { Interrupt.firstSignal = number }
-                if Interrupt.deferred == 0 || Interrupt.count > 1 { _exit(128 + number) }
+                if Interrupt.deferred == 0 || Interrupt.count > 1 {
+                    // Ending now: remove a save's temporary file (unlink only), then exit.
+                    TemporaryFiles.removeAll()
+                    _exit(128 + number)
+                }
             }
         }
         sigprocmask(SIG_UNBLOCK, &set, nil)

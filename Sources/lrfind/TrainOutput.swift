@@ -36,7 +36,8 @@ struct TrainingOutput {
         let recipe = record.recipe
         let scheduleName = scheduleText ?? recipe.schedule?.description
         if result.stopReason != .nonFiniteLoss {
-            try ModelFileOptions.save(outcome.network, spec: recipe.model.spec, data: outcome.data, recipe: outcome.dataRecipe, to: save)
+            try ModelFileOptions.save(outcome.network, spec: recipe.model.spec, data: outcome.data, recipe: outcome.dataRecipe,
+                                      run: result, plannedEpochs: recipe.training.epochs, to: save)
         }
         if let plot, !result.epochs.isEmpty {
             let rate = scheduleName.map { ", \($0)" } ?? ", lr \(format(recipe.training.learningRate))"

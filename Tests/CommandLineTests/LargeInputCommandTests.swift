@@ -32,7 +32,9 @@ import Testing
         try handle.close()
         let run = try runLRFind(limitedTo: 3_000_000, ["train", "--data", "sparse.csv", "--epochs", "1", "--quiet"], in: folder)
         #expect(run.status == 1, "\(run.error)")
-        #expect(run.error.hasPrefix("lrfind: error: sparse.csv: "), "\(run.error)")
+        // The zeros make one record without a line end: refused once 64 MiB of it are read
+        // (issue 22, item 6), on the line after the rows.
+        #expect(run.error.hasPrefix("lrfind: error: sparse.csv:60002: record longer than 64 MiB"), "\(run.error)")
         #expect(run.error.split(separator: "\n").count == 1 && !run.error.contains("Fatal error"), "\(run.error)")
     }
 }

@@ -32,9 +32,15 @@ func runLRFind(_ arguments: [String], standardInput input: Data? = nil, in direc
 /// Runs `lrfind arguments` in `folder` through a shell that sets `ulimit -v kilobytes` first
 /// (an address-space limit, as on cluster nodes); returns exit code and stderr.
 func runLRFind(limitedTo kilobytes: Int, _ arguments: [String], in folder: URL) throws -> (status: Int32, error: String) {
+    try runWrapped("/bin/sh", ["-c", "ulimit -v \(kilobytes) && exec \"$@\"", "sh", lrfindBinary.path] + arguments, in: folder)
+}
+
+/// Runs `executable arguments` (a wrapper that starts `lrfind`) in `folder`, stdout discarded;
+/// returns exit code and stderr.
+func runWrapped(_ executable: String, _ arguments: [String], in folder: URL) throws -> (status: Int32, error: String) {
     let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", "ulimit -v \(kilobytes) && exec \"$@\"", "sh", lrfindBinary.path] + arguments
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
     process.currentDirectoryURL = folder
     let error = Pipe()
     process.standardError = error

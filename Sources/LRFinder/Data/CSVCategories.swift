@@ -88,7 +88,7 @@ struct CSVCategories {
                 if let first = entry.first {
                     throw DataError(file: file, line: first.line, column: first.column,
                                     message: "not a number in numeric column '\(names[feature])' (\(numbers) of its \(rows) cells are numbers); fix the cell, mark it missing (NA, with --missing), or name the column in --categorical",
-                                    text: first.text)
+                                    text: DataError.cut(first.text))
                 }
                 continue
             }

@@ -43,25 +43,29 @@ public enum CSVDelimiter: String, CaseIterable, Codable, Sendable {
     }
 
     /// ``detected(in:commentPrefix:)`` of the file `source` reads, from its first piece, read
-    /// further as long as the piece holds too few records to tell.
+    /// further as long as the piece holds too few records to tell, but not past the longest record
+    /// (``CSVSource/maximumRecordLength``): then the records that end in it decide (a comma when
+    /// none does; reading the records refuses the long one).
     static func detected(in source: CSVSource, commentPrefix: String? = nil) throws -> CSVDelimiter {
         while true {
             if let found = detected(in: source.bytes, commentPrefix: commentPrefix, isComplete: source.isComplete,
-                                    atFileStart: source.offset == 0) { return found }
+                                    isFull: source.isFull, atFileStart: source.offset == 0) { return found }
             try source.advance(keepingFrom: 0)
         }
     }
 
     /// ``detected(in:commentPrefix:)`` of a piece of a file; nil when it does not run to the
-    /// file's end and holds fewer than ``detectionRecordCount`` records for a candidate.
+    /// file's end, is not `isFull` (as large as it may grow) and holds fewer than
+    /// ``detectionRecordCount`` records for a candidate.
     private static func detected(in bytes: UnsafeBufferPointer<UInt8>, commentPrefix: String?, isComplete: Bool,
-                                 atFileStart: Bool) -> CSVDelimiter? {
+                                 isFull: Bool = false, atFileStart: Bool) -> CSVDelimiter? {
         let candidates: [CSVDelimiter] = [.comma, .semicolon, .tab]
         let counts = candidates.map { candidate in
             CSVReader(bytes: bytes, commentPrefix: commentPrefix, delimiter: candidate.byte!, isComplete: isComplete,
                       atFileStart: atFileStart).prefix(detectionRecordCount).map { $0.fields.count }
         }
-        if !isComplete && counts.contains(where: { $0.count < detectionRecordCount }) { return nil }
+        if !isComplete && !isFull && counts.contains(where: { $0.count < detectionRecordCount }) { return nil }
+        // A full piece may hold no whole record for a candidate (its quotes run past the piece).
         guard !counts[0].isEmpty else { return .comma }
         func best(_ score: ([Int]) -> Int) -> CSVDelimiter? {
             var chosen: CSVDelimiter?
@@ -72,7 +76,7 @@ public enum CSVDelimiter: String, CaseIterable, Codable, Sendable {
             }
             return chosen
         }
-        return best { Set($0).count == 1 ? $0[0] : 0 } ?? best { $0[0] } ?? .comma
+        return best { Set($0).count == 1 ? $0[0] : 0 } ?? best { $0.first ?? 0 } ?? .comma
     }
 }
 

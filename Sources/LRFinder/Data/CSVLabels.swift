@@ -36,6 +36,11 @@ struct CSVLabels {
         if task != .classification { numbers.removeLast() }
     }
 
+    /// The bytes a row's label takes: its value, and its number unless the task is classification.
+    var bytesPerLabel: Int {
+        MemoryLayout<Int32>.size + (task == .classification ? 0 : MemoryLayout<Double>.size)
+    }
+
     /// Reserves room for `count` labels.
     mutating func reserveCapacity(_ count: Int) {
         values.reserveCapacity(count)
@@ -52,12 +57,12 @@ struct CSVLabels {
             if task != .classification { numbers.append(number) }
             guard number == number.rounded() else {
                 let error = DataError(file: file, line: record.line, column: column, message: "label is a number but not an integer",
-                                      text: record.text(of: field))
+                                      text: record.shownText(of: field))
                 if task == .classification { throw error }
                 if task == nil, let firstName {
                     throw DataError(file: file, line: record.line, column: column,
                                     message: "label is a number with a fraction, but line \(firstName.line ?? 0) has a name ('\(firstName.text ?? "")'): classes or targets?",
-                                    text: record.text(of: field))
+                                    text: record.shownText(of: field))
                 }
                 if fraction == nil { fraction = error }
                 values.append(0)
@@ -66,7 +71,7 @@ struct CSVLabels {
             guard abs(number) <= Double(ClassLabels.largest) else {
                 let error = DataError(file: file, line: record.line, column: column,
                                       message: "label is out of range for a class label (at most \(ClassLabels.largest) in magnitude)",
-                                      text: record.text(of: field))
+                                      text: record.shownText(of: field))
                 if task == .classification { throw error }
                 if outOfRange == nil { outOfRange = error }
                 values.append(0)
@@ -83,18 +88,18 @@ struct CSVLabels {
             }
             let name = text.trimmingSpaces
             guard !name.isEmpty else {
-                throw DataError(file: file, line: record.line, column: column, message: "empty label", text: text)
+                throw DataError(file: file, line: record.line, column: column, message: "empty label", text: record.shownText(of: field))
             }
             if task == .regression {
                 throw DataError(file: file, line: record.line, column: column, message: "label is not a number, and regression needs numeric targets",
-                                text: text)
+                                text: record.shownText(of: field))
             }
             if task == nil, let fraction {
                 throw DataError(file: file, line: record.line, column: column,
                                 message: "label is a name, but line \(fraction.line ?? 0) has a number with a fraction ('\(fraction.text ?? "")'): classes or targets?",
-                                text: text)
+                                text: record.shownText(of: field))
             }
-            if firstName == nil { firstName = DataError(file: file, line: record.line, column: column, message: "", text: name) }
+            if firstName == nil { firstName = DataError(file: file, line: record.line, column: column, message: "", text: record.shownText(of: field).trimmingSpaces) }
             if task != .classification { numbers.append(.nan) }
             label = .name(name)
         }

@@ -38,6 +38,8 @@ struct CSVParser {
         if usesNames && header == .absent {
             throw DataError(file: path, message: "columns are named but the file has no header row (--header absent)")
         }
+        // The header's names by name, built once (only when a column is named).
+        lazy var columnIndex = CSVColumnIndex(names)
         func index(of column: CSVColumn, role: String) throws -> Int {
             switch column {
             case let .index(index):
@@ -46,9 +48,9 @@ struct CSVParser {
                 }
                 return index
             case let .name(name):
-                guard let index = names.firstIndex(of: name) else {
+                guard let index = columnIndex.position(of: name) else {
                     throw DataError(file: path, line: first.line,
-                                    message: "no \(role) column '\(name)' in the header; its columns: \(names.joined(separator: ", "))")
+                                    message: "no \(role) column '\(name)' in the header; its columns: \(CSVColumnIndex.listed(names))")
                 }
                 return index
             }
@@ -73,9 +75,18 @@ struct CSVParser {
         guard roles.contains(.feature) else { throw DataError(file: path, message: "no feature column left") }
         let featurePositions = roles.indices.filter { roles[$0] == .feature }
         var declared = Set<Int>()
+        // Each column's feature index (nil: the label or an ignored column), built once for the
+        // categorical columns named.
+        var featureIndices: [Int?] = []
+        if !declaredColumns.isEmpty {
+            featureIndices = [Int?](repeating: nil, count: fieldCount)
+            for (feature, position) in featurePositions.enumerated() { featureIndices[position] = feature }
+            ColumnLookupCount.add(fieldCount)
+        }
         for column in declaredColumns {
             let index = try index(of: column, role: "categorical")
-            guard let feature = featurePositions.firstIndex(of: index) else {
+            ColumnLookupCount.add(1)
+            guard let feature = featureIndices[index] else {
                 throw DataError(file: path, message: "the categorical \(column.shown) is the label column or an ignored one")
             }
             declared.insert(feature)
@@ -107,11 +118,13 @@ struct CSVParser {
             let estimate = Int(Double(size) / Double(record.range.count + 1) * 1.1) + 16
             // Room beyond a quarter of the usable memory is not reserved ahead (pages reserved but
             // not written take no memory, but an allocation larger than the machine, or than the
-            // address-space limit, ends the process).
-            let affordable = ProcessMemory.reservation(Int.max) / (MemoryLayout<Float>.size * featureCount)
+            // address-space limit, ends the process): the features and the labels together, which
+            // outweigh a row of one feature.
+            let labelBytes = labelIndex == nil ? 0 : labels.bytesPerLabel
+            let affordable = ProcessMemory.reservation(Int.max) / (MemoryLayout<Float>.size * featureCount + labelBytes)
             let rows = min(estimate, most, affordable)
             features.reserveCapacity(featureCount * rows)
-            labels.reserveCapacity(rows)
+            if labelIndex != nil { labels.reserveCapacity(rows) }
         }
 
         func read(_ record: CSVRecord) throws {
@@ -209,7 +222,8 @@ struct CSVParser {
         }
         guard categories.acceptsText(inFeature: featureIndex) else {
             throw DataError(file: path, line: record.line, column: column,
-                            message: "not a number (to one-hot encode the column as categories, name it in --categorical)", text: text)
+                            message: "not a number (to one-hot encode the column as categories, name it in --categorical)",
+                            text: record.shownText(of: start..<end))
         }
         categories.addText(text.trimmingSpaces, feature: featureIndex, row: row, line: record.line, column: column)
         return (.nan, end, false)
@@ -223,7 +237,7 @@ struct CSVParser {
 
     /// "row has N fields, expected M".
     private func fieldCountError(_ record: CSVRecord, expected: Int) -> DataError {
-        DataError(file: path, line: record.line, message: "row has \(record.fields.count) fields, expected \(expected)", text: record.text)
+        DataError(file: path, line: record.line, message: "row has \(record.fieldCount) fields, expected \(expected)", text: record.shownText)
     }
 
     /// Whether the first record is a header (under `--header auto`): a field other than those at

@@ -55,15 +55,25 @@ struct CSVReader: Sequence, IteratorProtocol {
         if atFileStart && bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { position = 3 }
     }
 
-    /// Reads the file at `path` (gzip inflated; `-` is standard input), checks that it is text,
-    /// and gives `body` a reader of its bytes.
+    /// Reads the file at `path` (gzip inflated; `-` is standard input) in pieces, as the data
+    /// loader does (``CSVSource``), checks that it is text, and gives `body` its comma-separated
+    /// records. A problem reading them (a record longer than ``CSVSource/maximumRecordLength``, a
+    /// corrupt gzip stream) ends the records early and is thrown in place of whatever `body`
+    /// returns or throws after it.
     static func withFile<Result>(_ path: String, commentPrefix: String? = nil,
-                                 _ body: (CSVReader) throws -> Result) throws -> Result {
-        let bytes = try FileBytes.read(path)
-        return try bytes.withUnsafeBufferPointer {
-            try checkText($0, file: FileBytes.displayName(path))
-            return try body(CSVReader(bytes: $0, commentPrefix: commentPrefix))
+                                 _ body: (CSVFileRecords) throws -> Result) throws -> Result {
+        let source = try CSVSource(path: path)
+        try source.checkText()
+        let records = CSVFileRecords(source.records(delimiter: CSVByte.comma, commentPrefix: commentPrefix))
+        // The read error came first: what `body` made of the records before it does not count.
+        let result: Result
+        do {
+            result = try body(records)
+        } catch {
+            throw records.error ?? error
         }
+        if let error = records.error { throw error }
+        return result
     }
 
     /// How much of a file ``checkText(_:file:)`` looks at.
@@ -194,6 +204,18 @@ struct CSVRecord {
         }
     }
 
+    /// How many fields the record has: the count of ``fields``, without building the list.
+    var fieldCount: Int {
+        var count = 1
+        var start = range.lowerBound
+        while true {
+            let end = fieldEnd(from: start)
+            if end == range.upperBound { return count }
+            count += 1
+            start = end + 1
+        }
+    }
+
     /// The end of the field starting at `start`: the next delimiter outside quotes, or the end of
     /// the record.
     func fieldEnd(from start: Int) -> Int {
@@ -208,6 +230,21 @@ struct CSVRecord {
 
     /// The whole record as text.
     var text: String { rawText(of: range) }
+
+    /// The most bytes of a record or a field that a message quotes (``DataError`` shows 60
+    /// characters of it): 256, room for 60 characters of 4 bytes.
+    static let shownByteCount = 256
+
+    /// The record as a message quotes it: ``shownText(of:)`` of its whole range.
+    var shownText: String { shownText(of: range) }
+
+    /// The text of `field` as a message quotes it: ``text(of:)`` when the field holds at most
+    /// ``shownByteCount`` bytes, else its first ``shownByteCount`` bytes as they are (quotes
+    /// and all) and `...`, so that a long field is never copied whole to make a message.
+    func shownText(of field: Range<Int>) -> String {
+        guard field.count > Self.shownByteCount else { return text(of: field) }
+        return rawText(of: field.lowerBound..<field.lowerBound + Self.shownByteCount) + "..."
+    }
 
     /// Whether `field` is quoted: its first byte other than a space is a quote.
     func isQuoted(_ field: Range<Int>) -> Bool {
@@ -298,12 +335,55 @@ struct CSVRecord {
     /// The error for `field`, the `column`th (1-based) when given, that holds no number that fits
     /// `width`: "empty field", "value out of range for a 32-bit float" (or 64-bit), or "not a
     /// number", with its text.
+    /// The field's text is quoted in the message from its first bytes only (``shownText(of:)``).
     func numberError(in field: Range<Int>, column: Int?, file: String, fitting width: CSVNumber.Width = .double) -> DataError {
-        let text = text(of: field)
-        let message = isQuoted(field) && unquotedText(of: field) == nil ? "unterminated quoted field"
-            : text.trimmingSpaces.isEmpty ? "empty field"
+        let content = quotedContent(of: field)
+        let message = isQuoted(field) && content == nil ? "unterminated quoted field"
+            : isBlank(content ?? field) ? "empty field"
             : number(in: field, fitting: .unbounded) != nil ? "value out of range for a \(width.name)" : "not a number"
-        return DataError(file: file, line: line, column: column, message: message, text: text)
+        return DataError(file: file, line: line, column: column, message: message, text: shownText(of: field))
+    }
+
+    /// The bytes between the quotes of a quoted `field` (doubled quotes left doubled), or nil when
+    /// the field is not quoted, its closing quote is missing or is followed by anything but spaces
+    /// (when ``unquotedText(of:)`` is nil). Nothing is copied.
+    private func quotedContent(of field: Range<Int>) -> Range<Int>? {
+        guard isQuoted(field) else { return nil }
+        var index = field.lowerBound
+        while bytes[index] != CSVByte.quote { index += 1 }
+        let start = index + 1
+        index = start
+        while index < field.upperBound {
+            if bytes[index] == CSVByte.quote {
+                if index + 1 < field.upperBound && bytes[index + 1] == CSVByte.quote {
+                    index += 2
+                    continue
+                }
+                let end = index
+                index += 1
+                while index < field.upperBound && bytes[index] == CSVByte.space { index += 1 }
+                return index == field.upperBound ? start..<end : nil
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Whether the bytes of `range` decode to whitespace only (tabs and the Unicode space
+    /// separators, as ``Swift/String/trimmingSpaces`` trims), read in place.
+    private func isBlank(_ range: Range<Int>) -> Bool {
+        var iterator = UnsafeBufferPointer(rebasing: bytes[range]).makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case let .scalarValue(scalar):
+                guard scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator else { return false }
+            case .emptyInput:
+                return true
+            case .error:
+                return false
+            }
+        }
     }
 }
 

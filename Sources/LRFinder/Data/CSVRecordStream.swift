@@ -3,17 +3,23 @@ import Foundation
 /// A CSV file's bytes held one piece at a time (gzip inflated, through ``ByteStream``): a buffer
 /// of ``pieceSize`` bytes that starts with the unread tail of the previous piece, so that a
 /// record never needs the whole file in memory. The buffer grows (doubling) only for a record
-/// longer than it. A gzip file is inflated on another thread while the pieces are parsed
-/// (``ReadAhead``).
+/// longer than it, and never past ``maximumRecordLength``: a longer record (a binary file, a
+/// quote left open) is refused naming its line once that many bytes of it are read. A gzip file
+/// is inflated on another thread while the pieces are parsed (``ReadAhead``).
 final class CSVSource {
     /// Bytes read into the buffer at a time: 512 KiB, which stays in a core's L2 cache while it
     /// is parsed.
     static let defaultPieceSize = 1 << 19
+    /// The most bytes a record may hold, its line end excluded (a quoted field's line breaks
+    /// included): 64 MiB, room for a million columns of 60-byte fields.
+    static let defaultMaximumRecordLength = 64 << 20
 
     /// The file's name in messages.
     let name: String
     /// The inflated size of the file if known in advance (maybe roughly, ``ByteStream/expectedSize``).
     let expectedSize: Int?
+    /// The most bytes a record may hold (``defaultMaximumRecordLength``; tests take less).
+    let maximumRecordLength: Int
     /// Up to the first 4 bytes of the file (inflated), for recognising other formats.
     private(set) var leadingBytes: [UInt8] = []
     private let stream: ByteStream
@@ -27,13 +33,16 @@ final class CSVSource {
     /// Whether the first bytes are checked to be text as they are read (``checkText()``).
     private var checksText = false
 
-    /// Opens `path` (`-`: standard input) and reads its first piece of `pieceSize` bytes (at least 4).
-    init(path: String, pieceSize: Int = CSVSource.defaultPieceSize) throws {
+    /// Opens `path` (`-`: standard input) and reads its first piece of `pieceSize` bytes (at least
+    /// 4, at most 2 more than `maximumRecordLength`), refusing records longer than `maximumRecordLength`.
+    init(path: String, pieceSize: Int = CSVSource.defaultPieceSize,
+         maximumRecordLength: Int = CSVSource.defaultMaximumRecordLength) throws {
         stream = try ByteStream(path: path)
         name = stream.name
         expectedSize = stream.expectedSize
+        self.maximumRecordLength = max(maximumRecordLength, 1)
         readAhead = stream.isCompressed ? ReadAhead(stream) : nil
-        capacity = max(pieceSize, 4)
+        capacity = min(max(pieceSize, 4), self.maximumRecordLength + 2)
         buffer = malloc(capacity)!
         try read()
         leadingBytes = Array(bytes.prefix(4))
@@ -59,23 +68,52 @@ final class CSVSource {
         try checkTextRead(from: 0)
     }
 
+    /// Whether the piece is as large as a record may be: it holds at least ``maximumRecordLength``
+    /// bytes (so that reading further for records that all end in it is no longer needed).
+    var isFull: Bool { filled >= maximumRecordLength }
+
     /// Drops the bytes of the piece before `start` (in ``bytes``) and reads the next ones after
-    /// those kept; a piece that is kept whole doubles in size first. Records taken from the piece
-    /// before are no longer valid.
-    func advance(keepingFrom start: Int) throws {
+    /// those kept; a piece that is kept whole doubles in size first (up to 2 bytes more than
+    /// ``maximumRecordLength``, room for the longest record and its CRLF). With `recordLine`, the
+    /// kept bytes are the start of one record, on that line: longer than ``maximumRecordLength``
+    /// (a CR at their end aside, which may start its line end), it is refused. Records taken from
+    /// the piece before are no longer valid.
+    func advance(keepingFrom start: Int, recordLine: Int? = nil) throws {
         precondition(start <= filled && !isComplete)
         let kept = filled - start
+        // The record's bytes so far: a CR at the end of the piece may be the start of a CRLF.
+        let recordLength = kept > 0 && bytes[filled - 1] == CSVByte.carriageReturn ? kept - 1 : kept
+        if let recordLine, recordLength > maximumRecordLength {
+            throw recordTooLong(line: recordLine, from: start)
+        }
         if start > 0 { memmove(buffer, buffer + start, kept) }
         offset += start
         filled = kept
         if filled == capacity {
-            guard let grown = realloc(buffer, 2 * capacity) else {
-                throw DataError(file: name, message: "out of memory for a record longer than \(capacity) bytes")
+            // Only the bytes of one record (or those of the first records, to detect the
+            // delimiter) fill the buffer: it grows, but never past the longest record.
+            let grownCapacity = min(2 * capacity, maximumRecordLength + 2)
+            guard grownCapacity > capacity else {
+                throw recordTooLong(line: recordLine ?? 1, from: 0)
+            }
+            guard let grown = realloc(buffer, grownCapacity) else {
+                throw DataError(file: name, message: "out of memory for a piece of \(grownCapacity) bytes")
             }
             buffer = grown
-            capacity *= 2
+            capacity = grownCapacity
         }
         try read()
+    }
+
+    /// "record longer than 64 MiB" for the record on `line` that starts at `start` in the piece,
+    /// with a guess at the cause: a quote left open when the record holds one, else a file that
+    /// is not CSV text.
+    func recordTooLong(line: Int, from start: Int) -> DataError {
+        let limit = maximumRecordLength
+        let shown = limit % (1 << 20) == 0 ? "\(limit >> 20) MiB" : "\(limit) bytes"
+        let hasQuote = filled > start && memchr(buffer + start, Int32(CSVByte.quote), filled - start) != nil
+        return DataError(file: name, line: line,
+                         message: "record longer than \(shown), the most one record may hold (\(hasQuote ? "a quoted field left open?" : "not a CSV file?"))")
     }
 
     /// The records of the file from the current piece on, fields separated by `delimiter`.
@@ -124,10 +162,53 @@ struct CSVRecordStream {
     /// The next record that is neither blank nor a comment, or nil at the end of the file.
     mutating func next() throws -> CSVRecord? {
         while true {
-            if let record = reader.next() { return record }
+            if let record = reader.next() {
+                // A record that ends in the piece may still be longer than the limit by its line end's 2 bytes.
+                guard record.range.count <= source.maximumRecordLength else {
+                    throw source.recordTooLong(line: record.line, from: record.range.lowerBound)
+                }
+                return record
+            }
             if reader.isComplete { return nil }
-            try source.advance(keepingFrom: reader.position)
+            // The record that does not end in the piece starts on the line after the last one read.
+            try source.advance(keepingFrom: reader.position, recordLine: reader.lineNumber + 1)
             reader = source.reader(delimiter: delimiter, commentPrefix: commentPrefix, linesBefore: reader.lineNumber)
+        }
+    }
+}
+
+/// The records of a file as a sequence (``CSVReader/withFile(_:commentPrefix:_:)``): a
+/// ``CSVRecordStream`` whose error, if reading fails, ends the sequence and is kept in
+/// ``error``. Copies share one stream; each record is valid until the next is asked for.
+struct CSVFileRecords: Sequence, IteratorProtocol {
+    /// The stream and its error, shared by the copies.
+    private final class State {
+        /// The records being read.
+        var stream: CSVRecordStream
+        /// Why the records ended early, if they did.
+        var error: Error?
+
+        /// The state of reading `stream`.
+        init(_ stream: CSVRecordStream) { self.stream = stream }
+    }
+
+    /// The state every copy reads from.
+    private let state: State
+
+    /// The records of `stream`.
+    init(_ stream: CSVRecordStream) { state = State(stream) }
+
+    /// Why the records ended before the end of the file; nil when they did not.
+    var error: Error? { state.error }
+
+    /// The next record, or nil at the end of the file or after a read error (kept in ``error``).
+    mutating func next() -> CSVRecord? {
+        guard state.error == nil else { return nil }
+        do {
+            return try state.stream.next()
+        } catch {
+            state.error = error
+            return nil
         }
     }
 }

@@ -22,6 +22,6 @@ public enum MissingValues: String, CaseIterable, Codable, Sendable {
     static func error(_ record: CSVRecord, _ field: Range<Int>, column: Int, file: String) -> DataError {
         DataError(file: file, line: record.line, column: column,
                   message: "missing value (--missing drop leaves such rows out, --missing mean fills in the column's training mean)",
-                  text: record.text(of: field))
+                  text: record.shownText(of: field))
     }
 }

@@ -48,20 +48,22 @@ public struct Predictor: Sendable {
         var labelColumn: LabelColumn?, ignored: [CSVColumn] = [], categorical: [CSVColumn] = []
         var renamesByPosition = false
         if preprocessing.hasHeader {
-            // By name: the label is there when its column is not a feature's.
+            // By name, through an index of the header built once: the label is there when its
+            // column is not a feature's.
+            let header = CSVColumnIndex(firstRow)
             let features = Set(featureNames)
-            if let absent = featureNames.first(where: { !firstRow.contains($0) }) {
-                throw DataError(file: file, line: 1, message: "no column '\(absent)' in the header (the model's inputs: \(featureNames.joined(separator: ", ")))")
+            if let absent = featureNames.first(where: { !header.contains($0) }) {
+                throw DataError(file: file, line: 1, message: "no column '\(absent)' in the header (the model's inputs: \(CSVColumnIndex.listed(featureNames)))")
             }
             func label(at index: Int?) -> Bool { index.map { $0 >= 0 && $0 < firstRow.count && !features.contains(firstRow[$0]) } ?? false }
             switch preprocessing.labelColumn {
-            case let .name(name): labelColumn = firstRow.contains(name) ? .name(name) : nil
+            case let .name(name): labelColumn = header.contains(name) ? .name(name) : nil
             case .first: labelColumn = label(at: 0) ? .first : nil
             case .last: labelColumn = label(at: firstRow.count - 1) ? .last : nil
             case let .index(index): labelColumn = label(at: index) ? .index(index) : nil
             }
             ignored = preprocessing.ignoredColumns.filter {
-                if case let .name(name) = $0 { return firstRow.contains(name) }
+                if case let .name(name) = $0 { return header.contains(name) }
                 return firstRow.count == preprocessing.fieldCount
             }
             categorical = encoding.categoricalColumns.map { .name($0.name) }
@@ -122,10 +124,14 @@ public struct Predictor: Sendable {
     }
 
     /// Refuses a category the training split never had (the encoding alone would give it zeros).
+    /// The columns read are found by name through an index built once.
     private static func checkLevels(_ dataset: Dataset, encoding: FeatureEncoding, file: String) throws {
         let columns = dataset.featureColumns
-        for trained in encoding.categoricalColumns {
-            guard let index = columns.firstIndex(where: { $0.name == trained.name }), let levels = columns[index].levels else { continue }
+        let categorical = encoding.categoricalColumns
+        guard !categorical.isEmpty else { return }
+        let read = CSVColumnIndex(columns.map(\.name))
+        for trained in categorical {
+            guard let index = read.position(of: trained.name), let levels = columns[index].levels else { continue }
             let known = Set(trained.levels ?? [])
             for row in 0..<dataset.count {
                 let value = dataset.features[row, index]

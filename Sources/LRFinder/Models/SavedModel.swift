@@ -15,6 +15,10 @@ import Foundation
 /// | `task` | `classification` or `regression` |
 /// | `class_names` | JSON array, the label of each class |
 /// | `preprocessing` | JSON, how raw columns become features (when known) |
+/// | `stopped` | how the run that trained the weights ended: `completed`, `interrupted`, `early-stopped`, ... |
+/// | `epochs` | that run's complete epochs of those planned, `3 of 10` (with `stopped`) |
+///
+/// A model saved from a run cut short (Ctrl-C) says so: `stopped` is `interrupted`.
 public struct SavedModel: Equatable, Sendable {
     /// What lrfind records beside the weights.
     public struct Description: Equatable, Sendable {
@@ -32,6 +36,42 @@ public struct SavedModel: Equatable, Sendable {
         public var preprocessing: String?
         /// The lrfind version that wrote the file.
         public var lrfindVersion: String
+        /// How the run that trained the weights ended and how far it got (nil when not recorded:
+        /// a file of an earlier version).
+        public var training: Training?
+
+        /// How a training run ended and how many of its epochs it completed.
+        public struct Training: Equatable, Sendable {
+            /// Why the run ended.
+            public var stopReason: StopReason
+            /// The epochs it ran to their end.
+            public var completedEpochs: Int
+            /// The epochs it was to run.
+            public var plannedEpochs: Int
+
+            /// A run that ended for `stopReason` after `completedEpochs` of `plannedEpochs` epochs.
+            public init(stopReason: StopReason, completedEpochs: Int, plannedEpochs: Int) {
+                self.stopReason = stopReason
+                self.completedEpochs = completedEpochs
+                self.plannedEpochs = plannedEpochs
+            }
+
+            /// The run of `result`, which was to run `plannedEpochs` epochs.
+            public init(_ result: TrainingResult, plannedEpochs: Int) {
+                self.init(stopReason: result.stopReason, completedEpochs: result.epochs.filter(\.complete).count, plannedEpochs: plannedEpochs)
+            }
+
+            /// The `epochs` entry: `3 of 10`.
+            public var epochsText: String { "\(completedEpochs) of \(plannedEpochs)" }
+
+            /// Reads an `epochs` entry (`3 of 10`); nil when it is not `N of M` with two counts.
+            static func epochs(parsing text: String) -> (completed: Int, planned: Int)? {
+                let parts = text.split(separator: " ", omittingEmptySubsequences: false)
+                guard parts.count == 3, parts[1] == "of", let completed = Int(parts[0]), let planned = Int(parts[2]),
+                      completed >= 0, planned >= 0 else { return nil }
+                return (completed, planned)
+            }
+        }
 
         /// A description from its parts.
         public init(spec: ModelSpec, outputs: Int, inputShape: TensorShape, task: Task, classNames: [String],
@@ -52,6 +92,10 @@ public struct SavedModel: Equatable, Sendable {
                           "input_shape": "[\(inputShape.channels),\(inputShape.height),\(inputShape.width)]",
                           "task": task.rawValue, "class_names": Self.jsonArray(classNames)]
             if let preprocessing { result["preprocessing"] = preprocessing }
+            if let training {
+                result["stopped"] = training.stopReason.rawValue
+                result["epochs"] = training.epochsText
+            }
             return result
         }
 
@@ -88,6 +132,13 @@ public struct SavedModel: Equatable, Sendable {
             classNames = names
             preprocessing = metadata["preprocessing"]
             lrfindVersion = version
+            // The training run: both entries or neither (files of earlier versions have neither).
+            if let stoppedText = metadata["stopped"] {
+                guard let stopReason = StopReason(rawValue: stoppedText) else { throw bad("stopped", stoppedText) }
+                let epochsText = try entry("epochs")
+                guard let epochs = Training.epochs(parsing: epochsText) else { throw bad("epochs", epochsText) }
+                training = Training(stopReason: stopReason, completedEpochs: epochs.completed, plannedEpochs: epochs.planned)
+            }
         }
 
         /// `values` as a compact JSON array of strings.

@@ -45,7 +45,7 @@ public struct RecordedCurve: Equatable, Sendable {
             let rateColumn = try column(rateName), lossColumn = try column(lossName)
             let smoothedColumn = try column(smoothedName)
             guard let rateColumn, let lossColumn else {
-                throw DataError(file: file, line: header.line, message: "the header needs the columns lr and loss", text: header.text)
+                throw DataError(file: file, line: header.line, message: "the header needs the columns lr and loss", text: header.shownText)
             }
             var steps: [RangeTestStep] = []
             var lines: [Int] = []
@@ -53,7 +53,7 @@ public struct RecordedCurve: Equatable, Sendable {
                 let fields = record.fields
                 guard fields.count == names.count else {
                     throw DataError(file: file, line: record.line, message: "row has \(fields.count) fields, the header has \(names.count)",
-                                    text: record.text)
+                                    text: record.shownText)
                 }
                 func number(_ column: Int) throws -> Double {
                     if let value = record.number(in: fields[column]) ?? nonFiniteValue(record.text(of: fields[column])) { return value }
@@ -63,11 +63,11 @@ public struct RecordedCurve: Equatable, Sendable {
                 guard rate > 0, rate.isFinite else {
                     throw DataError(file: file, line: record.line, column: rateColumn + 1,
                                     message: rate.isNaN || rate.isInfinite ? "the learning rate must be finite" : "the learning rate must be positive",
-                                    text: record.text(of: fields[rateColumn]))
+                                    text: record.shownText(of: fields[rateColumn]))
                 }
                 if let last = steps.last, rate <= last.learningRate {
                     throw DataError(file: file, line: record.line, column: rateColumn + 1,
-                                    message: "learning rates must increase: \(record.text(of: fields[rateColumn]).trimmingSpaces) after \(last.learningRate)")
+                                    message: "learning rates must increase: \(record.shownText(of: fields[rateColumn]).trimmingSpaces) after \(last.learningRate)")
                 }
                 steps.append(RangeTestStep(learningRate: rate, loss: loss, smoothedLoss: try smoothedColumn.map(number) ?? loss))
                 lines.append(record.line)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -43,7 +44,10 @@ public enum AtomicFile {
     /// `.NAME.PID.RANDOM.tmp` beside the target (a link's target: links are written through;
     /// NAME is cut so that the temporary name is never too long),
     /// created exclusively, `fsync`ed (so a crash cannot leave an empty file under the target's
-    /// name) and renamed over it; the new file has the default permissions (0666 less the umask).
+    /// name) and renamed over it. A replaced file's mode carries over to the new one, and its owner
+    /// and group where the system permits; a new file has the default permissions (0666 less the
+    /// umask). While it is written the temporary file is registered with ``TemporaryFiles``, so
+    /// that a signal handler that ends the process can remove it.
     /// A stream (device, pipe, socket) is opened for writing (blocking until a pipe has a reader)
     /// and written as the bytes come; standard output or error is written through its descriptor
     /// after C stdio's buffers are flushed.
@@ -75,31 +79,46 @@ public enum AtomicFile {
         }
     }
 
-    /// Writes what `produce` appends to a temporary file in `target`'s folder and renames it over `target`.
+    /// Writes what `produce` appends to a temporary file in `target`'s folder and renames it over
+    /// `target`, with the mode, owner and group of the file it replaces.
     private static func replace(_ target: String, reportingAs path: String, _ produce: (Writer) throws -> Void) throws {
         let slash = target.lastIndex(of: "/")
         let folderPrefix = slash.map { String(target[...$0]) } ?? ""
         let name = slash.map { String(target[target.index(after: $0)...]) } ?? target
-        var temporary = "", descriptor: Int32 = -1
+        // The file being replaced, if any: its mode, owner and group go to the new file.
+        var old = stat()
+        let replaced = stat(target, &old) == 0 && old.st_mode & S_IFMT == S_IFREG
+        // Register each name before the file exists, so that no signal finds a file it cannot remove.
+        var temporary = "", descriptor: Int32 = -1, slot: Int?
         for _ in 0..<8 {
             temporary = folderPrefix + temporaryName(for: name)
+            slot = TemporaryFiles.register(temporary)
             descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-            if descriptor >= 0 || errno != EEXIST { break }
+            if descriptor >= 0 { break }
+            let code = errno
+            TemporaryFiles.unregister(slot)
+            errno = code
+            if code != EEXIST { break }
         }
         guard descriptor >= 0 else {
             let code = errno, folder = OutputDestination.folder(of: target)
             throw WriteError(path: path, reason: code == ENOENT && access(folder, F_OK) != 0 ? "no such folder \(folder)" : String(cString: strerror(code)))
         }
+        defer { TemporaryFiles.unregister(slot) }
+        var failure: Int32?
+        if replaced { failure = copyOwnership(of: old, to: descriptor) }
         let writer = Writer(descriptor: descriptor)
-        do {
-            try produce(writer)
-        } catch {
-            close(descriptor)
-            unlink(temporary)
-            throw error
+        if failure == nil {
+            do {
+                try produce(writer)
+            } catch {
+                close(descriptor)
+                unlink(temporary)
+                throw error
+            }
+            writer.flush()
+            failure = writer.failure
         }
-        writer.flush()
-        var failure = writer.failure
         if failure == nil, fsync(descriptor) != 0 { failure = errno }
         if close(descriptor) != 0, failure == nil { failure = errno }
         if failure == nil, rename(temporary, target) != 0 { failure = errno }
@@ -107,6 +126,18 @@ public enum AtomicFile {
             unlink(temporary)
             throw WriteError(path: path, reason: String(cString: strerror(failure)))
         }
+    }
+
+    /// Gives the file open as `descriptor` the owner and group of `old` where permitted (a user
+    /// who may not give a file away keeps it, and then the group too when that is not theirs to
+    /// give), then its permission bits; nil on success, else the `errno` of the failure.
+    private static func copyOwnership(of old: stat, to descriptor: Int32) -> Int32? {
+        // Owner and group first: changing them may clear the set-user-ID and set-group-ID bits.
+        if fchown(descriptor, old.st_uid, old.st_gid) != 0 {
+            guard errno == EPERM else { return errno }
+            if fchown(descriptor, uid_t.max, old.st_gid) != 0, errno != EPERM { return errno }
+        }
+        return fchmod(descriptor, old.st_mode & 0o7777) == 0 ? nil : errno
     }
 
     /// The longest file name, in bytes, that Linux's file systems take (`NAME_MAX`).
@@ -174,6 +205,90 @@ public enum AtomicFile {
             offset += written
         }
         return nil
+    }
+}
+
+/// The temporary files ``AtomicFile`` is writing, for a signal handler that ends the process at
+/// once: ``removeAll()`` removes them with `unlink` alone, which is async-signal-safe, so that a
+/// second Ctrl-C during a save leaves no hidden `.NAME.PID.RANDOM.tmp` behind.
+///
+/// The names live in preallocated C strings (``capacity`` slots of `PATH_MAX` bytes; a name
+/// that does not fit, or a write beyond that many at once, is not registered), and one atomic
+/// word says which slots are taken and which hold a complete name: the handler reads only
+/// complete names and allocates nothing.
+public enum TemporaryFiles {
+    /// How many temporary files can be registered at once.
+    public static let capacity = 8
+    /// The bytes each slot holds, terminating NUL included.
+    private static let slotSize = Int(PATH_MAX)
+    /// The slots' C strings, allocated once and never freed.
+    nonisolated(unsafe) private static let names = UnsafeMutablePointer<CChar>.allocate(capacity: capacity * slotSize)
+    /// Bit `i`: slot `i` is taken; bit `capacity + i`: slot `i` holds a complete name.
+    private static let state = Atomic<UInt64>(0)
+
+    /// Allocates the slots now, so that a signal handler never runs a lazy initialiser:
+    /// call it before installing a handler that calls ``removeAll()``.
+    public static func prepare() {
+        _ = (capacity, slotSize, names)
+        _ = state.load(ordering: .relaxed)
+    }
+
+    /// Registers `path` as a temporary file being written; the slot to hand to
+    /// ``unregister(_:)``, or nil when it could not be registered.
+    @discardableResult
+    public static func register(_ path: String) -> Int? {
+        let bytes = Array(path.utf8)
+        guard !bytes.isEmpty, bytes.count < slotSize, !bytes.contains(0) else { return nil }
+        // Take a free slot.
+        var current = state.load(ordering: .relaxed)
+        var slot = -1
+        while true {
+            guard let free = (0..<capacity).first(where: { current & (1 << UInt64($0)) == 0 }) else { return nil }
+            let (exchanged, original) = state.compareExchange(expected: current, desired: current | (1 << UInt64(free)), ordering: .acquiringAndReleasing)
+            if exchanged { slot = free; break }
+            current = original
+        }
+        // Fill it, then mark it complete (the release makes the name visible before the mark).
+        let name = names + slot * slotSize
+        for (index, byte) in bytes.enumerated() { name[index] = CChar(bitPattern: byte) }
+        name[bytes.count] = 0
+        state.bitwiseOr(1 << UInt64(capacity + slot), ordering: .releasing)
+        return slot
+    }
+
+    /// Forgets the temporary file in `slot` (nothing for nil): it was renamed or removed.
+    public static func unregister(_ slot: Int?) {
+        guard let slot, (0..<capacity).contains(slot) else { return }
+        // Unmark the name before the slot is freed for another.
+        state.bitwiseAnd(~(1 << UInt64(capacity + slot)), ordering: .releasing)
+        state.bitwiseAnd(~(1 << UInt64(slot)), ordering: .releasing)
+    }
+
+    /// Removes every registered temporary file. Async-signal-safe (after ``prepare()``): it reads
+    /// one atomic word and calls `unlink` on preallocated strings.
+    public static func removeAll() {
+        let current = state.load(ordering: .acquiring)
+        for slot in 0..<capacity { remove(slot, registeredIn: current) }
+    }
+
+    /// Removes the file named in `slot` when `current` (the atomic word, read once) marks its
+    /// name complete; ``removeAll()``'s step, async-signal-safe.
+    static func remove(_ slot: Int, registeredIn current: UInt64) {
+        guard current & (1 << UInt64(capacity + slot)) != 0 else { return }
+        unlink(names + slot * slotSize)
+    }
+
+    /// The atomic word now, for ``remove(_:registeredIn:)``.
+    static var current: UInt64 { state.load(ordering: .acquiring) }
+
+    /// The complete names now registered, by slot (for tests).
+    static func registered() -> [Int: String] {
+        let current = self.current
+        var result: [Int: String] = [:]
+        for slot in 0..<capacity where current & (1 << UInt64(capacity + slot)) != 0 {
+            result[slot] = String(cString: names + slot * slotSize)
+        }
+        return result
     }
 }
 

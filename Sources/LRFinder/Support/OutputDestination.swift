@@ -94,7 +94,8 @@ public struct OutputDestination: Equatable, Sendable {
 
     /// Finds and checks the destination of a write to `path`: an existing folder is refused; an
     /// existing device, pipe or socket must be writable; otherwise the target's folder must
-    /// exist, be a folder and allow new files in it.
+    /// exist, be a folder and allow new files in it, and an existing file must be writable by
+    /// this process (`access(W_OK)`: root may write any).
     /// - Throws: `PathError` naming `path` and the problem.
     public init(_ path: String) throws {
         func fail(_ problem: PathError.Problem) -> PathError { PathError(path: path, problem: problem) }
@@ -151,6 +152,9 @@ public struct OutputDestination: Equatable, Sendable {
         }
         guard folderInfo.st_mode & S_IFMT == S_IFDIR else { throw fail(.notAFolder(folder)) }
         guard access(folder, W_OK | X_OK) == 0 else { throw fail(.unwritableFolder(folder, reason: systemReason(errno))) }
+        // The folder would let the file be replaced, but a file the user may not write (0444, or
+        // another user's 0644) is not theirs to replace: refused as an open for writing would be.
+        if existing != nil, access(current, W_OK) != 0 { throw fail(.unwritable(reason: systemReason(errno))) }
         self.init(path: path, target: current, kind: existing == nil ? .newFile : .regularFile, fileID: existing,
                   canonicalPath: Self.canonical(folder: folder, name: Self.name(of: current)))
     }
