@@ -70,6 +70,16 @@ import Testing
         #expect(throws: TargetError.self) { try TargetStandardization(fittedOn: Matrix(rows: 3, columns: 1, storage: [2, 2, 2]), file: "t") }
     }
 
+    /// A constant target: scikit-learn's r2_score gives 1.0 for a perfect fit and 0.0 otherwise (not NaN).
+    @Test func rSquaredOfAConstantTargetIsFinite() {
+        let perfect = RegressionReport(predictions: Matrix(rows: 3, columns: 1, storage: [2, 2, 2]),
+                                       targets: Matrix(rows: 3, columns: 1, storage: [2, 2, 2]))
+        #expect(perfect.rSquared == 1)
+        let off = RegressionReport(predictions: Matrix(rows: 3, columns: 1, storage: [1, 2, 3]),
+                                   targets: Matrix(rows: 3, columns: 1, storage: [2, 2, 2]))
+        #expect(off.rSquared == 0)
+    }
+
     @Test func regressionReportByHandAndInOriginalUnits() throws {
         // Errors 0, -1, -2: RMSE sqrt(5/3), MAE 1; targets about their mean 3: SS_tot 8, R² 1 - 5/8.
         let report = RegressionReport(predictions: Matrix(rows: 3, columns: 1, storage: [1, 2, 3]),

@@ -108,6 +108,15 @@ import Testing
         var double = good
         double["0.bias"] = .init(elementType: .float64, shape: [8], bytes: [UInt8](repeating: 0, count: 64))
         #expect(Self.loadMessage(double) == "m.safetensors: tensor '0.bias' is F64, expected F32")
+        // Non-finite weights would predict NaN for every row: refused, naming the tensor and the place.
+        var poisoned = good
+        var values = good["2.weight"]!.floats!
+        values[5] = .nan
+        poisoned["2.weight"] = .init(floats: values, shape: good["2.weight"]!.shape)
+        #expect(Self.loadMessage(poisoned) == "m.safetensors: tensor '2.weight' holds nan at index 5: weights must be finite numbers")
+        values[5] = -.infinity
+        poisoned["2.weight"] = .init(floats: values, shape: good["2.weight"]!.shape)
+        #expect(Self.loadMessage(poisoned) == "m.safetensors: tensor '2.weight' holds -inf at index 5: weights must be finite numbers")
     }
 
     @Test func aFileWithoutLRFindMetadataNeedsAModel() throws {

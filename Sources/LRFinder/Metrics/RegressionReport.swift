@@ -73,7 +73,10 @@ public struct RegressionReport: Equatable, Sendable, Codable {
             let n = Double(count), values = n * Double(width)
             let r2 = (0..<width).map { c -> Double in
                 let total = squares[c] - sums[c] * sums[c] / n
-                return total > 1e-12 * Swift.max(1, squares[c]) ? 1 - squaredErrors[c] / total : .nan
+                // A constant target has no variance to explain: scikit-learn's r2_score (force_finite)
+                // gives 1 for a perfect fit and 0 otherwise.
+                guard total > 1e-12 * Swift.max(1, squares[c]) else { return squaredErrors[c] == 0 ? 1 : 0 }
+                return 1 - squaredErrors[c] / total
             }
             return RegressionReport(rootMeanSquaredError: (squaredErrors.reduce(0, +) / values).squareRoot(),
                                     meanAbsoluteError: absoluteErrors / values, rSquared: r2.reduce(0, +) / Double(width), count: count)

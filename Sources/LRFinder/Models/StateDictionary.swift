@@ -125,6 +125,10 @@ extension Network {
         }
         for tensor in expected {
             let given = tensors[tensor.name]!
+            // NaN or infinite weights predict NaN for every row: refused, naming the tensor.
+            if let floats = given.floats, let index = floats.firstIndex(where: { !$0.isFinite }) {
+                throw fail("tensor '\(tensor.name)' holds \(floats[index]) at index \(index): weights must be finite numbers")
+            }
             switch tensor.storage {
             case let .parameters(range): parameters.replaceSubrange(range, with: given.floats!)
             case let .state(range): state.replaceSubrange(range, with: given.floats!)
