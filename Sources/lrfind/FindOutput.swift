@@ -158,15 +158,14 @@ struct RangeTestOutput {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         var timed = record
         timed.environment.seconds = seconds
-        try RuntimeOptions.writeRecord(timed, to: self.record)
-        if json { print(try jsonText(timed)) }
+        try RuntimeOptions.publish(timed, to: self.record, json: json)
         if !json && csv != "-" {
             let settings = recipe.rangeTest
             let lengthNote = settings.length == .automatic
                 ? SmallData.lengthDescription(steps: record.curve.plannedSteps, batchesPerEpoch: record.batchesPerEpoch,
                                               batchesPerStep: settings.batchesPerStep) : nil
             let context = FindTable.Context(data: record.data.name, trainCount: outcome.data.train.count, model: modelName,
-                                            optimizer: record.model.optimizer, batchSize: min(recipe.trainer.batchSize, outcome.data.train.count),
+                                            optimizer: record.model.optimizer, batchSize: SmallData.clampedBatchSize(recipe.trainer.batchSize, trainingCount: outcome.data.train.count),
                                             dataNote: delimiterNote(outcome.data), lengthNote: lengthNote)
             FindTable.print(context: context, settings: settings, runSeeds: record.runSeeds, results: record.runs, steps: record.curve.steps,
                             plannedSteps: record.curve.plannedSteps, analysis: record.analysis, ensemble: record.ensemble,

@@ -299,6 +299,12 @@ struct RuntimeOptions: ParsableArguments {
         try AtomicFile.write(Data(try jsonText(value).utf8), to: path)
     }
 
+    /// Writes a run's `record` to `path` (`--record`), when given, and prints it with `--json`.
+    static func publish(_ record: some Encodable, to path: String?, json: Bool) throws {
+        try writeRecord(record, to: path)
+        if json { print(try jsonText(record)) }
+    }
+
     func apply() throws { try Self.apply(threads: threads, verbose: verbose) }
 
     /// Sets the thread count, at most the machine's processors (noted when fewer); with

@@ -49,8 +49,7 @@ struct TrainingOutput {
         }
         var timed = record
         timed.environment.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        try RuntimeOptions.writeRecord(timed, to: self.record)
-        if json { print(try jsonText(timed)) }
+        try RuntimeOptions.publish(timed, to: self.record, json: json)
         if !json {
             var summary = "stopped: \(result.stopReason.rawValue) after \(result.epochs.count) epoch(s), \(format(result.trainingSeconds)) s of training, \(Int(result.samplesPerSecond.rounded())) samples/s"
             if let restored = result.restoredEpoch { summary += "; restored the weights of epoch \(restored)" }
