@@ -89,10 +89,11 @@ private func appendToSink(_ closure: UnsafeMutableRawPointer?, _ data: UnsafePoi
 }
 
 /// Draws one chart on a Cairo context, back to front: background, title, bands, grid and axes,
-/// series, vertical lines, markers, legend.
+/// series, vertical lines, markers, legend; where each goes is its ``ChartLayout``'s.
 private struct CairoPainter {
     let chart: Chart
     let context: OpaquePointer
+    let layout: ChartLayout
     let area: (left: Double, right: Double, top: Double, bottom: Double)
     let x: Layout.Mapping
     let y: Layout.Mapping
@@ -101,25 +102,17 @@ private struct CairoPainter {
     init(chart: Chart, context: OpaquePointer) {
         self.chart = chart
         self.context = context
-        let area = Layout.plotArea(width: chart.width, height: chart.height, hasSubtitle: chart.subtitle != nil,
-                                   hasSecondaryAxis: chart.secondaryAxis != nil)
-        self.area = area
-        var xs = chart.series.flatMap(\.x) + chart.markers.map(\.x) + chart.verticalLines.map(\.x)
-        var ys = chart.series.filter { $0.side == .left }.flatMap(\.y) + chart.markers.map(\.y)
-        for band in chart.bands {
-            switch band.shape {
-            case let .span(range): xs += [range.lowerBound, range.upperBound]
-            case let .between(bx, lower, upper): xs += bx; ys += lower + upper
-            }
+        layout = ChartLayout(chart: chart) { text, size, bold in
+            cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
+            cairo_set_font_size(context, size)
+            var extents = cairo_text_extents_t()
+            cairo_text_extents(context, text, &extents)
+            return extents.x_advance
         }
-        x = Layout.Mapping(range: Layout.range(of: xs, scale: chart.xAxis.scale, fixed: chart.xAxis.range, padding: 0.02),
-                           scale: chart.xAxis.scale, start: area.left, end: area.right)
-        y = Layout.Mapping(range: Layout.range(of: ys, scale: chart.yAxis.scale, fixed: chart.yAxis.range),
-                           scale: chart.yAxis.scale, start: area.bottom, end: area.top)
-        secondary = chart.secondaryAxis.map { axis in
-            Layout.Mapping(range: Layout.range(of: chart.series.filter { $0.side == .right }.flatMap(\.y), scale: axis.scale, fixed: axis.range),
-                           scale: axis.scale, start: area.bottom, end: area.top)
-        }
+        area = (left: layout.area.left, right: layout.area.right, top: layout.area.top, bottom: layout.area.bottom)
+        x = layout.x
+        y = layout.y
+        secondary = layout.secondary
     }
 
     func paint() {
@@ -143,14 +136,19 @@ private struct CairoPainter {
 
     // MARK: Pieces
 
+    /// The title's lines (bold) and the subtitle's, centred, at the layout's sizes and baselines.
     private func drawTitle() {
         setColor(.ink)
         cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD)
-        text(chart.title, at: (chart.width / 2, 26), size: 16, align: .center)
+        for (line, baseline) in zip(layout.title.lines, layout.titleBaselines) {
+            text(line, at: (chart.width / 2, baseline), size: layout.title.size, align: .center)
+        }
         cairo_select_font_face(context, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
-        if let subtitle = chart.subtitle {
+        if let subtitle = layout.subtitle {
             setColor(Color.ink.withAlpha(0.75))
-            text(subtitle, at: (chart.width / 2, 46), size: 11.5, align: .center)
+            for (line, baseline) in zip(subtitle.lines, layout.subtitleBaselines) {
+                text(line, at: (chart.width / 2, baseline), size: subtitle.size, align: .center)
+            }
         }
     }
 
@@ -206,7 +204,7 @@ private struct CairoPainter {
             line((area.left - (tick.label == nil ? 3 : 6), py), (area.left, py))
             if let label = tick.label { text(label, at: (area.left - 9, py + 4), size: 11, align: .right) }
         }
-        text(chart.xAxis.label, at: ((area.left + area.right) / 2, chart.height - 16), size: 12.5, align: .center)
+        text(chart.xAxis.label, at: ((area.left + area.right) / 2, area.bottom + 42), size: 12.5, align: .center)
         verticalText(chart.yAxis.label, at: (20, (area.top + area.bottom) / 2), size: 12.5)
         if let secondary, let axis = chart.secondaryAxis {
             for tick in Layout.ticks(secondary.range, scale: secondary.scale, target: 6) {
@@ -214,7 +212,7 @@ private struct CairoPainter {
                 line((area.right, py), (area.right + (tick.label == nil ? 3 : 6), py))
                 if let label = tick.label { text(label, at: (area.right + 9, py + 4), size: 11, align: .left) }
             }
-            verticalText(axis.label, at: (chart.width - 14, (area.top + area.bottom) / 2), size: 12.5)
+            verticalText(axis.label, at: (area.right + 64, (area.top + area.bottom) / 2), size: 12.5)
         }
     }
 
@@ -241,26 +239,19 @@ private struct CairoPainter {
     }
 
     private func drawVerticalLines() {
-        for (index, vertical) in chart.verticalLines.enumerated() {
+        for vertical in chart.verticalLines {
             guard let px = x(vertical.x) else { continue }
             setColor(vertical.color)
             cairo_set_line_width(context, 1.5)
             setDash(vertical.dash)
             line((px, area.top), (px, area.bottom))
             setDash([])
-            if !vertical.label.isEmpty {
-                let width = textWidth(vertical.label, size: 11)
-                let leftSide = px + 4 + width > area.right
-                text(vertical.label, at: (leftSide ? px - 4 : px + 4, area.top + 14 + Double(index % 3) * 14), size: 11,
-                     align: leftSide ? .right : .left)
-            }
         }
     }
 
-    /// Dots with labels; a label goes right of its dot unless that runs out of the plot, and is
-    /// moved down past labels already placed that it would overlap.
+    /// Dots, then the labels of the markers and of the vertical lines where the layout put them,
+    /// each on a white halo that keeps it readable over the lines.
     private func drawMarkers() {
-        var placed: [(x: Double, y: Double, width: Double)] = []
         for marker in chart.markers {
             guard let px = x(marker.x), let py = y(marker.y) else { continue }
             setColor(.ink)
@@ -269,23 +260,15 @@ private struct CairoPainter {
             setColor(marker.color)
             cairo_arc(context, px, py, 4.2, 0, 2 * Double.pi)
             cairo_fill(context)
-            let width = textWidth(marker.label, size: 11)
-            let right = px + 9 + width <= area.right
-            var labelX = right ? px + 9 : px - 9 - width
-            labelX = max(area.left + 2, labelX)
-            var labelY = py - 8
-            if labelY < area.top + 12 { labelY = py + 18 }
-            while placed.contains(where: { abs($0.y - labelY) < 14 && labelX < $0.x + $0.width && $0.x < labelX + width }) {
-                labelY += 15
-            }
-            labelY = min(labelY, area.bottom - 4)
-            placed.append((labelX, labelY, width))
-            // A white halo keeps the label readable over lines.
+        }
+        let lineLabels = zip(chart.verticalLines, layout.lineLabels).compactMap { vertical, label in label.map { ($0, vertical.color) } }
+        let markerLabels = layout.markerLabels.compactMap { $0.map { ($0, Color.ink) } }
+        for (label, color) in lineLabels + markerLabels {
             cairo_set_source_rgba(context, 1, 1, 1, 0.8)
-            cairo_rectangle(context, labelX - 2, labelY - 11, width + 4, 14)
+            cairo_rectangle(context, label.frame.left, label.frame.top, label.frame.width, label.frame.height)
             cairo_fill(context)
-            setColor(.ink)
-            text(marker.label, at: (labelX, labelY), size: 11, align: .left)
+            setColor(color)
+            text(label.text, at: (label.origin.x, label.origin.y), size: ChartLayout.labelSize, align: .left)
         }
     }
 
@@ -330,51 +313,33 @@ private struct CairoPainter {
         verticalText(chart.yAxis.label, at: (max(14, grid.left - labelWidth - 18), (grid.top + bottom) / 2), size: 12.5)
     }
 
+    /// The legend's box (translucent white, framed) and a cell per entry: a line or a swatch,
+    /// then the name.
     private func drawLegend() {
-        struct Entry { let name: String; let color: Color; let width: Double; let dash: [Double]; let filled: Bool }
-        let entries = chart.series.compactMap { s in s.name.map { Entry(name: $0, color: s.color, width: s.width, dash: s.dash, filled: false) } }
-            + chart.bands.compactMap { b in b.name.map { Entry(name: $0, color: b.color, width: 10, dash: [], filled: true) } }
-        guard chart.showsLegend, !entries.isEmpty else { return }
-        let lineHeight = 17.0
-        let width = (entries.map { textWidth($0.name, size: 11) }.max() ?? 0) + 46
-        let height = Double(entries.count) * lineHeight + 8
-        // The corner that hides the fewest drawn points (top right first on a tie).
-        let corners = [(area.right - 8 - width, area.top + 8), (area.left + 8, area.top + 8),
-                       (area.right - 8 - width, area.bottom - 8 - height), (area.left + 8, area.bottom - 8 - height)]
-        let corner = corners.min { coveredPoints(x: $0.0, y: $0.1, width: width, height: height) < coveredPoints(x: $1.0, y: $1.1, width: width, height: height) }!
+        guard let legend = layout.legend else { return }
+        let frame = legend.placement.frame
         cairo_set_source_rgba(context, 1, 1, 1, 0.88)
-        cairo_rectangle(context, corner.0, corner.1, width, height)
+        cairo_rectangle(context, frame.left, frame.top, frame.width, frame.height)
         cairo_fill_preserve(context)
         setColor(Color.ink.withAlpha(0.35))
         cairo_set_line_width(context, 0.8)
         cairo_stroke(context)
-        for (index, entry) in entries.enumerated() {
-            let rowY = corner.1 + 4 + lineHeight * (Double(index) + 0.5)
+        for (index, entry) in legend.entries.enumerated() {
+            let cell = legend.cell(index)
+            let rowY = cell.y + ChartLayout.legendRowHeight / 2
             setColor(entry.color)
             if entry.filled {
-                cairo_rectangle(context, corner.0 + 8, rowY - 5, 26, 10)
+                cairo_rectangle(context, cell.x + 8, rowY - 5, 26, 10)
                 cairo_fill(context)
             } else {
                 cairo_set_line_width(context, min(entry.width, 4))
                 setDash(entry.dash)
-                line((corner.0 + 8, rowY), (corner.0 + 34, rowY))
+                line((cell.x + 8, rowY), (cell.x + 34, rowY))
                 setDash([])
             }
             setColor(.ink)
-            text(entry.name, at: (corner.0 + 40, rowY + 4), size: 11, align: .left)
+            text(entry.name, at: (cell.x + 40, rowY + 4), size: ChartLayout.labelSize, align: .left)
         }
-    }
-
-    private func coveredPoints(x left: Double, y top: Double, width: Double, height: Double) -> Int {
-        var count = 0
-        for series in chart.series {
-            let mapY = series.side == .right ? (secondary ?? y) : y
-            for i in series.x.indices {
-                guard let px = x(series.x[i]), let py = mapY(series.y[i]) else { continue }
-                if px >= left && px <= left + width && py >= top && py <= top + height { count += 1 }
-            }
-        }
-        return count
     }
 
     // MARK: Primitives

@@ -74,7 +74,14 @@ public enum Layout {
     /// either a small margin or a secondary axis.
     public static func plotArea(width: Double, height: Double, hasSubtitle: Bool, hasSecondaryAxis: Bool)
         -> (left: Double, right: Double, top: Double, bottom: Double) {
-        let top = hasSubtitle ? 64.0 : 46.0
-        return (left: 78, right: width - (hasSecondaryAxis ? 78 : 28), top: top, bottom: height - 58)
+        plotArea(width: width, height: height, top: hasSubtitle ? 64 : 46, hasSecondaryAxis: hasSecondaryAxis)
+    }
+
+    /// The plot area's edges inside a chart of `width` x `height` under a header (title and
+    /// subtitle) that ends at `top`: room for tick labels and the axis label below and on the
+    /// left, and on the right either a small margin or a secondary axis.
+    public static func plotArea(width: Double, height: Double, top: Double, hasSecondaryAxis: Bool)
+        -> (left: Double, right: Double, top: Double, bottom: Double) {
+        (left: 78, right: width - (hasSecondaryAxis ? 78 : 28), top: top, bottom: height - 58)
     }
 }

@@ -19,11 +19,50 @@ public enum Ticks {
         let step = niceStep((high - low) / Double(max(target - 1, 1)))
         let first = (low / step).rounded(.up), last = (high / step).rounded(.down)
         guard first <= last else { return [] }
-        return stride(from: first, through: last, by: 1).map { k in
-            let value = k * step
-            return Tick(value: value == 0 ? 0 : value, label: label(value, step: step))
-        }
+        let values = stride(from: first, through: last, by: 1).map { k in k * step == 0 ? 0 : k * step }
+        return zip(values, labels(values, step: step)).map { Tick(value: $0, label: $1) }
     }
+
+    /// The labels of an axis's `values`, `step` apart, all in one style chosen by the largest
+    /// magnitude: `200k`, `1.5M` from 1e5 up (SI prefixes, exponent form from 1e15); `5e-5`,
+    /// `1.5e-4` below 1e-3; else as many decimals as the step needs (`0.25`, `1.5`, `2000`).
+    public static func labels(_ values: [Double], step: Double) -> [String] {
+        let largest = values.map(abs).max() ?? 0
+        // Decimals of the mantissa of `value` in units of `unit`, as `step` needs, without trailing zeros.
+        func scaled(_ value: Double, unit: Double) -> String {
+            let decimals = Swift.max(0, Int(log10(unit).rounded()) - Int(log10(step).rounded(.down)) + (mantissa(step) == 2.5 ? 1 : 0))
+            var text = String(format: "%.\(decimals)f", value / unit)
+            if text.contains(".") {
+                while text.hasSuffix("0") { text.removeLast() }
+                if text.hasSuffix(".") { text.removeLast() }
+            }
+            return text
+        }
+        if largest >= 1e5 && largest < 1e15 {
+            return values.map { value in
+                guard value != 0 else { return "0" }
+                let (unit, prefix) = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")].first { abs(value) >= $0.0 * (1 - 1e-12) } ?? (1, "")
+                return scaled(value, unit: unit) + prefix
+            }
+        }
+        if largest >= 1e15 || (largest > 0 && largest < 1e-3) {
+            return values.map { value in
+                guard value != 0 else { return "0" }
+                let exponent = Int(log10(abs(value) * (1 + 1e-12)).rounded(.down))
+                let text = scaled(value, unit: pow(10, Double(exponent)))
+                return text + (exponent < 0 ? "e\(exponent)" : "e+\(exponent)")
+            }
+        }
+        return values.map { $0 == 0 ? "0" : String(format: "%.\(fixedDecimals(step))f", $0) }
+    }
+
+    /// The decimals that show multiples of `step`: 2 for 0.25, 1 for 0.5, 0 for 2000.
+    static func fixedDecimals(_ step: Double) -> Int {
+        Swift.max(0, -Int(log10(step).rounded(.down)) + (mantissa(step) == 2.5 ? 1 : 0))
+    }
+
+    /// `value` over its power of ten: 2.5 for 0.025.
+    static func mantissa(_ value: Double) -> Double { value / pow(10, log10(value).rounded(.down)) }
 
     /// Ticks for a base-10 logarithmic axis over [low, high] (both > 0): a labelled major tick
     /// at each decade (every second or third decade when there are many) and minor ticks at
@@ -76,7 +115,6 @@ public enum Ticks {
         if value == 0 { return "0" }
         let magnitude = abs(value)
         if magnitude >= 1e5 || magnitude < 1e-3 { return String(format: "%g", value) }
-        let decimals = max(0, -Int(log10(step).rounded(.down)) + (step / pow(10, log10(step).rounded(.down)) == 2.5 ? 1 : 0))
-        return String(format: "%.\(decimals)f", value)
+        return String(format: "%.\(fixedDecimals(step))f", value)
     }
 }

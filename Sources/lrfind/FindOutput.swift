@@ -51,7 +51,10 @@ enum FindTable {
         }
         for (index, result) in results.enumerated() {
             let last = result.steps.last.map { " at step \(result.steps.count), lr \(format($0.learningRate))" } ?? ""
-            out("run \(index + 1) (seed \(runSeeds[index])): stopped: \(result.stopReason.rawValue)\(last); \(String(format: "%.3f", result.seconds)) s")
+            // The stop rule watches the causal moving average, which lags the lag-free curve below.
+            let why = result.stopReason == .diverged
+                ? " (the moving-average loss passed \(format(result.settings.divergenceFactor))x its best)" : ""
+            out("run \(index + 1) (seed \(runSeeds[index])): stopped: \(result.stopReason.rawValue)\(last)\(why); \(String(format: "%.3f", result.seconds)) s")
         }
         out("")
         out("points (lag-free curve: \(analysis.smoother), no moving-average lag)")
@@ -59,7 +62,9 @@ enum FindTable {
         if let p = points.fallStart { row("loss starts to fall", format(p.learningRate), "loss \(format(p.loss))") }
         if let p = points.steepestDescent { row("steepest descent", format(p.learningRate), "loss \(format(p.loss))") }
         if let p = points.minimum { row("minimum", format(p.learningRate), "loss \(format(p.loss))") }
-        row("divergence", points.divergence.map { format($0.learningRate) } ?? "-", points.divergence == nil ? "not reached" : "")
+        let factor = format(results.first?.settings.divergenceFactor ?? RangeTestSettings().divergenceFactor)
+        row("loss blows up", points.divergence.map { format($0.learningRate) } ?? "-",
+            points.divergence == nil ? "not reached" : "loss \(factor)x its minimum (earlier than the run's stop: no lag)")
         out("")
         out("suggestions of the reference tools (on the moving average, as they compute them)" + (ensemble.map { "; spread over \($0.runCount) runs" } ?? ""))
         for outcome in analysis.suggestions {

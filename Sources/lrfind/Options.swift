@@ -25,6 +25,9 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: "A missing CSV feature value (empty, NA, N/A, NaN, ?, null): error, drop (leave the row out), mean (the column's training mean).")
     var missing: MissingValues = .error
 
+    @Flag(name: .long, help: "Keep a first CSV column that looks like pandas' row index (a blank or 'Unnamed: 0' header over 0, 1, ..., N-1) as a feature; by default it is ignored, with a note.")
+    var keepIndexColumn = false
+
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("CSV feature columns to one-hot encode: auto (a column most of whose values are not numbers), none, or header names / 1-based column numbers, comma-separated.", valueName: "columns"))
     var categorical: String = "auto"
 
@@ -107,6 +110,7 @@ struct DataOptions: ParsableArguments {
         request.header = header
         request.delimiter = delimiter == .auto ? nil : delimiter
         request.missing = missing == .error ? nil : missing
+        request.keepsIndexColumn = keepIndexColumn
         request.scaling = scale
         if let split {
             do { request.split = try SplitSizes(parsing: split) } catch { throw ValidationError("--split: \(error)") }

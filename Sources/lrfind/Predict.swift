@@ -7,9 +7,11 @@ struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Predict with a model saved by `lrfind train --save` on new CSV data.",
         discussion: """
-            The data is read and encoded as the training data was: columns by header name (by position when the \
-            training file had no header; then rows hold every training column, or the feature columns alone), the \
-            saved scaling, fills and one-hot levels. The label column may be absent; when present, the loss, \
+            The data is read and encoded as the training data was: columns by header name, in any order and with \
+            any of the delimiters (by position when the training file had no header; then rows hold every training \
+            column, or the feature columns alone), other columns left out with a note; the saved scaling, fills and \
+            one-hot levels (a level the model was not trained on gives all zeros, with a note). The label column \
+            (found by its training name) may be absent; when present, the loss, \
             accuracy and classification report follow. Writes one row per sample: the class and the probability \
             of each class (the value for regression). \
             Example: lrfind predict model.safetensors --data new.csv --output predictions.csv
@@ -34,6 +36,8 @@ struct Predict: ParsableCommand {
     func run() throws {
         let predictor = try Predictor(contentsOf: model)
         let input = try predictor.read(data)
+        // Columns left out, levels encoded as all zeros: on stderr, before the predictions.
+        for note in input.notes { Terminal.note("lrfind: note: " + DisplayText.escaped(note)) }
         let predictions = predictor.predict(input)
         if let output { try OutputPaths.write(predictions.csv, to: output) }
         if results.json {
@@ -49,7 +53,7 @@ struct Predict: ParsableCommand {
         let cutShort = predictor.model.description.training.flatMap { run in
             run.stopReason == .interrupted ? " (the weights of an interrupted run: \(run.epochsText) epochs)" : nil
         } ?? ""
-        var lines = ["predicted \(input.features.rows) rows of \(input.source) with \(predictor.name)\(cutShort)" + (output.map { " into \($0)" } ?? "")]
+        var lines = [DisplayText.escaped("predicted \(input.features.rows) rows of \(input.source) with \(predictor.name)\(cutShort)" + (output.map { " into \($0)" } ?? ""))]
         if let evaluation = predictions.evaluation {
             lines += ReportTable.summary(evaluation, label: evaluation.regression == nil ? "labels" : "targets",
                                          classNames: predictor.model.description.classNames)

@@ -28,10 +28,10 @@ enum ReportTable {
     }
 
     /// The per-class table and the matrix, labelled with `classNames` (`0..K-1` when they do not
-    /// name every class).
+    /// name every class), each cut and its control characters escaped (``DisplayText/shown(_:)``).
     static func lines(_ report: ClassificationReport, classNames: [String]) -> [String] {
         let count = report.confusionMatrix.classCount
-        let names = classNames.count == count ? classNames : (0..<count).map(String.init)
+        let names = classNames.count == count ? classNames.map { DisplayText.shown($0) } : (0..<count).map(String.init)
         let nameWidth = max(7, (names.map(\.count).max() ?? 0) + 2)
         let score = TableColumn(.fixed(fractionDigits: 4), width: 11)
         var lines = [(TableColumn.cell("class", width: nameWidth) + "precision  recall     f1         support")]

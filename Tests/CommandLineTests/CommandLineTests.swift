@@ -186,7 +186,7 @@ import Testing
         let minimum = try #require((points["minimum"] as? [String: Any])?["learningRate"] as? Double)
         #expect(minimum > maximum && minimum < divergence)
         #expect(bounds["notes"] as? [String]
-                == [String(format: "the minimum (%.3g) lies within a decade of the divergence (%.3g); max kept a decade below it", minimum, divergence)])
+                == [String(format: "the minimum (%.3g) lies within a decade of the blow-up (%.3g); max kept a decade below it", minimum, divergence)])
         #expect(json["ensemble"] != nil)
     }
 

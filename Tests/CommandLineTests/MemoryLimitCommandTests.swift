@@ -13,4 +13,20 @@ import Testing
         #expect(run.error.contains("more than this process's address-space limit (ulimit -v) of 3.1 GB"), "\(run.error)")
         #expect(run.error.split(separator: "\n").count == 1)
     }
+
+    /// Under `ulimit -v` the address space already mapped (stacks, heap arenas, BLAS buffers)
+    /// counts: the limit alone let this run pass the check and abort on an allocation. A model
+    /// read from `--init-from` is named by the file, not by `--model`, which was not given.
+    @Test func aModelFromAWeightsFileAboveTheLimitIsRefusedNamingTheFile() throws {
+        let folder = scratchDirectory()
+        let trained = try runLRFind(["train", "--data", Fixtures.iris, "--model", "dense:3000,relu,dense:3000,relu", "--epochs", "1",
+                                     "--save", "big.safetensors", "--no-plot", "--quiet"], in: folder)
+        #expect(trained.status == 0, "\(trained.error)")
+        // 9.0M parameters: at least 216.5 MB to train on one feature; the limit alone (461 MB) would pass it.
+        let run = try runLRFind(limitedTo: 450_000, ["find", "--init-from", "big.safetensors", "--steps", "3", "--no-plot"], in: folder)
+        #expect(run.status == 2, "\(run.error)")
+        #expect(run.error.hasPrefix("lrfind: error: --init-from big.safetensors: its model dense:3000,relu,dense:3000,relu: training it needs at least 216.5 MB"), "\(run.error)")
+        #expect(run.error.contains("of it mapped already"), "\(run.error)")
+        #expect(run.error.split(separator: "\n").count == 1, "\(run.error)")
+    }
 }

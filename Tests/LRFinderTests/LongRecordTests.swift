@@ -116,7 +116,7 @@ import Testing
     @Test(arguments: [
         ("", "empty field"), (" \t\u{A0}", "empty field"), ("\" \u{2003}\" ", "empty field"), ("1e39", "value out of range for a 32-bit float"),
         ("\"1e39\"", "value out of range for a 32-bit float"), ("x", "not a number"), ("\"a\"\"b\"", "not a number"),
-        ("\"ab", "unterminated quoted field"), ("\"a\" b", "unterminated quoted field"),
+        ("\"ab", "unterminated quoted field"), ("\"a\" b", "text after a closing quote"),
     ])
     func numberErrorsKeepTheirKinds(field: String, message: String) {
         let bytes = Array(field.utf8)

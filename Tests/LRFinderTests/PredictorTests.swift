@@ -110,8 +110,9 @@ import Testing
         #expect(message(text) == "no error")
         #expect(message(text.replacingOccurrences(of: ",year\n", with: ",yr\n")) == "p.csv:1: no column 'year' in the header (the model's inputs: island, bill_length_mm, bill_depth_mm, flipper_length_mm, body_mass_g, sex, year)")
         let extra = text.split(separator: "\n").map { $0 + ",1" }.joined(separator: "\n").replacingOccurrences(of: "year,1", with: "year,extra")
-        #expect(message(extra) == "p.csv: column 'extra' is not one the model was trained on")
-        #expect(message(text.replacingOccurrences(of: "Adelie,Dream", with: "Adelie,Atlantis")).hasSuffix("column 'island' has the category 'Atlantis', which the training split did not have (its categories: Biscoe, Dream, Torgersen)"))
+        // An extra column is left out and an unknown level encoded as all zeros, with notes (PredictQuirkTests).
+        #expect(message(extra) == "no error")
+        #expect(message(text.replacingOccurrences(of: "Adelie,Dream", with: "Adelie,Atlantis")) == "no error")
         #expect(message(text.replacingOccurrences(of: "\nGentoo,", with: "\nEmperor,")) == "p.csv: label 'Emperor' is not one of the model's classes (Adelie, Chinstrap, Gentoo)")
     }
 }

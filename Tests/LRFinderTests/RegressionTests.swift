@@ -43,6 +43,13 @@ import Testing
         for bad in ["huber:0", "huber:-1", "huber:x", "mae", "mse:2", ""] {
             #expect(throws: LossFunctionError.self, "\(bad)") { try LossFunction(parsing: bad) }
         }
+        // A delta beyond Float's range is too large, not "not > 0" (issue 23).
+        #expect(throws: LossFunctionError(description: "Huber's delta must be at most 3.4028235e+38 (a Float), got '1e39'")) {
+            try LossFunction(parsing: "huber:1e39")
+        }
+        #expect(throws: LossFunctionError(description: "Huber's delta must be a number > 0, got '-1e39'")) {
+            try LossFunction(parsing: "huber:-1e39")
+        }
         for loss in [LossFunction.crossEntropy, .meanSquaredError, .huber(delta: 1), .huber(delta: 0.25)] {
             let data = try JSONEncoder().encode([loss])
             #expect(try JSONDecoder().decode([LossFunction].self, from: data) == [loss], "\(String(decoding: data, as: UTF8.self))")

@@ -20,6 +20,17 @@ import Testing
         #expect(quarter.map(\.label) == ["0", "0.25", "0.50", "0.75", "1.00"])
     }
 
+    @Test func labelsOfOneAxisShareAStyle() {
+        // A million batch steps: SI prefixes throughout, not `800000` next to `1e+06`.
+        #expect(Ticks.linear(0, 1e6, target: 6).map(\.label) == ["0", "200k", "400k", "600k", "800k", "1M"])
+        #expect(Ticks.linear(0, 1.3e6, target: 7).map(\.label) == ["0", "250k", "500k", "750k", "1M", "1.25M"])
+        // Small rates: exponent form throughout, not `5e-05` next to `0.0001`.
+        #expect(Ticks.linear(0, 2e-4, target: 5).map(\.label) == ["0", "5e-5", "1e-4", "1.5e-4", "2e-4"])
+        // In between: decimals as the step needs.
+        #expect(Ticks.linear(0, 0.00121, target: 7).map(\.label) == ["0", "0.00025", "0.00050", "0.00075", "0.00100"])
+        #expect(Ticks.linear(0, 40000, target: 5).map(\.label) == ["0", "10000", "20000", "30000", "40000"])
+    }
+
     @Test func logarithmicTicks() {
         let ticks = Ticks.logarithmic(1e-4, 1)
         #expect(ticks.filter { $0.label != nil }.map(\.label!) == ["1e-4", "1e-3", "1e-2", "1e-1", "1"])

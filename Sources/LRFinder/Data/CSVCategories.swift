@@ -37,9 +37,13 @@ struct CSVCategories {
         mode == .auto || declared.contains(feature)
     }
 
-    /// Takes the text of a cell of feature column `feature` in kept row `row` (the `column`th in
-    /// the file, on `line`) that is neither a number nor missing.
-    mutating func addText(_ text: String, feature: Int, row: Int, line: Int, column: Int) {
+    /// Takes `text`, the trimmed text of `field` of `record`, a cell of feature column `feature`
+    /// in kept row `row` (the `column`th in the file) that is neither a number nor missing.
+    /// Throws when the cell is not UTF-8 text (two Latin-1 names would be one level).
+    mutating func addText(_ text: String, of record: CSVRecord, _ field: Range<Int>, feature: Int, row: Int, column: Int,
+                          file: String) throws {
+        try record.checkUTF8(field, as: "category", column: column, file: file)
+        let line = record.line
         var entry = columns[feature] ?? Column()
         let index: Int32
         if let known = entry.textIndex[text] {
@@ -104,7 +108,7 @@ struct CSVCategories {
                 } else if features[slot].isNaN {
                     continue
                 } else {
-                    name = FeatureColumn.levelName(Double(features[slot]))
+                    name = FeatureColumn.levelName(features[slot])
                 }
                 let level: Int
                 if let known = levelIndex[name] {

@@ -2,18 +2,60 @@ import Foundation
 
 /// The columns of a CSV header looked up by name: each name's first position, found in one hash
 /// lookup from a dictionary built in one pass over the names, so that matching n named columns
-/// against a header of n columns (`predict` on 100,000 columns) takes time in n, not n².
+/// against a header of n columns (`predict` on 100,000 columns) takes time in n, not n². A blank
+/// header cell is named by its 1-based position, `column N`, as its feature column is. A name
+/// held twice is found at its first position, and kept in ``duplicate`` for the reader to refuse
+/// (``checkUnique(file:line:)``): it would read the second column as the first.
 struct CSVColumnIndex {
-    /// The header's names, in order.
+    /// Two columns of the header with one name.
+    struct Duplicate: Equatable {
+        /// The name (`column N` for a blank cell).
+        var name: String
+        /// The 0-based positions of the first two columns with the name.
+        var first: Int, second: Int
+        /// Whether one of the two is a blank cell named by its position.
+        var isGenerated: Bool
+    }
+
+    /// The header's names, in order, a blank cell's as `column N`.
     let names: [String]
+    /// The first name held twice, the one at the smallest second position; nil when all differ.
+    let duplicate: Duplicate?
     /// The first position of each name.
     private let firstPositions: [String: Int]
 
-    /// The index of `names` (a name held twice is found at its first position).
+    /// The index of the header cells `names` (trimmed; a blank one named `column N`).
     init(_ names: [String]) {
-        self.names = names
-        firstPositions = Dictionary(names.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { first, _ in first })
+        let named = names.enumerated().map { $0.element.isEmpty ? Self.generatedName(position: $0.offset) : $0.element }
+        self.names = named
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(named.count)
+        var duplicate: Duplicate?
+        for (position, name) in named.enumerated() {
+            if let first = positions[name] {
+                if duplicate == nil {
+                    duplicate = Duplicate(name: name, first: first, second: position, isGenerated: names[first].isEmpty || names[position].isEmpty)
+                }
+            } else {
+                positions[name] = position
+            }
+        }
+        firstPositions = positions
+        self.duplicate = duplicate
         ColumnLookupCount.add(names.count)
+    }
+
+    /// The name of a blank header cell at 0-based `position` (and of every column of a file
+    /// without a header): `column N`, N 1-based.
+    static func generatedName(position: Int) -> String { "column \(position + 1)" }
+
+    /// Throws "column 'NAME' appears twice in the header (columns I and J)" for ``duplicate``,
+    /// `line` the header's line in `file`.
+    func checkUnique(file: String, line: Int) throws {
+        guard let duplicate else { return }
+        let blank = duplicate.isGenerated ? "; a blank header cell is named by its position" : ""
+        throw DataError(file: file, line: line,
+                        message: "column '\(duplicate.name)' appears twice in the header (columns \(duplicate.first + 1) and \(duplicate.second + 1)\(blank))")
     }
 
     /// The 0-based position of the first column named `name`, or nil.

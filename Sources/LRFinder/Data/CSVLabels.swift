@@ -49,8 +49,9 @@ struct CSVLabels {
 
     /// Adds the label in `field` of `record` (the `column`th): an integer, a number (a target) or
     /// a name (its text without quotes and surrounding spaces). An error: an empty field, a number
-    /// beyond Float's range, a name for regression, and for classification a number with a
-    /// fraction or an integer beyond ±(2^31 - 1); with no task, names mixed with fractions.
+    /// beyond Float's range, a name that is not UTF-8 text, a name for regression, and for
+    /// classification a number with a fraction or an integer beyond ±(2^31 - 1); with no task,
+    /// names mixed with fractions.
     mutating func add(_ record: CSVRecord, _ field: Range<Int>, column: Int, file: String) throws {
         let label: ClassLabel
         if let number = record.number(in: field, fitting: .float) {
@@ -86,6 +87,8 @@ struct CSVLabels {
             guard let text = record.unquotedText(of: field), record.number(in: field, fitting: .unbounded) == nil else {
                 throw record.numberError(in: field, column: column, file: file, fitting: .float)
             }
+            // Latin-1 `Z\xFCrich` and `Z\xE4rich` would both be `Z\u{FFFD}rich`: one class.
+            try record.checkUTF8(field, as: "label", column: column, file: file)
             let name = text.trimmingSpaces
             guard !name.isEmpty else {
                 throw DataError(file: file, line: record.line, column: column, message: "empty label", text: record.shownText(of: field))
@@ -123,7 +126,7 @@ struct CSVLabels {
         if chosen == nil {
             if let fraction {
                 chosen = .regression
-                note = "\(file): the labels are numbers, some with a fraction (line \(fraction.line ?? 0): '\(fraction.text ?? "")'): a regression task"
+                note = "\(file): the labels are numbers, some with a fraction (line \(fraction.line ?? 0): '\(DisplayText.shown(fraction.text ?? ""))'): a regression task"
             } else if firstName != nil {
                 chosen = .classification
             } else {

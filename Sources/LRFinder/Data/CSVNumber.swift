@@ -138,3 +138,14 @@ enum CSVNumber {
         return strtod(text, nil)
     }
 }
+
+extension Float {
+    /// The shortest text that reads back as this value: a whole value below 1e15 in magnitude
+    /// without a decimal point (`5`, `-3`), any other as Swift writes it (`0.1`, `1e-15`, `1e+20`),
+    /// so that a number a data file writes `0.1` is shown `0.1` again, not as the Double
+    /// `0.10000000149011612`.
+    var shortestText: String {
+        if self == rounded(), abs(self) < 1e15 { return String(Int64(self)) }
+        return String(self)
+    }
+}

@@ -16,6 +16,9 @@ struct CSVParser {
     var categorical: CategoricalColumns = .auto
     /// Classification or regression; nil: inferred from the label column (``CSVLabels``).
     var task: Task?
+    /// Whether a first column that looks like pandas' row index is kept as a feature
+    /// (``PandasIndexColumn``); by default it is ignored, with a note.
+    var keepsIndexColumn = false
 
     /// What a column is for.
     private enum Role { case feature, label, ignored }
@@ -38,8 +41,15 @@ struct CSVParser {
         if usesNames && header == .absent {
             throw DataError(file: path, message: "columns are named but the file has no header row (--header absent)")
         }
-        // The header's names by name, built once (only when a column is named).
+        // The header's names by name (a blank cell's as `column N`), built once: when a column is
+        // named or the first record is a header, which must not name two columns alike.
         lazy var columnIndex = CSVColumnIndex(names)
+        var isHeaderChecked = false
+        func checkHeader() throws {
+            guard !isHeaderChecked else { return }
+            isHeaderChecked = true
+            try columnIndex.checkUnique(file: path, line: first.line)
+        }
         func index(of column: CSVColumn, role: String) throws -> Int {
             switch column {
             case let .index(index):
@@ -48,9 +58,10 @@ struct CSVParser {
                 }
                 return index
             case let .name(name):
+                try checkHeader()
                 guard let index = columnIndex.position(of: name) else {
                     throw DataError(file: path, line: first.line,
-                                    message: "no \(role) column '\(name)' in the header; its columns: \(CSVColumnIndex.listed(names))")
+                                    message: "no \(role) column '\(name)' in the header; its columns: \(CSVColumnIndex.listed(columnIndex.names))")
                 }
                 return index
             }
@@ -72,6 +83,9 @@ struct CSVParser {
             roles[ignored] = .ignored
         }
         if let labelIndex { roles[labelIndex] = .label }
+        let skipped = Set(roles.indices.filter { roles[$0] != .feature })
+        let hasHeader = header == .present || (header == .auto && (usesNames || Self.looksLikeHeader(first, skipping: skipped)))
+        if hasHeader { try checkHeader() }
         guard roles.contains(.feature) else { throw DataError(file: path, message: "no feature column left") }
         let featurePositions = roles.indices.filter { roles[$0] == .feature }
         var declared = Set<Int>()
@@ -98,8 +112,19 @@ struct CSVParser {
             if let last = runs.last, last.role == role { runs[runs.count - 1].count += 1 } else { runs.append((role, 1)) }
         }
         let featureCount = roles.count { $0 == .feature }
-        let skipped = Set(roles.indices.filter { roles[$0] != .feature })
-        let hasHeader = header == .present || (header == .auto && (usesNames || Self.looksLikeHeader(first, skipping: skipped)))
+        // pandas' row index (``PandasIndexColumn``): a first column, a feature not named in
+        // --categorical, under a blank or `Unnamed: 0` header cell; ignored at the end if every
+        // data row (dropped ones too) holds its 0-based number there.
+        var mayBeIndex = hasHeader && !keepsIndexColumn && roles[0] == .feature && !declared.contains(0)
+            && PandasIndexColumn.isIndexName(names[0])
+        var dataRowCount = 0
+        // Under --missing drop: the rows left out, and the first missing cell (its location and text).
+        var droppedCount = 0
+        var firstMissing: DataError?
+        // A column's name that is not UTF-8 would be kept, and matched, with U+FFFD for its bad bytes.
+        for position in featurePositions + [labelIndex].compactMap({ $0 }) where hasHeader {
+            try first.checkUTF8(firstFields[position], as: "column name", column: position + 1, file: path)
+        }
 
         var features: [Float] = []
         var labels = CSVLabels(task: task)
@@ -144,6 +169,10 @@ struct CSVParser {
                             let (value, end, isMissing) = try feature(record, at: cursor, column: column + 1, fieldCount: fieldCount,
                                                                featureIndex: row.count, row: features.count / featureCount,
                                                                categories: &categories)
+                            if isMissing && firstMissing == nil {
+                                firstMissing = DataError(file: path, line: record.line, column: column + 1, message: "",
+                                                         text: record.shownText(of: cursor..<end))
+                            }
                             row.append(value)
                             hasMissingValue = hasMissingValue || isMissing
                             hasOtherCell = true
@@ -164,8 +193,12 @@ struct CSVParser {
                 }
             }
             guard cursor == record.range.upperBound + 1 else { throw fieldCountError(record, expected: fieldCount) }
+            // Feature 0 is column 1 while it may be the index (Floats: exact up to 2^24 rows).
+            if mayBeIndex { mayBeIndex = row.values[0] == Float(dataRowCount) }
+            dataRowCount += 1
             let dropped = hasMissingValue && missing == .drop
             if dropped {
+                droppedCount += 1
                 if labelIndex != nil { labels.removeLast() }
             } else {
                 if features.count + featureCount > features.capacity {
@@ -181,20 +214,36 @@ struct CSVParser {
         while let record = try reader.next() { try read(record) }
         // Only whole rows are appended (featureCount >= 1: a feature column is left, checked above).
         let rowCount = features.count / featureCount
-        guard rowCount > 0 else { throw DataError(file: path, message: "no data rows") }
-        let columnNames = featurePositions.map { position in
-            hasHeader && !names[position].isEmpty ? names[position] : "column \(position + 1)"
+        guard rowCount > 0 else {
+            guard droppedCount > 0, var error = firstMissing else { throw DataError(file: path, message: "no data rows") }
+            error.message = droppedCount == 1 ? "the one data row has a missing value, so --missing drop left none"
+                : "all \(droppedCount) data rows have a missing value, so --missing drop left none; the first"
+            throw error
         }
-        let columns = try categories.resolve(&features, width: featureCount, names: columnNames,
+        let columnNames = featurePositions.map { hasHeader ? columnIndex.names[$0] : CSVColumnIndex.generatedName(position: $0) }
+        var columns = try categories.resolve(&features, width: featureCount, names: columnNames,
                                              positions: featurePositions.map { $0 + 1 }, file: path)
+        // pandas' index, all numbers (its cells untouched by the categories): left out.
+        var width = featureCount
+        var notes: [String] = []
+        if mayBeIndex {
+            let note = PandasIndexColumn.note(header: names[0], rowCount: dataRowCount)
+            guard featureCount > 1 else { throw DataError(file: path, message: "no feature column left: \(note)") }
+            PandasIndexColumn.removeFirstColumn(of: &features, width: featureCount)
+            columns.removeFirst()
+            width -= 1
+            notes.append(note)
+        }
         // Without a label column every row is class 0 of one unnamed class.
         let (targets, classNames, taskNote) = labelIndex == nil
             ? (Targets.classes([Int32](repeating: 0, count: rowCount), count: 1), [""], nil) : try labels.targets(file: path)
-        var dataset = Dataset(features: Matrix(rows: targets.count, columns: featureCount, storage: features), targets: targets,
+        var dataset = Dataset(features: Matrix(rows: targets.count, columns: width, storage: features), targets: targets,
                               source: path, classNames: classNames)
         dataset.delimiter = separator
         dataset.columns = columns
         dataset.taskNote = taskNote
+        dataset.notes = notes
+        dataset.ignoredIndexColumn = mayBeIndex ? 1 : nil
         return dataset
     }
 
@@ -225,7 +274,7 @@ struct CSVParser {
                             message: "not a number (to one-hot encode the column as categories, name it in --categorical)",
                             text: record.shownText(of: start..<end))
         }
-        categories.addText(text.trimmingSpaces, feature: featureIndex, row: row, line: record.line, column: column)
+        try categories.addText(text.trimmingSpaces, of: record, start..<end, feature: featureIndex, row: row, column: column, file: path)
         return (.nan, end, false)
     }
 
@@ -243,12 +292,14 @@ struct CSVParser {
     /// Whether the first record is a header (under `--header auto`): a field other than those at
     /// `skipped` (the label and ignored columns, which may hold names) is neither a number (of any
     /// size: an out-of-range value is data, and an error) nor a missing value, or the record is exactly
-    /// `0,1,2,...,n-1`, the column names pandas gives a frame without names.
+    /// `0,1,2,...,n-1`, the column names pandas gives a frame without names (after a blank cell,
+    /// its index column's: `,0,1,...,n-2`).
     static func looksLikeHeader(_ record: CSVRecord, skipping skipped: Set<Int> = []) -> Bool {
         let fields = record.fields
         guard fields.indices.allSatisfy({ skipped.contains($0) || record.number(in: fields[$0], fitting: .unbounded) != nil
             || MissingValues.isMissing(record, fields[$0]) }) else { return true }
-        return fields.enumerated().allSatisfy { index, field in record.text(of: field) == String(index) }
+        let indexed = fields.count > 1 && record.text(of: fields[0]).isEmpty ? 1 : 0
+        return fields.enumerated().allSatisfy { index, field in index < indexed || record.text(of: field) == String(index - indexed) }
     }
 }
 

@@ -333,12 +333,14 @@ struct CSVRecord {
     }
 
     /// The error for `field`, the `column`th (1-based) when given, that holds no number that fits
-    /// `width`: "empty field", "value out of range for a 32-bit float" (or 64-bit), or "not a
-    /// number", with its text.
+    /// `width`: "empty field", "value out of range for a 32-bit float" (or 64-bit), "not a
+    /// number", or for a quoted field "unterminated quoted field" (no closing quote) or "text
+    /// after a closing quote" (`"x"y`), with its text.
     /// The field's text is quoted in the message from its first bytes only (``shownText(of:)``).
     func numberError(in field: Range<Int>, column: Int?, file: String, fitting width: CSVNumber.Width = .double) -> DataError {
         let content = quotedContent(of: field)
-        let message = isQuoted(field) && content == nil ? "unterminated quoted field"
+        let message = isQuoted(field) && content == nil
+            ? (closingQuote(of: field) == nil ? "unterminated quoted field" : "text after a closing quote")
             : isBlank(content ?? field) ? "empty field"
             : number(in: field, fitting: .unbounded) != nil ? "value out of range for a \(width.name)" : "not a number"
         return DataError(file: file, line: line, column: column, message: message, text: shownText(of: field))
@@ -348,21 +350,30 @@ struct CSVRecord {
     /// the field is not quoted, its closing quote is missing or is followed by anything but spaces
     /// (when ``unquotedText(of:)`` is nil). Nothing is copied.
     private func quotedContent(of field: Range<Int>) -> Range<Int>? {
+        guard let end = closingQuote(of: field) else { return nil }
+        var index = end + 1
+        while index < field.upperBound && bytes[index] == CSVByte.space { index += 1 }
+        guard index == field.upperBound else { return nil }
+        var start = field.lowerBound
+        while bytes[start] != CSVByte.quote { start += 1 }
+        return start + 1..<end
+    }
+
+    /// The index of the quote that closes a quoted `field` (the first lone quote after its
+    /// opening one; `""` is a quote inside), or nil when the field is not quoted or its quotes
+    /// are not closed.
+    private func closingQuote(of field: Range<Int>) -> Int? {
         guard isQuoted(field) else { return nil }
         var index = field.lowerBound
         while bytes[index] != CSVByte.quote { index += 1 }
-        let start = index + 1
-        index = start
+        index += 1
         while index < field.upperBound {
             if bytes[index] == CSVByte.quote {
                 if index + 1 < field.upperBound && bytes[index + 1] == CSVByte.quote {
                     index += 2
                     continue
                 }
-                let end = index
-                index += 1
-                while index < field.upperBound && bytes[index] == CSVByte.space { index += 1 }
-                return index == field.upperBound ? start..<end : nil
+                return index
             }
             index += 1
         }

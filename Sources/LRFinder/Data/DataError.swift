@@ -22,25 +22,21 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
     }
 
     /// The most characters of ``text`` that ``description`` shows.
-    static let shownCharacterCount = 60
+    static let shownCharacterCount = DisplayText.shownCharacterCount
 
     /// `text` cut for an error's ``text``: its first 61 characters at most, the 60 that
     /// ``description`` shows and one to tell that more follow (`...`); a long text is not copied.
     static func cut(_ text: String) -> String { String(text.prefix(shownCharacterCount + 1)) }
 
-    /// `FILE:LINE:COLUMN: message: 'text'`, on one line (control characters in the text, C0, DEL
-    /// and C1, escaped as `\u{d}`).
+    /// `FILE:LINE:COLUMN: message: 'text'`, on one line (control characters, C0, DEL and C1,
+    /// escaped as `\u{d}` by ``DisplayText``, in the message as in the text).
     public var description: String {
         var location = file
         if let line { location += ":\(line)" }
         if let column { location += ":\(column)" }
-        var result = "\(location): \(message)"
-        if let text {
-            // Only the first 61 characters are looked at, however long the text.
-            let shown = text.prefix(Self.shownCharacterCount + 1).count > Self.shownCharacterCount
-                ? String(text.prefix(Self.shownCharacterCount)) + "..." : text
-            result += ": '\(shown.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined())'"
-        }
+        var result = DisplayText.escaped("\(location): \(message)")
+        // Only the first 61 characters of the text are looked at, however long it is.
+        if let text { result += ": '\(DisplayText.shown(text))'" }
         return result
     }
 }

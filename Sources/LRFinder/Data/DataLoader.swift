@@ -47,21 +47,25 @@ public enum DataLoader {
     ///     into the data set's ``Dataset/columns`` (one-hot encoded by ``FeatureEncoding``).
     ///   - task: classification or regression (a CSV's numeric label column as one target value);
     ///     nil: inferred from a CSV's labels (``Task/largestInferredClassCount``); IDX data is classes.
+    ///   - keepsIndexColumn: whether a first column that looks like pandas' row index (a blank or
+    ///     `Unnamed: 0` header cell over 0, 1, ..., N-1) is a feature; by default it is left out,
+    ///     with a note in the data set's ``Dataset/notes``.
     /// - Throws: `DataError` naming the file, line, column and offending text.
     public static func load(_ path: String, labelsPath: String? = nil, labelColumn: LabelColumn? = .last,
                             header: HeaderMode = .auto, delimiter: CSVDelimiter = .auto,
                             ignoredColumns: [CSVColumn] = [], missing: MissingValues = .error,
-                            categorical: CategoricalColumns = .auto, task: Task? = nil) throws -> Dataset {
+                            categorical: CategoricalColumns = .auto, task: Task? = nil, keepsIndexColumn: Bool = false) throws -> Dataset {
         try load(path, labelsPath: labelsPath, labelColumn: labelColumn, header: header, delimiter: delimiter,
                  ignoredColumns: ignoredColumns, missing: missing, categorical: categorical, task: task,
-                 pieceSize: CSVSource.defaultPieceSize)
+                 keepsIndexColumn: keepsIndexColumn, pieceSize: CSVSource.defaultPieceSize)
     }
 
-    /// ``load(_:labelsPath:labelColumn:header:delimiter:ignoredColumns:missing:categorical:task:)``
+    /// ``load(_:labelsPath:labelColumn:header:delimiter:ignoredColumns:missing:categorical:task:keepsIndexColumn:)``
     /// reading a CSV file `pieceSize` bytes at a time (tests cut records across pieces with tiny ones).
     static func load(_ path: String, labelsPath: String?, labelColumn: LabelColumn?, header: HeaderMode,
                      delimiter: CSVDelimiter, ignoredColumns: [CSVColumn], missing: MissingValues,
-                     categorical: CategoricalColumns = .auto, task: Task? = nil, pieceSize: Int) throws -> Dataset {
+                     categorical: CategoricalColumns = .auto, task: Task? = nil, keepsIndexColumn: Bool = false,
+                     pieceSize: Int) throws -> Dataset {
         var dataset: Dataset
         let name = FileBytes.displayName(path)
         if let labelsPath {
@@ -74,7 +78,8 @@ public enum DataLoader {
             }
             try source.checkText()
             dataset = try CSVParser(path: name, source: source, labelColumn: labelColumn, header: header, delimiter: delimiter,
-                                    ignoredColumns: ignoredColumns, missing: missing, categorical: categorical, task: task).parse()
+                                    ignoredColumns: ignoredColumns, missing: missing, categorical: categorical, task: task,
+                                    keepsIndexColumn: keepsIndexColumn).parse()
         }
         if labelColumn == nil && labelsPath == nil { return dataset }
         guard dataset.targets.task == .classification else { return dataset }

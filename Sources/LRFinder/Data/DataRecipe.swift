@@ -29,6 +29,9 @@ public struct DataRecipe: Equatable, Sendable {
     public var missing: MissingValues?
     /// Which CSV feature columns hold categories (one-hot encoded); nil: ``CategoricalColumns/auto``.
     public var categorical: CategoricalColumns?
+    /// Whether a first CSV column that looks like pandas' row index (a blank or `Unnamed: 0`
+    /// header cell over 0, 1, ..., N-1) is a feature; false: it is left out, with a note.
+    public var keepsIndexColumn = false
     /// Feature scaling; nil picks `max` for image data (IDX or bundled) and `standardize` otherwise.
     public var scaling: ScalingMethod?
     /// Split sizes; nil gives 3,000 / 1,000 / 1,000 for mnist5k and 60 / 20 / 20 % otherwise.
@@ -78,7 +81,7 @@ public struct DataRecipe: Equatable, Sendable {
         }
         return try DataLoader.load(path, labelsPath: labelsPath, labelColumn: labelColumn, header: header,
                                    delimiter: delimiter ?? .auto, ignoredColumns: ignoredColumns ?? [], missing: missing ?? .error,
-                                   categorical: categorical ?? .auto, task: task)
+                                   categorical: categorical ?? .auto, task: task, keepsIndexColumn: keepsIndexColumn)
     }
 
     /// Loads, checks the class count (``ClassLabels/check(classCount:trainingCount:maximum:file:)``),
@@ -92,6 +95,8 @@ public struct DataRecipe: Equatable, Sendable {
     ///   model trained before sees its inputs as it did (`--init-from` on other data).
     public func prepare(reusing saved: SavedPreprocessing? = nil) throws -> PreparedData {
         var (parts, delimiter, taskNote) = try loadedSplits()
+        // How the file was read, as every split holds it.
+        let notes = parts.train.notes, ignoredIndexColumn = parts.train.ignoredIndexColumn
         let isImageData = path == nil || labelsPath != nil
         let method = saved?.encoding.scaling ?? scaling ?? (isImageData ? .max : .standardize)
         var standardization: TargetStandardization?
@@ -108,6 +113,8 @@ public struct DataRecipe: Equatable, Sendable {
         prepared.encoding = encoding
         prepared.targetStandardization = standardization
         prepared.taskNote = taskNote
+        prepared.readingNotes = notes
+        prepared.ignoredIndexColumn = ignoredIndexColumn
         return prepared
     }
 
@@ -148,6 +155,14 @@ public struct PreparedData: Sendable {
     public var targetStandardization: TargetStandardization?
     /// Why the data was taken for regression when no task was given; nil otherwise.
     public var taskNote: String?
+    /// Notes on how the file was read (a pandas index column left out), one line each.
+    public var readingNotes: [String] = []
+    /// The 1-based position of a pandas index column left out of the features; nil when none was.
+    public var ignoredIndexColumn: Int?
+
+    /// The notes for the user on the data, one line each: how the file was read, then how its
+    /// columns were encoded (``FeatureEncoding/notes``).
+    public var notes: [String] { readingNotes + (encoding?.notes ?? []) }
 
     /// The splits and how they were prepared.
     public init(train: Dataset, validation: Dataset, test: Dataset, scaling: ScalingMethod = .none, name: String = "",

@@ -18,6 +18,11 @@ public struct Dataset: Equatable, Sendable {
     /// The feature columns as the file had them (names, categorical levels) before
     /// ``FeatureEncoding`` encoded them; nil: numeric columns without names.
     public var columns: [FeatureColumn]?
+    /// Notes for the user on how the file was read (a pandas index column left out), one line each.
+    public var notes: [String] = []
+    /// The 1-based position of a pandas index column the CSV parser left out of the features
+    /// (``DataRecipe/keepsIndexColumn``); nil when there was none.
+    public var ignoredIndexColumn: Int?
 
     /// A data set from features and targets; `shape` defaults to a vector of the feature count,
     /// `classNames` to the class indices.
@@ -75,6 +80,8 @@ public struct Dataset: Equatable, Sendable {
                              classNames: classNames)
         result.delimiter = delimiter
         result.columns = columns
+        result.notes = notes
+        result.ignoredIndexColumn = ignoredIndexColumn
         return result
     }
 }

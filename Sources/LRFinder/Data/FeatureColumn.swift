@@ -8,7 +8,7 @@ public struct FeatureColumn: Hashable, Codable, Sendable {
     public var position: Int
     /// The distinct non-missing texts of a categorical column, in order of first appearance; nil
     /// for a numeric column. A cell that holds a number is named by its value (``levelName(_:)``),
-    /// so `1` and `1.0` are one level.
+    /// so `1` and `1.0` are one level, and `0.1` is `0.1`.
     public var levels: [String]?
 
     /// A column named `name` at 1-based `position`, categorical when `levels` is given.
@@ -21,12 +21,14 @@ public struct FeatureColumn: Hashable, Codable, Sendable {
     /// Whether the column holds categories.
     public var isCategorical: Bool { levels != nil }
 
-    /// The level name of a numeric cell in a categorical column: the integer without a decimal
-    /// point when the value is whole, else its shortest round-trip form.
-    public static func levelName(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(value)
-    }
+    /// The level name of a numeric cell in a categorical column, read as a Float: the integer
+    /// without a decimal point when the value is whole, else the shortest text that reads back as
+    /// the Float (``Swift/Float/shortestText``): `0.1` for a cell `0.1` or `0.10`, not the
+    /// Double `0.10000000149011612`.
+    public static func levelName(_ value: Float) -> String { value.shortestText }
+
+    /// ``levelName(_:)`` of a feature value widened to a Double: named as its Float.
+    public static func levelName(_ value: Double) -> String { Float(value).shortestText }
 
     /// The numeric columns `1...count`, named `column N`.
     static func numeric(count: Int) -> [FeatureColumn] {

@@ -122,11 +122,12 @@ public struct FeatureEncoding: Equatable, Codable, Sendable {
         self.scaling = scaling
     }
 
-    /// Levels in the order classes have (``ClassLabel``): numbers by value first, then texts by
-    /// their UTF-8 bytes.
+    /// Levels in the order classes have (``ClassLabel``): numbers (as a CSV cell writes one:
+    /// ``CSVNumber``) by value first, then texts by their UTF-8 bytes.
     static func sortedLevels(_ levels: [String]) -> [String] {
-        levels.sorted { a, b in
-            switch (Double(a), Double(b)) {
+        let values = Dictionary(levels.map { ($0, CSVRecord.number(in: $0, fitting: .unbounded)) }, uniquingKeysWith: { a, _ in a })
+        return levels.sorted { a, b in
+            switch (values[a]!, values[b]!) {
             case let (x?, y?): x < y
             case (.some, nil): true
             case (nil, .some): false
@@ -183,7 +184,7 @@ public struct FeatureEncoding: Equatable, Codable, Sendable {
                 for row in 0..<rows {
                     let value = features[row, index]
                     let input = value.isNaN ? (column.hasMissingLevel ? levels.count : -1)
-                        : source == nil ? position[FeatureColumn.levelName(Double(value))] ?? -1 : map[Int(value)]
+                        : source == nil ? position[FeatureColumn.levelName(value)] ?? -1 : map[Int(value)]
                     if input >= 0 { output[row, start + input] = 1 }
                 }
             } else {
@@ -214,7 +215,32 @@ public struct FeatureEncoding: Equatable, Codable, Sendable {
     public var notes: [String] {
         categoricalColumns.map { column in
             let levels = (column.levels ?? []) + (column.hasMissingLevel ? ["(missing)"] : [])
-            return "one-hot encoded column '\(column.name)' as \(levels.count) inputs: \(levels.joined(separator: ", ")) (a level not in the training split gives all zeros)"
+            // Names from the file: escaped and cut (a 50 MB level makes no 50 MB note).
+            return "one-hot encoded column '\(DisplayText.shown(column.name))' as \(levels.count) inputs: \(DisplayText.listed(levels)) (a level not in the training split gives all zeros)"
         }
+    }
+}
+
+extension FeatureEncoding.Column {
+    /// A column as a model file saves it. A numeric level saved as the Double of its Float
+    /// (`0.10000000149011612`, as lrfind named such levels before) is read as the Float's shortest
+    /// text (`0.1`), the name the same cell of new data gets (``FeatureColumn/levelName(_:)``).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        position = try container.decode(Int.self, forKey: .position)
+        fill = try container.decodeIfPresent(Float.self, forKey: .fill)
+        offset = try container.decode(Float.self, forKey: .offset)
+        factor = try container.decode(Float.self, forKey: .factor)
+        levels = try container.decodeIfPresent([String].self, forKey: .levels)?.map(Self.currentName)
+        hasMissingLevel = try container.decode(Bool.self, forKey: .hasMissingLevel)
+    }
+
+    /// `level` as a level is named now: a number (the only levels that are: a cell that holds one
+    /// is named by its value) that is a Float's Double, by ``FeatureColumn/levelName(_:)``; any
+    /// other as it is.
+    private static func currentName(_ level: String) -> String {
+        guard let value = CSVRecord.number(in: level, fitting: .unbounded), Double(Float(value)) == value else { return level }
+        return FeatureColumn.levelName(Float(value))
     }
 }

@@ -26,7 +26,8 @@ public struct FeatureScaler: Equatable, Sendable {
     }
 
     /// Fits `method` on `features` (the training split). A constant feature keeps factor 1
-    /// under `standardize`, so it becomes 0 rather than NaN.
+    /// under `standardize`, so it becomes 0 rather than NaN; any other is scaled, however small
+    /// its spread.
     public init(method: ScalingMethod, fittedOn features: Matrix) {
         self.method = method
         let width = features.columns, rows = features.rows
@@ -37,24 +38,35 @@ public struct FeatureScaler: Equatable, Sendable {
         case .max:
             let largest = features.storage.reduce(Float(0)) { Swift.max($0, abs($1)) }
             offsets = [Float](repeating: 0, count: width)
-            factors = [Float](repeating: largest > 0 ? 1 / largest : 1, count: width)
+            factors = [Float](repeating: Self.inverse(Double(largest)), count: width)
         case .standardize:
+            // One pass over the rows, each value taken less the column's first (the shifted-data
+            // variance: no cancellation between two large sums when the spread is small next to
+            // the values, 1e6 to 1e6 + 0.1, and exactly 0 for a constant column). Any spread is
+            // scaled, 1e-15 to 2e-15 as well.
+            let shift = (0..<width).map { rows > 0 ? Double(features.storage[$0]) : 0 }
             var sum = [Double](repeating: 0, count: width), squares = [Double](repeating: 0, count: width)
             for r in 0..<rows {
                 for c in 0..<width {
-                    let v = Double(features.storage[r * width + c])
+                    let v = Double(features.storage[r * width + c]) - shift[c]
                     sum[c] += v
                     squares[c] += v * v
                 }
             }
             let n = Double(Swift.max(rows, 1))
-            offsets = sum.map { Float($0 / n) }
+            offsets = (0..<width).map { Float(shift[$0] + sum[$0] / n) }
             factors = (0..<width).map { c in
                 let mean = sum[c] / n
-                let deviation = Swift.max(squares[c] / n - mean * mean, 0).squareRoot()
-                return deviation > 1e-12 * Swift.max(1, abs(mean)) ? Float(1 / deviation) : 1
+                return Self.inverse(Swift.max(squares[c] / n - mean * mean, 0).squareRoot())
             }
         }
+    }
+
+    /// `1 / scale` as a factor: 1 for a zero scale (a constant or all-zero column keeps its values,
+    /// no NaN) or one whose inverse a Float cannot hold.
+    private static func inverse(_ scale: Double) -> Float {
+        let factor = Float(1 / scale)
+        return scale > 0 && factor.isFinite ? factor : 1
     }
 
     /// Scales `features` in place: `(x - offset) * factor` per column.

@@ -14,22 +14,28 @@ public struct TargetStandardization: Equatable, Codable, Sendable {
         self.deviation = deviation
     }
 
-    /// Fits the mean and deviation of `values` (samples x 1, the training targets).
-    /// - Throws: ``TargetError`` when there are none, they are not one column, or they are constant.
+    /// Fits the mean and deviation of `values` (samples x 1, the training targets). Targets of any
+    /// scale are standardised (1e-15 to 2e-15 as well as 1e6 to 2e6); only targets that all are
+    /// one value are refused.
+    /// - Throws: ``TargetError`` when there are none, they are not one column, one is not finite, or
+    ///   they are constant.
     public init(fittedOn values: Matrix, file: String) throws {
         guard values.columns == 1 else {
             throw TargetError(description: "\(file): regression needs one target column, got \(values.columns)")
         }
-        guard values.rows > 0 else { throw TargetError(description: "\(file): no training targets") }
-        // Two passes in Double: the mean, then the squared deviations from it.
+        guard let first = values.storage.first else { throw TargetError(description: "\(file): no training targets") }
+        guard values.storage.allSatisfy(\.isFinite) else { throw TargetError(description: "\(file): a training target is not a finite number") }
+        // Constant: every target is the first (as Floats, exactly), quoted in its shortest text
+        // (the file's `0.1`, not the Double 0.10000000149011612).
+        guard values.storage.contains(where: { $0 != first }) else {
+            throw TargetError(description: "\(file): the training targets are all \(first.shortestText): nothing to regress")
+        }
+        // Two passes in Double: the mean, then the squared deviations from it. Two different
+        // Floats make a positive deviation: the mean cannot equal both.
         let n = Double(values.rows)
         let mean = values.storage.reduce(0.0) { $0 + Double($1) } / n
         let squares = values.storage.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) }
-        let deviation = (squares / n).squareRoot()
-        guard deviation > 1e-12 * Swift.max(1, abs(mean)) else {
-            throw TargetError(description: "\(file): the training targets are all \(mean): nothing to regress")
-        }
-        self.init(mean: mean, deviation: deviation)
+        self.init(mean: mean, deviation: (squares / n).squareRoot())
     }
 
     /// `(y - mean) / deviation` of every value.

@@ -6,7 +6,7 @@ import Foundation
 
 extension DataRecipe: Codable {
     private enum Keys: String, CodingKey, CaseIterable {
-        case bundled, digest, labelColumn, header, delimiter, ignoredColumns, missing, categorical, scaling, split, splitSeed, task
+        case bundled, digest, labelColumn, header, delimiter, ignoredColumns, missing, categorical, keepsIndexColumn, scaling, split, splitSeed, task
     }
 
     /// Decodes the data's identity and preparation; without `bundled` the data is a file named
@@ -23,6 +23,7 @@ extension DataRecipe: Codable {
         ignoredColumns = try container.decodeIfPresent([CSVColumn].self, forKey: .ignoredColumns)
         missing = try container.decodeIfPresent(MissingValues.self, forKey: .missing)
         categorical = try container.decodeIfPresent(CategoricalColumns.self, forKey: .categorical)
+        keepsIndexColumn = try container.decode(Bool.self, forKey: .keepsIndexColumn, default: false)
         scaling = try container.decodeIfPresent(ScalingMethod.self, forKey: .scaling)
         split = try container.decodeIfPresent(SplitSizes.self, forKey: .split)
         splitSeed = try container.decode(UInt64.self, forKey: .splitSeed, default: 0)
@@ -41,6 +42,7 @@ extension DataRecipe: Codable {
         try container.encodeIfPresent(ignoredColumns, forKey: .ignoredColumns)
         try container.encodeIfPresent(missing, forKey: .missing)
         try container.encodeIfPresent(categorical, forKey: .categorical)
+        try container.encode(keepsIndexColumn, forKey: .keepsIndexColumn, unlessEqualTo: false)
         try container.encodeIfPresent(scaling, forKey: .scaling)
         try container.encodeIfPresent(split, forKey: .split)
         try container.encode(splitSeed, forKey: .splitSeed, unlessEqualTo: 0)

@@ -49,7 +49,8 @@ struct RunParts {
             throw RecipeError(setting: .initialWeights, reason: "the recipe starts from the weights with SHA-256 \(digest) but names no file; give it (--init-from)")
         }
         let spec = modelRecipe.spec
-        try MemoryLimit.checkBeforeLoading(spec, optimizer: recipe.optimizer, copies: copies)
+        let weightsPath = recipe.model.initialWeightsPath
+        try Self.namingWeightsFile(weightsPath) { try MemoryLimit.checkBeforeLoading(spec, optimizer: recipe.optimizer, copies: copies) }
 
         let saved = try checkpoint?.savedPreprocessing()
         data = try recipe.data.prepare(reusing: saved)
@@ -66,7 +67,7 @@ struct RunParts {
         if let checkpoint, saved != nil {
             events(.note("\(recipe.data.name): features encoded and scaled as when \(checkpoint.name) was trained (its saved preprocessing)"))
         }
-        for note in data.encoding?.notes ?? [] { events(.note("\(data.name): \(note)")) }
+        for note in data.notes { events(.note("\(data.name): \(note)")) }
         if let note = data.taskNote { events(.note("\(note) (--task classification to treat them as classes)")) }
 
         settings = recipe.trainer
@@ -83,11 +84,25 @@ struct RunParts {
             if let declared = recipe.model.inputShape { throw RecipeError(setting: .shape, value: "\(declared)", reason: "\(error)") }
             throw RecipeError(setting: .model, value: spec.name, reason: "\(error) with --shape CxHxW")
         }
-        try MemoryLimit.check(spec, inputShape: inputShape, for: data, optimizer: recipe.optimizer, cyclesMomentum: cyclesMomentum,
-                              batchSize: settings.batchSize, keepsBestWeights: keepsBestWeights, copies: copies)
+        try Self.namingWeightsFile(weightsPath) {
+            try MemoryLimit.check(spec, inputShape: inputShape, for: data, optimizer: recipe.optimizer, cyclesMomentum: cyclesMomentum,
+                                  batchSize: settings.batchSize, keepsBestWeights: keepsBestWeights, copies: copies)
+        }
         // From a weights file every run starts from its weights (the runs differ in batch order and dropout).
         if let checkpoint {
             startingNetwork = try checkpoint.loaded(into: try Self.network(spec, modelRecipe, inputShape, data, seed: settings.seed), for: data)
+        }
+    }
+
+    /// Runs a memory check; with weights from `path`, a refusal of the model names the file and
+    /// its model (`--init-from big.safetensors: its model dense:3000 ...`), not `--model`, which
+    /// the user may not have given.
+    private static func namingWeightsFile(_ path: String?, _ check: () throws -> Void) throws {
+        do { try check() } catch var error as RecipeError where path != nil && error.setting == .model {
+            error.reason = "its model" + (error.value.map { " \($0)" } ?? "") + ": " + error.reason
+            error.setting = .initialWeights
+            error.value = path
+            throw error
         }
     }
 

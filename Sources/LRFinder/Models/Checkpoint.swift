@@ -28,7 +28,7 @@ public struct Checkpoint: Sendable {
         description = try SavedModel.Description(metadata: file.metadata, file: name)
         if let saved = description?.spec {
             if specIsExplicit && saved != spec {
-                throw DataError(file: name, message: "saved with --model \(saved.name), not \(spec.name); drop --model to use the file's")
+                throw DataError(file: name, message: "saved with --model \(DisplayText.shown(saved.name)), not \(DisplayText.shown(spec.name)); drop --model to use the file's")
             }
             self.spec = saved
         } else {
@@ -57,7 +57,7 @@ public struct Checkpoint: Sendable {
                 throw DataError(file: name, message: "saved with \(description.outputs) outputs, but \(data.name) needs \(data.outputWidth)")
             }
             guard description.task != .classification || description.classNames == data.classNames else {
-                throw DataError(file: name, message: "saved for the classes \(description.classNames.joined(separator: ", ")), but \(data.name) has \(data.classNames.joined(separator: ", "))")
+                throw DataError(file: name, message: "saved for the classes \(DisplayText.listed(description.classNames)), but \(data.name) has \(DisplayText.listed(data.classNames))")
             }
         }
         var network = network

@@ -24,6 +24,9 @@ public struct Predictor: Sendable {
         /// Each row's regression target, in its own units; nil when the file has no label column or
         /// the model classifies.
         public var values: Matrix?
+        /// Notes for the user on how the file was read: columns left out, levels encoded as all
+        /// zeros (names cut and escaped, ``DisplayText``).
+        public var notes: [String] = []
     }
 
     /// Reads the model file at `path`.
@@ -37,111 +40,233 @@ public struct Predictor: Sendable {
         preprocessing = try SavedPreprocessing(json: json, file: name)
     }
 
-    /// Reads the CSV file at `path` and encodes it as the training data was.
-    /// - Throws: ``DataError`` naming the file: a missing or extra column, a category the training
-    ///   split never had, a label that is not one of the model's classes, a row of another width.
+    /// Reads the CSV file at `path` and encodes it as the training data was: with a header, the
+    /// columns by name whatever their order and delimiter, the label by its saved name (absent: no
+    /// evaluation), any other column left out with a note; without one, by position. A level of a
+    /// one-hot column the model was not trained on is encoded as all zeros, with a note.
+    /// - Throws: ``DataError`` naming the file: a missing column, text in a column that was
+    ///   numeric in training, a label that is not one of the model's classes, a row of another width.
     public func read(_ path: String) throws -> Input {
         let file = FileBytes.displayName(path)
         let encoding = preprocessing.encoding
-        let featureNames = encoding.columns.map(\.name)
-        let firstRow = try Self.firstRow(path, delimiter: preprocessing.delimiter)
-        var labelColumn: LabelColumn?, ignored: [CSVColumn] = [], categorical: [CSVColumn] = []
-        var renamesByPosition = false
-        if preprocessing.hasHeader {
-            // By name, through an index of the header built once: the label is there when its
-            // column is not a feature's.
-            let header = CSVColumnIndex(firstRow)
-            let features = Set(featureNames)
-            if let absent = featureNames.first(where: { !header.contains($0) }) {
-                throw DataError(file: file, line: 1, message: "no column '\(absent)' in the header (the model's inputs: \(CSVColumnIndex.listed(featureNames)))")
-            }
-            func label(at index: Int?) -> Bool { index.map { $0 >= 0 && $0 < firstRow.count && !features.contains(firstRow[$0]) } ?? false }
-            switch preprocessing.labelColumn {
-            case let .name(name): labelColumn = header.contains(name) ? .name(name) : nil
-            case .first: labelColumn = label(at: 0) ? .first : nil
-            case .last: labelColumn = label(at: firstRow.count - 1) ? .last : nil
-            case let .index(index): labelColumn = label(at: index) ? .index(index) : nil
-            }
-            ignored = preprocessing.ignoredColumns.filter {
-                if case let .name(name) = $0 { return header.contains(name) }
-                return firstRow.count == preprocessing.fieldCount
-            }
-            categorical = encoding.categoricalColumns.map { .name($0.name) }
-        } else if firstRow.count == preprocessing.fieldCount {
-            // By position, as in training: features, label and ignored columns where they were.
-            labelColumn = preprocessing.labelColumn
-            ignored = preprocessing.ignoredColumns
-            categorical = encoding.categoricalColumns.map { .index($0.position - 1) }
-        } else if firstRow.count == encoding.columns.count {
-            // By position, the feature columns alone, in training order.
-            renamesByPosition = true
-            categorical = encoding.columns.indices.filter { encoding.columns[$0].levels != nil }.map { .index($0) }
-        } else {
-            throw DataError(file: file, line: 1, message: "rows of \(firstRow.count) fields; the model reads rows of \(preprocessing.fieldCount) (as in training) or of its \(encoding.columns.count) feature columns alone")
-        }
+        let layout = preprocessing.hasHeader ? try columnsByName(path, file: file) : try columnsByPosition(path, file: file)
         let task = model.description.task
-        var dataset = try DataLoader.load(path, labelColumn: labelColumn, header: preprocessing.hasHeader ? .present : .absent,
-                                          delimiter: preprocessing.delimiter ?? .auto, ignoredColumns: ignored, missing: .mean,
-                                          categorical: categorical.isEmpty ? .none : .columns(categorical),
-                                          task: labelColumn == nil ? nil : task)
-        if renamesByPosition {
+        var dataset = try load(path, file: file, layout, task: task)
+        if layout.renamesByPosition {
             dataset.columns = zip(dataset.featureColumns, encoding.columns).map { read, trained in
                 FeatureColumn(name: trained.name, position: trained.position, levels: read.levels)
             }
         }
-        try Self.checkLevels(dataset, encoding: encoding, file: file)
+        let notes = layout.notes + Self.unseenLevels(dataset, encoding: encoding, file: file)
         let encoded = try encoding.encoded(dataset)
         guard encoded.featureCount == model.network.inputWidth else {
             throw DataError(file: file, message: "encoded rows have \(encoded.featureCount) inputs, but the model takes \(model.network.inputWidth)")
         }
-        var labels: [Int32]?
-        if labelColumn != nil, case let .values(values) = dataset.targets {
-            return Input(source: file, features: encoded.features, labels: nil, values: values)
+        guard layout.labelColumn != nil else { return Input(source: file, features: encoded.features, labels: nil, values: nil, notes: notes) }
+        if case let .values(values) = dataset.targets {
+            return Input(source: file, features: encoded.features, labels: nil, values: values, notes: notes)
         }
-        if labelColumn != nil {
-            let classNames = model.description.classNames
-            let position = Dictionary(classNames.enumerated().map { ($0.element, Int32($0.offset)) }, uniquingKeysWith: { a, _ in a })
-            let map = try dataset.classNames.map { label -> Int32 in
-                guard let index = position[label] else {
-                    throw DataError(file: file, message: "label '\(label)' is not one of the model's classes (\(classNames.prefix(20).joined(separator: ", ")))")
-                }
-                return index
+        let classNames = model.description.classNames
+        let position = Dictionary(classNames.enumerated().map { ($0.element, Int32($0.offset)) }, uniquingKeysWith: { a, _ in a })
+        let map = try dataset.classNames.map { label -> Int32 in
+            guard let index = position[label] else {
+                throw DataError(file: file, message: "label '\(DisplayText.shown(label))' is not one of the model's classes (\(DisplayText.listed(classNames)))")
             }
-            labels = dataset.labels.map { map[Int($0)] }
+            return index
         }
-        return Input(source: file, features: encoded.features, labels: labels, values: nil)
+        return Input(source: file, features: encoded.features, labels: dataset.labels.map { map[Int($0)] }, values: nil, notes: notes)
+    }
+
+    /// Where a file's columns are for the model: the label's (nil: none), those left out, the
+    /// categorical ones, the delimiter, the header's names (nil without one), whether the file
+    /// holds the feature columns alone (by position), and notes on columns left out.
+    private struct Layout {
+        var labelColumn: LabelColumn?
+        var ignored: [CSVColumn] = []
+        var categorical: [CSVColumn] = []
+        var delimiter: CSVDelimiter
+        var header: [String]?
+        var renamesByPosition = false
+        var notes: [String] = []
+    }
+
+    /// The columns of a file read by the names of the training file's header: the header split
+    /// by the training file's delimiter, else by the one detected in this file (so that a tab-
+    /// separated file is read by a model trained on commas); the features by name, the label by
+    /// its saved name (by its training position for a model file without it, when that column is
+    /// not a feature's), every other column left out, with a note naming those the training file
+    /// did not have. The header is looked up through an index built once.
+    private func columnsByName(_ path: String, file: String) throws -> Layout {
+        let featureNames = preprocessing.encoding.columns.map(\.name)
+        var read = try Self.firstRow(path, delimiter: preprocessing.delimiter)
+        var header = CSVColumnIndex(read.fields)
+        var absent = featureNames.first { !header.contains($0) }
+        if absent != nil, preprocessing.delimiter != nil {
+            let detected = try Self.firstRow(path, delimiter: nil)
+            if detected.delimiter != read.delimiter {
+                read = detected
+                header = CSVColumnIndex(read.fields)
+                absent = featureNames.first { !header.contains($0) }
+            }
+        }
+        if let absent {
+            var message = "no column '\(DisplayText.shown(absent))' in the header (the model's inputs: \(DisplayText.listed(featureNames)))"
+            if let trained = preprocessing.delimiter, trained != read.delimiter {
+                message += "; the model was trained on \(Self.kind(trained)) data and this file looks \(Self.kind(read.delimiter))"
+            }
+            throw DataError(file: file, line: 1, message: message)
+        }
+        let fields = read.fields
+        // Each feature at its name's first position; the columns taken (features, then the label).
+        let featurePositions = featureNames.map { header.position(of: $0)! }
+        var taken = [Bool](repeating: false, count: fields.count)
+        for position in featurePositions { taken[position] = true }
+        func label(at index: Int?) -> Int? { index.flatMap { $0 >= 0 && $0 < fields.count && !taken[$0] ? $0 : nil } }
+        let labelIndex: Int?
+        if let name = preprocessing.labelName {
+            labelIndex = label(at: header.position(of: name))
+        } else {
+            switch preprocessing.labelColumn {
+            case let .name(name): labelIndex = label(at: header.position(of: name))
+            case .first: labelIndex = label(at: 0)
+            case .last: labelIndex = label(at: fields.count - 1)
+            case let .index(index): labelIndex = label(at: index)
+            }
+        }
+        if let labelIndex { taken[labelIndex] = true }
+        // The rest is left out: silently the columns training left out, with a note the others.
+        var expected: Set<String> = [], expectedPositions: Set<Int> = []
+        for column in preprocessing.ignoredColumns {
+            switch column {
+            case let .name(name): expected.insert(name)
+            case let .index(index): if fields.count == preprocessing.fieldCount { expectedPositions.insert(index) }
+            }
+        }
+        // The header's names (a blank cell's `column N`).
+        let names = header.names
+        var layout = Layout(labelColumn: labelIndex.map { .index($0) }, delimiter: read.delimiter, header: names)
+        var extra: [String] = []
+        for index in names.indices where !taken[index] {
+            layout.ignored.append(.index(index))
+            if !expected.contains(names[index]) && !expectedPositions.contains(index) { extra.append(names[index]) }
+        }
+        if !extra.isEmpty {
+            layout.notes.append("\(file): left out \(extra.count) column\(extra.count == 1 ? "" : "s") the model was not trained on: \(DisplayText.listed(extra))")
+        }
+        let encoding = preprocessing.encoding
+        layout.categorical = encoding.columns.indices.filter { encoding.columns[$0].levels != nil }.map { .index(featurePositions[$0]) }
+        return layout
+    }
+
+    /// The columns of a file read by position, as the training file (without a header) was: rows
+    /// of every training column (features, label and ignored columns where they were), or of the
+    /// feature columns alone, in training order; split by the training file's delimiter, else by
+    /// the one detected in this file.
+    private func columnsByPosition(_ path: String, file: String) throws -> Layout {
+        let encoding = preprocessing.encoding
+        /// The layout of rows of `count` fields split by `delimiter`; nil when they are neither width.
+        func layout(_ count: Int, _ delimiter: CSVDelimiter) -> Layout? {
+            if count == preprocessing.fieldCount {
+                return Layout(labelColumn: preprocessing.labelColumn, ignored: preprocessing.ignoredColumns,
+                              categorical: encoding.categoricalColumns.map { .index($0.position - 1) }, delimiter: delimiter)
+            }
+            guard count == encoding.columns.count else { return nil }
+            return Layout(categorical: encoding.columns.indices.filter { encoding.columns[$0].levels != nil }.map { .index($0) },
+                          delimiter: delimiter, renamesByPosition: true)
+        }
+        var read = try Self.firstRow(path, delimiter: preprocessing.delimiter)
+        if let found = layout(read.fields.count, read.delimiter) { return found }
+        var remark = ""
+        if let trained = preprocessing.delimiter, case let detected = try Self.firstRow(path, delimiter: nil), detected.delimiter != trained {
+            if let found = layout(detected.fields.count, detected.delimiter) { return found }
+            read = detected
+            remark = "; the model was trained on \(Self.kind(trained)) data and this file looks \(Self.kind(detected.delimiter))"
+        }
+        let count = read.fields.count
+        throw DataError(file: file, line: 1, message: "rows of \(count) field\(count == 1 ? "" : "s"); the model reads rows of \(preprocessing.fieldCount) (as in training) or of its \(encoding.columns.count) feature columns alone" + remark)
+    }
+
+    /// `comma-separated`, `semicolon-separated`, `tab-separated`.
+    private static func kind(_ delimiter: CSVDelimiter) -> String {
+        switch delimiter {
+        case .comma: "comma-separated"
+        case .semicolon: "semicolon-separated"
+        case .tab: "tab-separated"
+        case .auto: "delimited"
+        }
+    }
+
+    /// The file read with `layout`: missing values kept (filled by the encoding), labels of any
+    /// number of classes (one class is data too, not the classifier's two needed in training).
+    /// Text in a column that was numeric in training is refused as such (the parser's hint names
+    /// an option of training's).
+    private func load(_ path: String, file: String, _ layout: Layout, task: Task) throws -> Dataset {
+        let source = try CSVSource(path: path)
+        if IDXReader.looksLikeIDX(source.leadingBytes) {
+            throw DataError(file: file, message: "this is an IDX file; predict reads CSV data")
+        }
+        try source.checkText()
+        // The layout places every column: none is left out here as a pandas index (PandasIndexColumn).
+        let parser = CSVParser(path: file, source: source, labelColumn: layout.labelColumn, header: layout.header == nil ? .absent : .present,
+                               delimiter: layout.delimiter, ignoredColumns: layout.ignored, missing: .mean,
+                               categorical: layout.categorical.isEmpty ? .none : .columns(layout.categorical),
+                               task: layout.labelColumn == nil ? nil : task, keepsIndexColumn: true)
+        do { return try parser.parse() } catch var error as DataError where error.message.hasPrefix("not a number (to one-hot encode") {
+            let name = error.column.flatMap { column in layout.header.flatMap { column <= $0.count ? $0[column - 1] : nil } }
+                ?? error.column.map { "column \($0)" } ?? "?"
+            error.message = "not a number in column '\(DisplayText.shown(name))', which was numeric in training"
+            throw error
+        }
     }
 
     /// The trimmed fields of the file's first record, from its first piece (``CSVSource``; the
-    /// file is read whole only by the load that follows).
-    private static func firstRow(_ path: String, delimiter: CSVDelimiter?) throws -> [String] {
+    /// file is read whole only by the load that follows), split by `delimiter` (nil: the one
+    /// detected in the file's first lines), and that delimiter.
+    static func firstRow(_ path: String, delimiter: CSVDelimiter?) throws -> (fields: [String], delimiter: CSVDelimiter) {
         let source = try CSVSource(path: path)
         try source.checkText()
         let separator = try delimiter ?? CSVDelimiter.detected(in: source)
         var records = source.records(delimiter: separator.byte!)
         guard let first = try records.next() else { throw DataError(file: source.name, message: "no data rows") }
-        return first.fields.map { first.text(of: $0).trimmingSpaces }
+        return (first.fields.map { first.text(of: $0).trimmingSpaces }, separator)
     }
 
-    /// Refuses a category the training split never had (the encoding alone would give it zeros).
-    /// The columns read are found by name through an index built once.
-    private static func checkLevels(_ dataset: Dataset, encoding: FeatureEncoding, file: String) throws {
-        let columns = dataset.featureColumns
+    /// Notes on the levels of one-hot columns the model was not trained on (a missing cell where
+    /// training had none among them, as `(missing)`), which the encoding gives all zeros, as
+    /// scikit-learn's `OneHotEncoder(handle_unknown="ignore")` does: one per column, naming the
+    /// levels (the first 20) and their rows. The columns read are found by name through an index
+    /// built once.
+    private static func unseenLevels(_ dataset: Dataset, encoding: FeatureEncoding, file: String) -> [String] {
         let categorical = encoding.categoricalColumns
-        guard !categorical.isEmpty else { return }
+        guard !categorical.isEmpty else { return [] }
+        let columns = dataset.featureColumns
         let read = CSVColumnIndex(columns.map(\.name))
+        var notes: [String] = []
         for trained in categorical {
-            guard let index = read.position(of: trained.name), let levels = columns[index].levels else { continue }
+            guard let index = read.position(of: trained.name) else { continue }
             let known = Set(trained.levels ?? [])
+            // Rows per level, levels in order of first appearance; missing cells apart.
+            var order: [String] = [], rows: [String: Int] = [:], missingRows = 0
             for row in 0..<dataset.count {
                 let value = dataset.features[row, index]
-                guard !value.isNaN else { continue }
-                let level = levels[Int(value)]
-                guard known.contains(level) else {
-                    throw DataError(file: file, message: "data row \(row + 1): column '\(trained.name)' has the category '\(level)', which the training split did not have (its categories: \((trained.levels ?? []).joined(separator: ", ")))")
+                if value.isNaN {
+                    if !trained.hasMissingLevel { missingRows += 1 }
+                    continue
                 }
+                let level = columns[index].levels.map { $0[Int(value)] } ?? FeatureColumn.levelName(Double(value))
+                guard !known.contains(level) else { continue }
+                if rows[level] == nil { order.append(level) }
+                rows[level, default: 0] += 1
             }
+            func count(_ rows: Int) -> String { "\(rows) row\(rows == 1 ? "" : "s")" }
+            var levels = order.prefix(20).map { "'\(DisplayText.shown($0))' (\(count(rows[$0]!)))" }
+            if order.count > 20 { levels.append("... (\(order.count) levels in all)") }
+            if missingRows > 0 { levels.append("missing cells (\(count(missingRows)))") }
+            guard !levels.isEmpty else { continue }
+            let what = order.count + (missingRows > 0 ? 1 : 0) == 1 ? "a level" : "levels"
+            notes.append("\(file): column '\(DisplayText.shown(trained.name))' has \(what) the model was not trained on, encoded as all zeros: \(levels.joined(separator: ", "))")
         }
+        return notes
     }
 
     /// The model's outputs for `input`, by batches of 1,024 rows: logits for classes (with their
@@ -227,17 +352,21 @@ public struct Predictions: Encodable, Sendable {
     }
 
     /// The CSV: `class,p(NAME),...` per row (probabilities in 6 significant digits), or
-    /// `value[,value_2,...]` for regression; names quoted when they hold a comma, quote or line break.
+    /// `value[,value_2,...]` for regression; names with their control characters escaped
+    /// (``DisplayText/escaped(_:)``: no line break or terminal sequence reaches the output), and
+    /// quoted when they hold a comma or a quote.
     public var csv: String {
-        func field(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        func field(_ name: String) -> String {
+            let text = DisplayText.escaped(name)
+            return text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
                 ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
         }
         var lines: [String] = []
         if let classNames, let probabilities, let classes {
             lines.append((["class"] + classNames.map { "p(\($0))" }).map(field).joined(separator: ","))
+            let fields = classNames.map(field)
             for row in 0..<outputs.rows {
-                lines.append(([field(classNames[classes[row]])] + probabilities.row(row).map { String(format: "%.6g", $0) }).joined(separator: ","))
+                lines.append(([fields[classes[row]]] + probabilities.row(row).map { String(format: "%.6g", $0) }).joined(separator: ","))
             }
         } else {
             lines.append(outputs.columns == 1 ? "value" : (1...outputs.columns).map { "value_\($0)" }.joined(separator: ","))

@@ -245,21 +245,21 @@ public struct SafeTensorsFile: Equatable, Sendable {
                 if value is NSNull { continue }
                 guard let pairs = value as? [String: Any] else { throw fail("__metadata__ is not an object of strings") }
                 for (key, item) in pairs {
-                    guard let string = item as? String else { throw fail("__metadata__ '\(key)' is not a string (the format allows strings only)") }
+                    guard let string = item as? String else { throw fail("__metadata__ '\(DisplayText.shown(key))' is not a string (the format allows strings only)") }
                     metadata[key] = string
                 }
                 continue
             }
-            guard let info = value as? [String: Any] else { throw fail("tensor '\(name)': its entry is not an object") }
-            guard let typeName = info["dtype"] as? String else { throw fail("tensor '\(name)': no dtype") }
+            guard let info = value as? [String: Any] else { throw fail("tensor '\(DisplayText.shown(name))': its entry is not an object") }
+            guard let typeName = info["dtype"] as? String else { throw fail("tensor '\(DisplayText.shown(name))': no dtype") }
             guard let type = ElementType(rawValue: typeName) else {
-                throw fail("tensor '\(name)': unknown dtype '\(typeName)' (known: \(ElementType.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw fail("tensor '\(DisplayText.shown(name))': unknown dtype '\(DisplayText.shown(typeName))' (known: \(ElementType.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             guard let shapeValues = info["shape"] as? [Any], let shape = Self.integers(shapeValues) else {
-                throw fail("tensor '\(name)': shape is not a list of non-negative integers")
+                throw fail("tensor '\(DisplayText.shown(name))': shape is not a list of non-negative integers")
             }
             guard let offsetValues = info["data_offsets"] as? [Any], let offsets = Self.integers(offsetValues), offsets.count == 2 else {
-                throw fail("tensor '\(name)': data_offsets is not two non-negative integers")
+                throw fail("tensor '\(DisplayText.shown(name))': data_offsets is not two non-negative integers")
             }
             entries.append((name, type, shape, offsets[0], offsets[1]))
         }
@@ -269,19 +269,19 @@ public struct SafeTensorsFile: Equatable, Sendable {
         var tensors: [String: Tensor] = [:]
         for entry in entries {
             guard entry.begin == position, entry.end >= entry.begin else {
-                throw fail("tensor '\(entry.name)': data_offsets [\(entry.begin), \(entry.end)] do not start where the previous tensor ends (\(position)); offsets must run back to back from 0")
+                throw fail("tensor '\(DisplayText.shown(entry.name))': data_offsets [\(entry.begin), \(entry.end)] do not start where the previous tensor ends (\(position)); offsets must run back to back from 0")
             }
             var count = entry.type.size
             for dimension in entry.shape {
                 let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-                guard !overflow else { throw fail("tensor '\(entry.name)': shape \(entry.shape) overflows a 64-bit size") }
+                guard !overflow else { throw fail("tensor '\(DisplayText.shown(entry.name))': shape \(entry.shape) overflows a 64-bit size") }
                 count = product
             }
             guard entry.end - entry.begin == count else {
-                throw fail("tensor '\(entry.name)': data_offsets [\(entry.begin), \(entry.end)] hold \(entry.end - entry.begin) bytes, but \(entry.type.rawValue) \(entry.shape) needs \(count)")
+                throw fail("tensor '\(DisplayText.shown(entry.name))': data_offsets [\(entry.begin), \(entry.end)] hold \(entry.end - entry.begin) bytes, but \(entry.type.rawValue) \(entry.shape) needs \(count)")
             }
             guard entry.end <= dataLength else {
-                throw fail("truncated: tensor '\(entry.name)' ends at byte \(entry.end) of the data, which has only \(dataLength)")
+                throw fail("truncated: tensor '\(DisplayText.shown(entry.name))' ends at byte \(entry.end) of the data, which has only \(dataLength)")
             }
             tensors[entry.name] = Tensor(elementType: entry.type, shape: entry.shape,
                                          bytes: Array(bytes[(dataStart + entry.begin)..<(dataStart + entry.end)]))

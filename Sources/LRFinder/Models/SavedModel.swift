@@ -109,10 +109,14 @@ public struct SavedModel: Equatable, Sendable {
                 return value
             }
             func bad(_ key: String, _ value: String) -> DataError {
-                DataError(file: file, message: "metadata '\(key)' cannot be read", text: value)
+                DataError(file: file, message: "metadata '\(key)' cannot be read", text: DataError.cut(value))
             }
             let specText = try entry("model")
-            do { spec = try ModelSpec(parsing: specText) } catch { throw DataError(file: file, message: "metadata 'model': \(error)") }
+            do { spec = try ModelSpec(parsing: specText) } catch let error as ModelSpecError {
+                // The spec's text is the error's, cut; the item and the reason quote it, cut too.
+                throw DataError(file: file, message: "metadata 'model': item '\(DisplayText.shown(error.item))': \(DisplayText.shown(error.reason, limit: Self.reasonLimit))",
+                                text: DataError.cut(specText))
+            }
             let outputsText = try entry("outputs")
             guard let outputs = Int(outputsText), outputs > 0 else { throw bad("outputs", outputsText) }
             self.outputs = outputs
@@ -140,6 +144,9 @@ public struct SavedModel: Equatable, Sendable {
                 training = Training(stopReason: stopReason, completedEpochs: epochs.completed, plannedEpochs: epochs.planned)
             }
         }
+
+        /// The most characters of a reason quoted from another error (which quotes the file).
+        static let reasonLimit = 4 * DisplayText.shownCharacterCount
 
         /// `values` as a compact JSON array of strings.
         private static func jsonArray(_ values: [String]) -> String {
@@ -185,10 +192,11 @@ public struct SavedModel: Equatable, Sendable {
     /// - Throws: ``DataError`` when the spec does not fit the input or the tensors do not fit the spec.
     public static func network(_ spec: ModelSpec, inputShape: TensorShape, outputs: Int, loading file: SafeTensorsFile,
                                name: String) throws -> Network {
-        let modelName = spec.name
+        // A spec of any length parses: its name is cut in messages.
+        let modelName = DisplayText.shown(spec.name)
         let layout: NetworkLayout
         do { layout = try NetworkLayout(layers: spec.layers(outputs: outputs), inputShape: inputShape) } catch {
-            throw DataError(file: name, message: "model \(modelName): \(error)")
+            throw DataError(file: name, message: "model \(modelName): \(DisplayText.shown(String(describing: error), limit: Description.reasonLimit))")
         }
         // The sizes come from the file: nothing is allocated for more values than its tensors hold.
         let held = file.tensors.values.reduce(0) { $0 + $1.bytes.count / $1.elementType.size }

@@ -103,12 +103,12 @@ extension Network {
             let parts = name.split(separator: ".", omittingEmptySubsequences: false)
             return parts.count != 2 || Int(parts[0]) == nil
         }) {
-            throw fail("tensor '\(nested)' is not a name of one flat nn.Sequential (expected \(listed))")
+            throw fail("tensor '\(DisplayText.shown(nested))' is not a name of one flat nn.Sequential (expected \(listed))")
         }
         let unexpected = tensors.keys.filter { !expectedNames.contains($0) }.sorted()
         let missing = expected.map(\.name).filter { tensors[$0] == nil }
         if !unexpected.isEmpty || !missing.isEmpty {
-            let parts = (unexpected.isEmpty ? [] : ["unexpected \(unexpected.prefix(8).joined(separator: ", "))"])
+            let parts = (unexpected.isEmpty ? [] : ["unexpected \(unexpected.prefix(8).map { DisplayText.shown($0) }.joined(separator: ", "))"])
                 + (missing.isEmpty ? [] : ["missing \(missing.prefix(8).joined(separator: ", "))"])
             throw fail("its tensors are not the model's: \(parts.joined(separator: "; ")) (the model has \(listed))")
         }

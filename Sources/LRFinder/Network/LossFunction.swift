@@ -110,6 +110,10 @@ extension LossFunction: CustomStringConvertible, Codable {
         case "huber":
             guard parts.count == 1 else {
                 guard let delta = Float(parts[1]), delta > 0, delta.isFinite else {
+                    // A finite positive number beyond Float's range reads as infinity: say that, not "> 0".
+                    if let wide = Double(parts[1]), wide.isFinite, wide > 0 {
+                        throw LossFunctionError(description: "Huber's delta must be at most \(Float.greatestFiniteMagnitude) (a Float), got '\(parts[1])'")
+                    }
                     throw LossFunctionError(description: "Huber's delta must be a number > 0, got '\(parts[1])'")
                 }
                 self = .huber(delta: delta)

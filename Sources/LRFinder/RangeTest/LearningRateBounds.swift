@@ -75,7 +75,7 @@ public struct LearningRateBounds: Equatable, Codable, Sendable {
         var maximum = minimum.learningRate
         if let divergence = points.divergence, maximum > divergence.learningRate / raggedMargin {
             maximum = divergence.learningRate / raggedMargin
-            notes.append(String(format: "the minimum (%.3g) lies within a decade of the divergence (%.3g); max kept a decade below it",
+            notes.append(String(format: "the minimum (%.3g) lies within a decade of the blow-up (%.3g); max kept a decade below it",
                                 minimum.learningRate, divergence.learningRate))
         }
         if points.divergence == nil {

@@ -122,7 +122,7 @@ public struct RangeTestPlot: Equatable, Sendable {
         lines = []
         if let divergence = points.divergence {
             lines.append(Line(isRecommendedMaximum: false, learningRate: divergence.learningRate,
-                              label: "diverges \(NumberText.significant(divergence.learningRate))"))
+                              label: "blows up \(NumberText.significant(divergence.learningRate))"))
         }
         if let bounds = analysis.bounds {
             lines.append(Line(isRecommendedMaximum: true, learningRate: bounds.maximumLearningRate,

@@ -27,12 +27,28 @@ public enum ProcessMemory {
         return limit.rlim_cur == rlim_t.max ? nil : UInt64(limit.rlim_cur)
     }
 
-    /// The memory a process may allocate: the physical memory, or the address-space limit when
-    /// it is lower; and which of the two it is, for messages.
+    /// The address space this process has mapped now, in bytes (`/proc/self/statm`'s first field,
+    /// `VmSize`: code, stacks, heap and the BLAS library's buffers); nil where there is no `/proc`.
+    public static var mappedBytes: UInt64? {
+        #if os(Linux)
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+              let pages = text.split(separator: " ").first.flatMap({ UInt64($0) }) else { return nil }
+        return pages * UInt64(sysconf(Int32(_SC_PAGESIZE)))
+        #else
+        return nil
+        #endif
+    }
+
+    /// The memory a process may allocate: the physical memory, or what the address-space limit
+    /// leaves beside the address space already mapped when that is lower; and which of the two it
+    /// is, for messages. Under `ulimit -v` every mapping counts (thread stacks, the BLAS
+    /// library's buffers), so the limit alone would let an allocation past it end the process.
     public static var usableBytes: (bytes: UInt64, description: String) {
         let physical = ProcessInfo.processInfo.physicalMemory
         if let limit = addressSpaceLimit, limit < physical {
-            return (limit, "this process's address-space limit (ulimit -v) of \(NumberText.bytes(limit))")
+            let mapped = Swift.min(mappedBytes ?? 0, limit)
+            let text = "this process's address-space limit (ulimit -v) of \(NumberText.bytes(limit))"
+            return (limit - mapped, mapped > 0 ? text + " (\(NumberText.bytes(mapped)) of it mapped already)" : text)
         }
         return (physical, "this machine's \(NumberText.bytes(physical)) of physical memory")
     }
