@@ -22,3 +22,5 @@ draw lambda "lambda:f=0.95^epoch" "LambdaLR, factor 0.95^epoch"
 "$lrfind" train --schedule onecycle:max=0.005 --plot "$out/training-onecycle.png" >/dev/null
 "$lrfind" train --model logreg --epochs 2 --confusion-plot "$out/confusion.png" >/dev/null
 "$lrfind" --model cnn --min 1e-4 --max 1 --epochs 5 --plot "$out/cnn-range-test.png" >/dev/null
+"$lrfind" find --data fixtures/datasets/wine.csv --quiet --plot "$out/range-test-small.png" >/dev/null
+"$lrfind" find --data fixtures/datasets/diabetes.csv --task regression --model logreg --then onecycle --quiet --plot "$out/range-test-regression.png" >/dev/null

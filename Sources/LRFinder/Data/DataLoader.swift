@@ -104,9 +104,16 @@ public enum BundledDataset: String, CaseIterable, Codable, Sendable {
     /// The 1,797 UCI optical-recognition digits (8x8 counts 0-16), as scikit-learn ships them.
     case digits
 
-    /// Where the resource is; nil when the bundle was not installed beside the binary.
+    /// Where the resource is: in the resource bundle beside the binary (as SwiftPM builds and
+    /// `scripts/install.sh --copy` installs it), else in this source tree's `Resources`; nil when
+    /// neither holds it. (SwiftPM's `Bundle.module` would end the process with `fatalError`.)
     public var url: URL? {
-        Bundle.module.url(forResource: rawValue, withExtension: "csv.gz")
+        let name = "\(rawValue).csv.gz"
+        let beside = Bundle.main.bundleURL.appendingPathComponent("lrfind_LRFinder.resources").appendingPathComponent(name)
+        // Sources/LRFinder/Data/DataLoader.swift -> Sources/LRFinder/Resources.
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Resources").appendingPathComponent(name)
+        return [beside, source].first { FileManager.default.isReadableFile(atPath: $0.path) }
     }
 
     /// The shape of one sample: a one-channel image.
