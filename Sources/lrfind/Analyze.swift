@@ -10,7 +10,9 @@ struct Analyze: ParsableCommand {
         discussion: """
             The CSV needs a header with the columns lr and loss (other columns are ignored; lrfind's own \
             smoothed_loss column, when present, is used as the moving average). The reference rules run on the loss \
-            as stored; lrfind's points and bounds on it after the lag-free smoother.
+            as stored; lrfind's points and bounds on it after the lag-free smoother. A loss the recording tool already \
+            smoothed (torch-lr-finder, fastai) lags: --smoothed recovers the raw losses (docs/curves.md), and a curve \
+            that looks smoothed gets a note.
             """)
 
     @Argument(help: ArgumentHelp("CSV file with lr and loss columns.", valueName: "file"))
@@ -26,10 +28,18 @@ struct Analyze: ParsableCommand {
     @Option(name: [.customLong("stop-factor"), .customLong("divergence-factor")], parsing: .unconditional, help: "Divergence factor for lrfind's divergence point.")
     var divergenceFactor: Double = 4
 
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("How the recording tool smoothed the loss column, to recover the raw losses: tlf (torch-lr-finder), fastai, ema:BETA or ema:BETA:debiased.",
+                               valueName: "smoothing"))
+    var smoothed: String?
+
     @OptionGroup(title: "Output (--plot: default FILE with .png)") var output: OutputOptions
 
     func validate() throws {
         if let numIt { guard numIt >= 1 else { throw ValidationError("--num-it must be >= 1, got \(numIt)") } }
+        if let smoothed, LossSmoothing(parsing: smoothed) == nil {
+            throw ValidationError("--smoothed must be \(LossSmoothing.syntax), got '\(smoothed)'")
+        }
         if let batchesPerEpoch { guard batchesPerEpoch >= 1 else { throw ValidationError("--batches-per-epoch must be >= 1") } }
         try runningRecipe { try AnalysisSettings(divergenceFactor: divergenceFactor).validate() }
         var paths = OutputPaths(inputs: [("the input", file)], json: output.json)
@@ -41,11 +51,27 @@ struct Analyze: ParsableCommand {
 
     func run() throws {
         let started = DispatchTime.now().uptimeNanoseconds
-        let curve = try RecordedCurve.read(path: file).finiteCurve()
+        var recorded = try RecordedCurve.read(path: file)
+        if let smoothing = smoothed.flatMap(LossSmoothing.init(parsing:)) {
+            guard !recorded.hasSmoothedColumn else {
+                throw RunError("\(file): --smoothed: the file has a smoothed_loss column, so its loss column is raw already")
+            }
+            recorded = recorded.recoveringRaw(smoothing)
+        }
+        let curve = recorded.finiteCurve()
         for note in curve.notes { Terminal.note("lrfind: note: \(file): \(note)") }
         let steps = curve.steps
         guard steps.count >= 2 else {
             throw RunError("\(file): \(steps.count) finite point(s) before the loss became non-finite: nothing to analyse")
+        }
+        if smoothed == nil {
+            let detection = SmoothingDetection(losses: steps.map(\.loss))
+            if detection.looksSmoothed, let rate = detection.signChangeRate {
+                Terminal.note("lrfind: note: \(file): the loss looks already smoothed (its differences change sign at " +
+                              String(format: "%.2f", rate) + " of steps, below \(SmoothingDetection.threshold); raw losses: about 0.5 or more), " +
+                              "so the bounds lag; if a tool smoothed it, rerun with --smoothed tlf (torch-lr-finder), --smoothed fastai " +
+                              "or --smoothed ema:BETA (docs/curves.md)")
+            }
         }
         let plannedSteps = numIt ?? steps.count
         let settings = AnalysisSettings(divergenceFactor: divergenceFactor)

@@ -85,9 +85,16 @@ enum FindTable {
             out("  --schedule \(HandOffSchedule.cyclic.schedule(bounds).description(significantDigits: 4))"
                 + (bounds.stepSize == nil ? "   (PyTorch's default step size; --batches-per-epoch sets it)" : ""))
             out("  --schedule \(HandOffSchedule.onecycle.schedule(bounds).description(significantDigits: 4))")
+            if !training.isEmpty { out("  (rounded for reading; the train command after each run below reproduces it exactly)") }
             for note in bounds.notes { out("  note: \(note)") }
         } else {
             out("no recommendation: \(analysis.noRecommendationReason ?? "")")
+        }
+        // The command that runs `run` again, bit for bit (the 4-digit texts above are for reading).
+        func reproduction(_ run: HandOffRun) {
+            guard let command = run.command else { return }
+            out("this command reproduces the \(run.name) run bit for bit (same lrfind binary and threads, from this directory):")
+            out("  " + command.text)
         }
         for run in training {
             out("")
@@ -98,12 +105,14 @@ enum FindTable {
             if regression {
                 let validation = run.result.epochs.last?.validationRSquared.map { NumberText.fixed($0) } ?? "-"
                 out("\(run.name): final validation R-squared \(validation), test \(run.result.test?.regression.map(ReportTable.regression) ?? "-"), \(run.result.stopReason.rawValue)")
+                reproduction(run)
                 continue
             }
             let validation = run.result.epochs.last?.validationAccuracy.map { NumberText.fixed($0) } ?? "-"
             let test = (run.result.test?.accuracy.map { NumberText.fixed($0) } ?? "-")
                 + (run.result.test?.report.map { String(format: ", balanced accuracy %.4f, macro F1 %.4f", $0.balancedAccuracy, $0.macroF1) } ?? "")
             out("\(run.name): final validation accuracy \(validation), test accuracy \(test), \(run.result.stopReason.rawValue)")
+            reproduction(run)
         }
         out("")
         out([plot.map { "plot: \($0)" }, csv.map { "csv: \($0)" }, String(format: "time: %.2f s", seconds)].compactMap { $0 }.joined(separator: "; "))

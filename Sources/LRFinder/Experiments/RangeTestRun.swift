@@ -78,7 +78,7 @@ extension RangeTestRecipe {
         // One curve to read: the single run, or the mean of the runs over their common steps.
         let ensemble = results.count > 1 ? try RangeTestEnsemble(results, settings: analysis, batchesPerEpoch: batchesPerEpoch) : nil
         let curve = ensemble?.meanCurve ?? first
-        let analysis = RangeTestAnalysis(curve, settings: analysis, batchesPerEpoch: batchesPerEpoch)
+        let analysis = RangeTestAnalysis(curve, settings: analysis, batchesPerEpoch: batchesPerEpoch, ensemble: ensemble)
 
         var training: [HandOffRun] = []
         var trained: Network?
@@ -86,7 +86,10 @@ extension RangeTestRecipe {
             guard let bounds = analysis.bounds else {
                 throw RunFailure("--then \(handOff.schedule.rawValue): no recommendation to train with: \(analysis.noRecommendationReason ?? "")")
             }
-            (training, trained) = try Self.handOff(handOff, bounds: bounds, trainer: &initialTrainer, from: initialState,
+            // The training recipe of the hand-off's runs (their schedule and rate set per run), for
+            // the `lrfind train` command that reproduces each.
+            let base = TrainingRecipe(data: parts.dataRecipe, model: parts.modelRecipe, optimizer: self.optimizer, trainer: self.trainer)
+            (training, trained) = try Self.handOff(handOff, bounds: bounds, recipe: base, trainer: &initialTrainer, from: initialState,
                                                    epochs: trainEpochs, updates: handOffUpdates,
                                                    events: relay.send, shouldStop: stopping)
         }
@@ -119,9 +122,11 @@ extension RangeTestRecipe {
     }
 
     /// Trains `trainer` from `initial` with the recommended schedule (and from `initial` again at
-    /// the baseline's constant rate); the runs, and the network the recommended schedule trained
-    /// (at the optimizer's evaluation point).
-    private static func handOff(_ plan: HandOffPlan, bounds: LearningRateBounds, trainer: inout EmbeddedTrainer, from initial: EmbeddedTrainer.Snapshot,
+    /// the baseline's constant rate); the runs, each with the `lrfind train` command of `recipe`
+    /// with its schedule and rate, and the network the recommended schedule trained (at the
+    /// optimizer's evaluation point).
+    private static func handOff(_ plan: HandOffPlan, bounds: LearningRateBounds, recipe: TrainingRecipe,
+                                trainer: inout EmbeddedTrainer, from initial: EmbeddedTrainer.Snapshot,
                                 epochs: Int, updates: Int, events: (RunEvent) -> Void, shouldStop: () -> Bool) throws -> ([HandOffRun], Network) {
         var configuration = TrainingConfiguration()
         configuration.epochs = epochs
@@ -146,7 +151,11 @@ extension RangeTestRecipe {
             let result = try TrainingLoop(configuration: configuration, schedule: scheduler).run(
                 &trainer, progress: { events(.trainingUpdate($0)) }, epochEnded: { events(.epochEnded($0)) }, shouldStop: shouldStop)
             if index == 0 { trained = trainer.evaluatedNetwork }
-            handOffRuns.append(HandOffRun(name: name, schedule: spec, learningRate: rate, result: result))
+            var rerun = recipe
+            rerun.training = configuration
+            rerun.schedule = spec
+            let command = HandOffCommand(rerun, threads: BLASRuntime.threadCount)
+            handOffRuns.append(HandOffRun(name: name, schedule: spec, learningRate: rate, result: result, command: command))
         }
         return (handOffRuns, trained)
     }

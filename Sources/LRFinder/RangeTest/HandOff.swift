@@ -35,12 +35,16 @@ public struct HandOffRun: Equatable, Codable, Sendable {
     public var learningRate: Double
     /// The training run.
     public var result: TrainingResult
+    /// The `lrfind train` command that runs it again bit for bit (same binary and threads); nil
+    /// in records written before lrfind gave it.
+    public var command: HandOffCommand?
 
     /// A run from its parts.
-    public init(name: String, schedule: ScheduleSpec?, learningRate: Double, result: TrainingResult) {
+    public init(name: String, schedule: ScheduleSpec?, learningRate: Double, result: TrainingResult, command: HandOffCommand? = nil) {
         self.name = name
         self.schedule = schedule
         self.learningRate = learningRate
         self.result = result
+        self.command = command
     }
 }

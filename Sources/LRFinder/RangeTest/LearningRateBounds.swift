@@ -20,13 +20,17 @@ import Foundation
 /// - `oneCycleMaximumLearningRate` = max; the one-cycle policy starts at max / 25 (PyTorch
 ///   `OneCycleLR(div_factor=25)`), given as `oneCycleInitialLearningRate`.
 ///
-/// No recommendation, with the reason, when the loss never falls by 3 % of its first value
-/// (nothing to read: widen the range or train longer per step), or when its minimum lies within
+/// No recommendation, with the reason, when the loss never falls by 3 % of its first value and
+/// its fall is not beyond its batch noise either (nothing to read: widen the range or train
+/// longer per step), when its fall is within its own batch noise (``CurveSignal``, fall < 2.5 x
+/// noise) and its minimum lies more than ``flatMinimumReach`` decades below the blow-up or it
+/// never blows up without still falling at the end (the minimum is then the lowest draw of flat
+/// noise, as on a converged checkpoint), or when its minimum lies within
 /// the first 5 % of the points and the curve then diverges (it diverges at once: lower the
 /// minimum rate). A curve that never
 /// diverges still gets bounds from its minimum, with a note (and a stronger one when the minimum
-/// is at the very end, so the true minimum lies beyond the range). Noise is the smoother's job:
-/// the landmarks come from the lag-free curve, not from raw batch losses.
+/// is at the very end, so the true minimum lies beyond the range). The landmarks come from the
+/// lag-free curve, not from raw batch losses; the raw losses only measure the noise.
 public struct LearningRateBounds: Equatable, Codable, Sendable {
     /// CLR `max_lr`, the upper bound.
     public var maximumLearningRate: Double
@@ -51,11 +55,18 @@ public struct LearningRateBounds: Equatable, Codable, Sendable {
     public static let raggedMargin = 10.0
     /// PyTorch `OneCycleLR`'s default `div_factor`.
     public static let oneCycleDivisionFactor = 25.0
+    /// How many decades below the blow-up the minimum of a curve without a significant fall may
+    /// lie and still give bounds: there the minimum marks where the flat loss starts to rise (the
+    /// README's 5-epoch mnist5k checkpoint: 1.18 decades); further below, it is noise (the
+    /// converged digits checkpoint: 4.7 decades).
+    public static let flatMinimumReach = 1.5
 
     /// The bounds for a curve with landmarks `points` over `pointCount` points.
-    /// - Parameter batchesPerEpoch: batches per epoch of the training to come (for `stepSize`).
-    public static func recommend(points: CurvePoints, pointCount: Int,
-                                 batchesPerEpoch: Int? = nil) -> Result<LearningRateBounds, NoRecommendation> {
+    /// - Parameters:
+    ///   - batchesPerEpoch: batches per epoch of the training to come (for `stepSize`).
+    ///   - signal: the curve's fall against its noise; nil skips that test.
+    public static func recommend(points: CurvePoints, pointCount: Int, batchesPerEpoch: Int? = nil,
+                                 signal: CurveSignal? = nil) -> Result<LearningRateBounds, NoRecommendation> {
         guard let minimum = points.minimum, let initial = points.initialLoss, pointCount >= 5 else {
             return .failure(NoRecommendation(reason: "the curve has fewer than 5 usable points"))
         }
@@ -66,12 +77,31 @@ public struct LearningRateBounds: Equatable, Codable, Sendable {
                 minimum.index, pointCount, minimum.learningRate)))
         }
         let drop = (initial - minimum.loss) / max(abs(initial), DivergenceRule.magnitudeFloor)
-        guard drop >= minimumRelativeDrop else {
+        // The relative drop is the fallback test; a fall measured beyond the curve's own noise
+        // passes however small against the first value (penguins: 3.0 %, 4.7x its noise).
+        guard drop >= minimumRelativeDrop || signal?.isSignificant == true else {
             return .failure(NoRecommendation(reason: String(
                 format: "the loss never falls (at most %.1f%% below its first value %.4g): widen the range or train more batches per step",
                 max(0, drop) * 100, initial)))
         }
         var notes: [String] = []
+        // A curve still falling at the end of the range has a trend, not a noise floor: it keeps
+        // its bounds (with the notes below) however noisy its batches.
+        if let signal, !signal.isSignificant, !(points.divergence == nil && points.isStillFalling) {
+            let fallText = String(format: "fall %.3g = %.2f x the batch noise %.3g, below %gx",
+                                  signal.fall, signal.ratio, signal.noise, CurveSignal.minimumRatio)
+            guard let divergence = points.divergence,
+                  log10(divergence.learningRate / minimum.learningRate) <= flatMinimumReach else {
+                let place = points.divergence.map {
+                    String(format: "%.1f decades below the blow-up (%.3g)", log10($0.learningRate / minimum.learningRate), $0.learningRate)
+                } ?? "and the loss never blows up"
+                return .failure(NoRecommendation(reason: "the loss does not fall beyond its noise (\(fallText)): its minimum ("
+                    + String(format: "%.3g", minimum.learningRate) + ") is the lowest draw of flat noise, \(place); a converged model has nothing left to learn here"
+                    + " (start from an earlier checkpoint, or test a range that ends near the blow-up)"))
+            }
+            notes.append("the loss does not fall beyond its noise (\(fallText)): max_lr marks where the flat loss starts to rise, "
+                         + String(format: "%.1f decades below the blow-up (%.3g)", log10(divergence.learningRate / minimum.learningRate), divergence.learningRate))
+        }
         var maximum = minimum.learningRate
         if let divergence = points.divergence, maximum > divergence.learningRate / raggedMargin {
             maximum = divergence.learningRate / raggedMargin
@@ -90,6 +120,28 @@ public struct LearningRateBounds: Equatable, Codable, Sendable {
             stepSize: batchesPerEpoch.map { stepSizeEpochs * $0 },
             oneCycleMaximumLearningRate: maximum, oneCycleInitialLearningRate: maximum / oneCycleDivisionFactor,
             notes: notes))
+    }
+}
+
+extension LearningRateBounds {
+    /// These bounds, read off the runs' mean curve, checked against the runs one by one: when the
+    /// runs' `max_lr` spans more than ``RangeTestEnsemble/disagreementDecades`` decades, the
+    /// cautious end, the lowest run's `max_lr` (if lower), with `base_lr` kept between max/10 and
+    /// max/4 and the one-cycle rates following, and a note giving the disagreement. A rate too
+    /// high diverges the training to come; one too low only trains it slowly.
+    public func cautious(given ensemble: RangeTestEnsemble) -> LearningRateBounds {
+        guard let decades = ensemble.maximumLearningRateDecades, decades > RangeTestEnsemble.disagreementDecades,
+              let spread = ensemble.spread(of: .maximumLearningRate) else { return self }
+        var bounds = self
+        let maximum = Swift.min(maximumLearningRate, spread.minimum)
+        bounds.maximumLearningRate = maximum
+        bounds.baseLearningRate = Swift.min(Swift.max(baseLearningRate, maximum / Self.raggedMargin), maximum / 4)
+        bounds.oneCycleMaximumLearningRate = maximum
+        bounds.oneCycleInitialLearningRate = maximum / Self.oneCycleDivisionFactor
+        let which = spread.count < ensemble.runCount ? "\(spread.count) of the \(ensemble.runCount) runs that give bounds" : "\(ensemble.runCount) runs"
+        bounds.notes.append("the \(which) disagree by " + String(format: "%.1f decades on max_lr (%.3g to %.3g)", decades, spread.minimum, spread.maximum)
+                            + ": max_lr is the lowest run's, the cautious end; more batches per step (--batches-per-step) or more runs steady the curve")
+        return bounds
     }
 }
 

@@ -26,6 +26,8 @@ public struct RangeTestAnalysis: Equatable, Codable, Sendable {
     public var bounds: LearningRateBounds?
     /// Why there are no bounds.
     public var noRecommendationReason: String?
+    /// The lag-free curve's fall against the raw losses' noise, when there is a minimum to measure it at.
+    public var signal: CurveSignal?
 
     /// Analyses a curve: `steps` in order, `plannedSteps` the length the recording tool was asked
     /// for (fastai's `num_it`), `batchesPerEpoch` of the training to come sets the CLR step size.
@@ -42,15 +44,19 @@ public struct RangeTestAnalysis: Equatable, Codable, Sendable {
             }
         }
         points = CurvePoints(learningRates: rates, losses: lagFreeLosses, divergenceRule: settings.divergenceRule)
-        switch LearningRateBounds.recommend(points: points, pointCount: rates.count, batchesPerEpoch: batchesPerEpoch) {
+        signal = points.minimum.flatMap { CurveSignal(losses: steps.map(\.loss), lagFreeLosses: lagFreeLosses, minimumIndex: $0.index) }
+        switch LearningRateBounds.recommend(points: points, pointCount: rates.count, batchesPerEpoch: batchesPerEpoch, signal: signal) {
         case .success(let bounds): self.bounds = bounds
         case .failure(let error): noRecommendationReason = error.reason
         }
     }
 
-    /// Analyses a range test's result.
-    public init(_ result: RangeTestResult, settings: AnalysisSettings = AnalysisSettings(), batchesPerEpoch: Int? = nil) {
+    /// Analyses a range test's result; with the `ensemble` of runs it stems from (its mean curve),
+    /// the bounds take the cautious end when the runs disagree (``LearningRateBounds/cautious(given:)``).
+    public init(_ result: RangeTestResult, settings: AnalysisSettings = AnalysisSettings(), batchesPerEpoch: Int? = nil,
+                ensemble: RangeTestEnsemble? = nil) {
         self.init(steps: result.steps, plannedSteps: result.plannedSteps, settings: settings, batchesPerEpoch: batchesPerEpoch)
+        if let ensemble, let bounds { self.bounds = bounds.cautious(given: ensemble) }
     }
 
     /// The rate `rule` suggests, if it makes a suggestion.

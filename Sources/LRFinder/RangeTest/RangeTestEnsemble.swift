@@ -133,4 +133,14 @@ public struct RangeTestEnsemble: Equatable, Codable, Sendable {
 
     /// The spread of `quantity`, if any run produced it.
     public func spread(of quantity: Quantity) -> Spread? { values.first { $0.name == quantity }?.spread }
+
+    /// More decades than this between the runs' lowest and highest `max_lr` means they disagree.
+    public static let disagreementDecades = 1.0
+
+    /// How many decades the runs' `max_lr` spans, `log10(highest / lowest)`; nil when fewer than
+    /// 2 runs gave bounds.
+    public var maximumLearningRateDecades: Double? {
+        guard let spread = spread(of: .maximumLearningRate), spread.count >= 2, spread.minimum > 0 else { return nil }
+        return log10(spread.maximum / spread.minimum)
+    }
 }

@@ -162,3 +162,16 @@ extension RecordedCurve {
         return text
     }
 }
+
+extension RecordedCurve {
+    /// The curve with its raw losses recovered: each step's loss becomes the raw loss that
+    /// `smoothing` turned into the stored one (``LossSmoothing/raw(from:)``, over every row in
+    /// order), and its smoothed loss the stored value, which the reference tools' rules read as
+    /// the tools did.
+    public func recoveringRaw(_ smoothing: LossSmoothing) -> RecordedCurve {
+        let stored = steps.map(\.loss)
+        let raw = smoothing.raw(from: stored)
+        let recovered = steps.indices.map { RangeTestStep(learningRate: steps[$0].learningRate, loss: raw[$0], smoothedLoss: stored[$0]) }
+        return RecordedCurve(steps: recovered, lines: lines, hasSmoothedColumn: true)
+    }
+}
