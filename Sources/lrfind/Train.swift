@@ -79,10 +79,18 @@ struct Train: ParsableCommand {
         if monitor != .loss { configuration.monitor = monitor }
         let scheduleSpec: ScheduleSpec?
         do { scheduleSpec = try schedule.map(ScheduleSpec.init(parsing:)) } catch { throw ValidationError("--schedule: \(error)") }
-        return TrainingRecipe(
-            data: try data.recipe(), model: try model.recipe(files: modelFiles, readingWeights: readingWeights), optimizer: try optimizer.settings(),
+        return try Self.recipe(data: data, model: model, files: modelFiles, optimizer: optimizer, batchSize: batchSize, seed: seed,
+                               training: configuration, schedule: scheduleSpec, readingWeights: readingWeights)
+    }
+
+    /// The training recipe of the data, model and optimizer options, `batchSize`, `seed`,
+    /// `training` and `schedule` (shared with `lrfind sweep`).
+    static func recipe(data: DataOptions, model: ModelOptions, files: ModelFileOptions, optimizer: OptimizerOptions, batchSize: Int,
+                       seed: UInt64, training: TrainingConfiguration, schedule: ScheduleSpec?, readingWeights: Bool) throws -> TrainingRecipe {
+        TrainingRecipe(
+            data: try data.recipe(), model: try model.recipe(files: files, readingWeights: readingWeights), optimizer: try optimizer.settings(),
             trainer: TrainerSettings(batchSize: batchSize, seed: seed, clipping: try optimizer.clipping(), loss: try data.lossOption()),
-            training: configuration, schedule: scheduleSpec)
+            training: training, schedule: schedule)
     }
 }
 

@@ -9,7 +9,7 @@ import Testing
     static func timeless(_ file: URL) throws -> NSDictionary {
         func strip(_ value: Any) -> Any {
             if let dictionary = value as? [String: Any] {
-                return dictionary.filter { !["seconds", "trainingSeconds", "samplesPerSecond"].contains($0.key) }.mapValues(strip)
+                return dictionary.filter { !["seconds", "trainingSeconds", "validationSeconds", "samplesPerSecond"].contains($0.key) }.mapValues(strip)
             }
             if let array = value as? [Any] { return array.map(strip) }
             return value

@@ -35,7 +35,7 @@ public struct TrainingLoop: Sendable {
         var best: (epoch: Int, value: Double)?
         var stalled = 0
         var samples = 0
-        var trainingSeconds = 0.0
+        var trainingSeconds = 0.0, validationSeconds = 0.0
         let batchesPerEpoch = trainer.batchesPerEpoch
         let totalUpdates = try TrainingConfiguration.updateCount(epochs: configuration.epochs, batchesPerEpoch: batchesPerEpoch)
         var update = 0
@@ -76,7 +76,9 @@ public struct TrainingLoop: Sendable {
             trainingSeconds += seconds
             samples += seen
             guard seen > 0 else { break }
+            let validationStarted = DispatchTime.now().uptimeNanoseconds
             let validation = try trainer.evaluate(.validation)
+            validationSeconds += Double(DispatchTime.now().uptimeNanoseconds - validationStarted) / 1e9
             if validation == nil { early = nil }
             let record = EpochSummary(
                 epoch: epoch, trainLoss: lossSum / Double(seen), trainAccuracy: correct.map { Double($0) / Double(seen) },
@@ -115,6 +117,6 @@ public struct TrainingLoop: Sendable {
         return TrainingResult(epochs: records, stopReason: stopReason, bestEpoch: best?.epoch, restoredEpoch: restored,
                               test: test, trainingSeconds: trainingSeconds,
                               samplesPerSecond: trainingSeconds > 0 ? Double(samples) / trainingSeconds : 0,
-                              stoppingUpdate: stoppingUpdate)
+                              stoppingUpdate: stoppingUpdate, validationSeconds: validationSeconds)
     }
 }

@@ -79,4 +79,7 @@ public struct TrainingResult: Equatable, Sendable, Codable {
     /// Where a run stopped for a non-finite loss or an unusable scheduled rate, with the rate
     /// in use there (which, under a schedule, is not the configured one); nil otherwise.
     public var stoppingUpdate: StoppingUpdate?
+    /// Wall time of the per-epoch validation passes (the test pass left out); nil in records
+    /// written before it was kept.
+    public var validationSeconds: Double? = nil
 }

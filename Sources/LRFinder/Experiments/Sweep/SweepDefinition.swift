@@ -1,0 +1,75 @@
+import Foundation
+
+/// A sweep: a base training recipe (data, model, optimizer, trainer; training with epochs = the
+/// most epochs, early stopping on validation accuracy or R-squared; optionally a schedule) run at
+/// every rate with every seed.
+///
+/// Its JSON is `{"base": RECIPE, "rates": [...], "seeds": [...]}`, the base recipe as in a recipe
+/// file (no paths: they are kept beside it, in the journal's header).
+public struct SweepDefinition: Equatable, Codable, Sendable {
+    /// The recipe every run starts from (its rate, peak and seed are replaced per run).
+    public var base: TrainingRecipe
+    /// The rates, in sweep order.
+    public var rates: [Double]
+    /// The seeds each rate runs with.
+    public var seeds: [UInt64]
+
+    /// A sweep of `base` over `rates` and `seeds`.
+    public init(base: TrainingRecipe, rates: [Double], seeds: [UInt64]) {
+        self.base = base
+        self.rates = rates
+        self.seeds = seeds
+    }
+
+    /// Checks the sizes: at least one rate and one seed, no seed twice, at most
+    /// ``SweepGrid/maximumRunCount`` runs, the rates as ``SweepGrid/list(_:)`` checks them.
+    /// - Throws: ``SweepError``.
+    public func validate() throws {
+        _ = try SweepGrid.list(rates)
+        guard !seeds.isEmpty else { throw SweepError("--seeds must list at least one seed") }
+        if let twice = seeds.indices.first(where: { seeds[..<$0].contains(seeds[$0]) }) {
+            throw SweepError("--seeds lists \(seeds[twice]) twice")
+        }
+        guard rates.count * seeds.count <= SweepGrid.maximumRunCount else {
+            throw SweepError("\(rates.count) rates times \(seeds.count) seeds is \(rates.count * seeds.count) runs, more than the \(SweepGrid.maximumRunCount) a sweep holds")
+        }
+    }
+
+    /// One run per (rate, seed), rate-major: the rate set as the training rate and, for a
+    /// one-cycle or cyclic schedule, as its peak (``ScheduleKind/oneCycle(_:)``'s and
+    /// ``ScheduleKind/cyclic(_:)``'s maximum; other schedules start from the training rate);
+    /// the seed set as the trainer's seed. Each run's identifier needs the data's digest in the
+    /// base recipe (``DataRecipe/contentDigest()``); without it the identifier is empty.
+    public func runs() -> [SweepRun] {
+        rates.flatMap { rate in seeds.map { seed in SweepRun(rate: rate, seed: seed, recipe: recipe(rate: rate, seed: seed)) } }
+    }
+
+    /// The base recipe at `rate` with `seed`.
+    public func recipe(rate: Double, seed: UInt64) -> TrainingRecipe {
+        var recipe = base
+        recipe.training.learningRate = rate
+        recipe.trainer.seed = seed
+        if var schedule = recipe.schedule {
+            switch schedule.kind {
+            case var .oneCycle(settings):
+                settings.maximumLearningRate = rate
+                schedule.kind = .oneCycle(settings)
+            case var .cyclic(settings):
+                settings.maximumLearningRate = rate
+                schedule.kind = .cyclic(settings)
+            default:
+                break
+            }
+            recipe.schedule = schedule
+        }
+        return recipe
+    }
+
+    /// The hex SHA-256 of the definition's canonical JSON (RFC 8785, as ``RecipeIdentity``), paths
+    /// left out: the journal's header names the experiment by it.
+    public var identifier: String {
+        if let hex = try? CanonicalJSON.sha256Hex(of: self) { return hex }
+        // Only a value canonical JSON cannot hold (a NaN rate, refused by validate()) lands here.
+        return SHA256.hash((try? JSONDocument.encode(self, prettyPrinted: false)) ?? Data()).hex
+    }
+}
