@@ -87,6 +87,17 @@ import Testing
         #expect(again.status == 0 && again.error.contains("holds 4 of the 4 runs; running the other 0"), "\(again.error)")
     }
 
+    /// The process ids of `lrfind worker` processes whose working directory is `folder`.
+    static func workers(in folder: URL) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd"),
+                  cwd == folder.path || cwd == folder.resolvingSymlinksInPath().path,
+                  let command = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
+            return command.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.contains("worker")
+        }
+    }
+
     @Test func anInterruptKeepsTheFinishedRuns() throws {
         let folder = scratchDirectory()
         let journal = folder.appendingPathComponent("j.jsonl")
@@ -111,8 +122,9 @@ import Testing
         #expect(lines.first?["kind"] as? String == "header" && finished >= 1 && finished < 21)
         #expect(outcome.error.contains("lrfind: interrupted: \(finished) of 21 runs finished (\(finished) in this session); the journal j.jsonl keeps them: --resume continues"),
                 "\(outcome.error)")
-        // No worker is left behind: the journal does not grow.
-        usleep(300_000)
+        // No worker is left behind (the sweep waits for its workers before it exits): no
+        // `lrfind worker` process runs in this folder, so the journal cannot grow.
+        #expect(Self.workers(in: folder).isEmpty, "workers still running: \(Self.workers(in: folder))")
         #expect(try Self.lines(journal).count == lines.count)
     }
 
