@@ -37,7 +37,7 @@ struct Report: ParsableCommand {
         if outcomes.count < runs.count {
             Terminal.note("lrfind: note: \(journal) holds \(outcomes.count) of the sweep's \(runs.count) runs")
         }
-        try SweepReport(definition: contents.definition, outcomes: outcomes, tolerance: tolerance, rangeTest: nil)
+        try SweepReport(definition: contents.definition, outcomes: outcomes, tolerance: tolerance, rangeTest: contents.rangeTest)
             .write(json: output.json, csv: csv, plot: output.plotPath(), journal: journal)
     }
 }

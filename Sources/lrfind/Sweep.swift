@@ -187,8 +187,16 @@ struct Sweep: ParsableCommand {
 
         var rangeTest: RangeTestRecord?
         if withRangeTest {
-            rangeTest = try runRangeTest(definition)
-            if Interrupt.requested { throw ExitCode(Interrupt.exitStatus) }
+            if let kept = journalFile?.rangeTest {
+                Terminal.note("lrfind: note: \(journal!) holds the range test; it is not run again")
+                rangeTest = kept
+            } else {
+                let startedAt = Date()
+                let record = try runRangeTest(definition)
+                if Interrupt.requested { throw ExitCode(Interrupt.exitStatus) }
+                try journalFile?.append(rangeTest: record, host: ProcessInfo.processInfo.hostName, started: startedAt)
+                rangeTest = record
+            }
         }
 
         var finishedNow = 0

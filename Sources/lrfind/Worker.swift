@@ -17,17 +17,19 @@ struct Worker: ParsableCommand {
     func run() throws {
         BLASRuntime.setThreadCount(max(threads, 1))
         let parent = getppid()
+        let cache = PreparedDataCache()
         while let line = readLine(strippingNewline: true) {
             guard !line.isEmpty else { continue }
-            let reply = Self.reply(to: line, stop: { getppid() != parent })
+            let reply = Self.reply(to: line, cache: cache, stop: { getppid() != parent })
             // The parent went away: nobody reads the reply.
             if getppid() != parent { return }
             guard Self.writeLine(try JSONDocument.encode(reply, prettyPrinted: false)) else { return }
         }
     }
 
-    /// Runs the job `line` describes; `stop` is polled before every batch.
-    static func reply(to line: String, stop: () -> Bool) -> WorkerReply {
+    /// Runs the job `line` describes, with the data prepared by the worker's earlier job when it
+    /// is the same (`cache`); `stop` is polled before every batch.
+    static func reply(to line: String, cache: PreparedDataCache? = nil, stop: () -> Bool) -> WorkerReply {
         do {
             let file = try RunFile.decode(Data(line.utf8), file: "job")
             guard case let .training(recipe) = file.recipe else {
@@ -35,7 +37,7 @@ struct Worker: ParsableCommand {
             }
             let started = Date()
             let clock = DispatchTime.now().uptimeNanoseconds
-            let outcome = try recipe.locating(file.inputs).run(identifying: true, events: { _ in }, shouldStop: stop)
+            let outcome = try recipe.locating(file.inputs).run(identifying: true, events: { _ in }, shouldStop: stop, dataCache: cache)
             return WorkerReply(record: outcome.record, started: started.timeIntervalSince1970,
                                seconds: Double(DispatchTime.now().uptimeNanoseconds - clock) / 1e9)
         } catch let error as RecipeError {

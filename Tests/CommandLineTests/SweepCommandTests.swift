@@ -152,6 +152,29 @@ import Testing
         #expect(try String(contentsOf: folder.appendingPathComponent("partial.svg"), encoding: .utf8).contains("<svg"))
     }
 
+    @Test func theRangeTestIsJournaledAndRedrawnByReport() throws {
+        let folder = scratchDirectory()
+        let journal = folder.appendingPathComponent("j.jsonl")
+        let sweep = try runLRFind(Self.small + ["--with-range-test", "--journal", "j.jsonl", "--json"], in: folder)
+        #expect(sweep.status == 0, "\(sweep.error)")
+        let kinds = try Self.lines(journal).map { $0["kind"] as? String }
+        #expect(kinds == ["header", "rangeTest", "run", "run", "run", "run"])
+        let swept = try #require(try JSONSerialization.jsonObject(with: Data(sweep.output.utf8)) as? [String: Any])
+        let band = try #require(swept["rangeTest"] as? [String: Any])
+        #expect((band["range"] as? [Double])?.count == 2 && (band["oneCycle"] as? [String: Any])?["maximumRate"] is Double)
+        // The report redraws the same band and one-cycle point from the journal alone.
+        let report = try runLRFind(["report", "j.jsonl", "--json"], in: folder)
+        #expect(report.status == 0, "\(report.error)")
+        let reported = try #require(try JSONSerialization.jsonObject(with: Data(report.output.utf8)) as? [String: Any])
+        #expect((reported["rangeTest"] as? NSDictionary) == (band as NSDictionary))
+        // Resuming the complete journal runs neither the range test nor a run again.
+        let resumed = try runLRFind(Self.small + ["--with-range-test", "--journal", "j.jsonl", "--resume"], in: folder)
+        #expect(resumed.status == 0, "\(resumed.error)")
+        #expect(resumed.error.contains("j.jsonl holds the range test; it is not run again"), "\(resumed.error)")
+        #expect(try Self.lines(journal).count == 6)
+        #expect(resumed.output.contains("range test: recommended range "))
+    }
+
     @Test(arguments: [
         (["--resume"], "--resume goes with --journal FILE"),
         (["--from", "1e-3"], "--rates lists the rates; --from, --to and --per-decade make a grid: give one or the other"),

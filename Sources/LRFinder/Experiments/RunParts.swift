@@ -29,9 +29,10 @@ struct RunParts {
     ///   - copies: copies of the network and workspace held at once (2 for a range test).
     ///   - cyclesMomentum: whether a schedule will cycle the momentum (SGD then keeps a buffer).
     ///   - identifying: whether to take the data's digest when the recipe has none.
+    ///   - dataCache: the prepared data of an earlier run of this process, reused when it matches.
     /// - Throws: ``RecipeError`` for a recipe that cannot run, ``DataError`` for data that cannot be read.
     init(_ recipe: some RecipeParts, copies: Int, cyclesMomentum: Bool, keepsBestWeights: Bool, identifying: Bool,
-         events: (RunEvent) -> Void) throws {
+         dataCache: PreparedDataCache? = nil, events: (RunEvent) -> Void) throws {
         do { optimizer = try recipe.optimizer.makeOptimizer() } catch {
             throw RecipeError(setting: .optimizer, value: recipe.optimizer.kind.rawValue, reason: "\(error)")
         }
@@ -53,16 +54,19 @@ struct RunParts {
         try Self.namingWeightsFile(weightsPath) { try MemoryLimit.checkBeforeLoading(spec, optimizer: recipe.optimizer, copies: copies) }
 
         let saved = try checkpoint?.savedPreprocessing()
-        data = try recipe.data.prepare(reusing: saved)
+        // A model's saved preprocessing makes other splits: those are never kept.
+        let cache = saved == nil ? dataCache : nil
+        data = try cache?.prepared(recipe.data) ?? recipe.data.prepare(reusing: saved)
         dataRecipe = recipe.data
+        func contentDigest() throws -> String { try cache?.contentDigest(of: recipe.data) ?? recipe.data.contentDigest() }
         if let recorded = recipe.data.digest {
-            let digest = try recipe.data.contentDigest()
+            let digest = try contentDigest()
             guard digest == recorded else {
                 throw RecipeError(setting: .data, value: recipe.data.name,
                                   reason: "its SHA-256 is \(digest), not the recipe's \(recorded): not the data the recipe was run with")
             }
         } else if identifying {
-            dataRecipe.digest = try recipe.data.contentDigest()
+            dataRecipe.digest = try contentDigest()
         }
         if let checkpoint, saved != nil {
             events(.note("\(recipe.data.name): features encoded and scaled as when \(checkpoint.name) was trained (its saved preprocessing)"))

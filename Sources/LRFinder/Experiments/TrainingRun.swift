@@ -28,16 +28,18 @@ extension TrainingRecipe {
     ///     data again); a recipe that has a digest is always checked against it.
     ///   - events: notes, the start, every update and every epoch, as they happen.
     ///   - shouldStop: polled before every batch (Ctrl-C); the run keeps what it recorded.
+    ///   - dataCache: prepared data kept between the runs of one process (a sweep's worker).
     /// - Throws: ``RecipeError`` for a recipe that cannot run, and data or model file errors. A
     ///   diverged or interrupted run returns normally; its result says why it stopped.
     public func run(identifying: Bool = true, events: @escaping (RunEvent) throws -> Void = { _ in },
-                    shouldStop: () -> Bool = { false }) throws -> TrainingRun {
+                    shouldStop: () -> Bool = { false }, dataCache: PreparedDataCache? = nil) throws -> TrainingRun {
         let started = DispatchTime.now().uptimeNanoseconds
         let relay = EventRelay(events)
         func stopping() -> Bool { relay.stops(shouldStop) }
         try validate()
         let parts = try RunParts(self, copies: 1, cyclesMomentum: schedule?.cyclesMomentum ?? false,
-                                 keepsBestWeights: training.earlyStopping != nil, identifying: identifying, events: relay.send)
+                                 keepsBestWeights: training.earlyStopping != nil, identifying: identifying,
+                                 dataCache: dataCache, events: relay.send)
         for metric in [training.monitor, training.earlyStopping?.metric].compactMap({ $0 }) where !metric.applies(to: parts.data.task) {
             throw RecipeError(setting: .monitor, value: metric.rawValue, reason: "has no value for \(parts.data.name), a \(parts.data.task.rawValue) task")
         }

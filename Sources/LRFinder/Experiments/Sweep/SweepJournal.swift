@@ -12,6 +12,8 @@ import Darwin
 ///   "definitionIdentifier":"...","dataDigest":"...","inputs":{...},"lrfindVersion":"..."}`.
 /// - Then one line per finished run: `{"kind":"run","identifier":...,"rate":...,"seed":...,
 ///   "recipe":...,"record":...,"host":...,"worker":...,"started":...,"seconds":...}`.
+/// - With `--with-range-test`, one line `{"kind":"rangeTest","record":...,"host":...,"started":...}`
+///   holding the range test's record (its band and one-cycle run are redrawn from it).
 ///
 /// Every line is appended whole: the file opened for appending, locked with `flock(LOCK_EX)`, the
 /// line and its newline written by one write loop, then `fsync`. A writer killed mid-line leaves
@@ -31,6 +33,8 @@ public struct SweepJournal {
     public var finished: [String: SweepOutcome]
     /// What was noticed while reading or writing (a torn last line, its repair), one line each.
     public var notes: [String]
+    /// The range test of `--with-range-test`, when the journal holds one (the first).
+    public var rangeTest: RangeTestRecord?
 
     /// The first line.
     struct Header: Codable {
@@ -68,6 +72,15 @@ public struct SweepJournal {
         var seconds: Double
     }
 
+    /// The range test run before the sweep.
+    struct RangeTestLine: Codable {
+        var kind = "rangeTest"
+        var record: RangeTestRecord
+        var host: String
+        /// ISO 8601 with milliseconds, UTC.
+        var started: String
+    }
+
     /// Opens a journal for `definition`: creates it with its header, or, with `resuming`, reads an
     /// existing one (a missing or empty file is created as new).
     /// - Throws: ``SweepError`` when the base recipe has no data digest; ``DataError`` naming the
@@ -91,6 +104,7 @@ public struct SweepJournal {
             if let first = contents.lines.first {
                 try Self.check(first, against: definition, digest: digest, name: name)
                 for line in contents.lines.dropFirst() {
+                    if rangeTest == nil, let record = Self.rangeTest(in: line, name: name, notes: &notes) { rangeTest = record }
                     guard let run = Self.run(in: line, name: name, notes: &notes) else { continue }
                     if finished[run.identifier] == nil { finished[run.identifier] = run.outcome }
                 }
@@ -118,11 +132,36 @@ public struct SweepJournal {
         if finished[run.identifier] == nil { finished[run.identifier] = SweepOutcome(run: run, record: record) }
     }
 
-    /// Reads any journal (for `lrfind report`): its definition (with the header's paths) and its
-    /// runs' outcomes in file order (a run given twice counted once), tolerant of a torn last line.
+    /// Appends the record of the range test run before the sweep (`--with-range-test`), as
+    /// ``append(run:record:host:worker:started:seconds:)`` appends a run.
+    /// - Throws: ``DataError`` naming the file when it cannot be opened, locked or written.
+    public mutating func append(rangeTest record: RangeTestRecord, host: String, started: Date) throws {
+        let line = RangeTestLine(record: record, host: host, started: Self.timestamp(started))
+        let name = FileBytes.displayName(path)
+        if try Self.appendLine(try JSONDocument.encode(line, prettyPrinted: false), to: path, name: name) {
+            notes.append("\(name): a torn last line was removed before appending")
+        }
+        if rangeTest == nil { rangeTest = record }
+    }
+
+    /// What ``read(path:)`` gives.
+    public struct Contents {
+        /// The sweep, with the header's paths.
+        public var definition: SweepDefinition
+        /// The runs' outcomes in file order (a run given twice counted once).
+        public var outcomes: [SweepOutcome]
+        /// What was noticed while reading, one line each.
+        public var notes: [String]
+        /// The range test, when the journal holds one.
+        public var rangeTest: RangeTestRecord?
+    }
+
+    /// Reads any journal (for `lrfind report`): its definition (with the header's paths), its
+    /// runs' outcomes in file order (a run given twice counted once) and its range test, tolerant
+    /// of a torn last line.
     /// - Throws: ``DataError`` naming the file for one that cannot be read, is not a sweep journal,
     ///   or is of another format version.
-    public static func read(path: String) throws -> (definition: SweepDefinition, outcomes: [SweepOutcome], notes: [String]) {
+    public static func read(path: String) throws -> Contents {
         let name = FileBytes.displayName(path)
         let bytes: Data
         do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
@@ -132,13 +171,15 @@ public struct SweepJournal {
         guard let first = lines.first else { throw DataError(file: name, message: "not a sweep journal: it has no header line") }
         let header = try Self.header(in: first, name: name)
         var outcomes: [SweepOutcome] = [], seen = Set<String>()
+        var rangeTest: RangeTestRecord?
         for line in lines.dropFirst() {
+            if rangeTest == nil, let record = Self.rangeTest(in: line, name: name, notes: &notes) { rangeTest = record }
             guard let run = Self.run(in: line, name: name, notes: &notes), seen.insert(run.identifier).inserted else { continue }
             outcomes.append(run.outcome)
         }
         var definition = header.definition
         definition.base = definition.base.locating(header.inputs)
-        return (definition, outcomes, notes)
+        return Contents(definition: definition, outcomes: outcomes, notes: notes, rangeTest: rangeTest)
     }
 
     // MARK: Reading
@@ -219,6 +260,16 @@ public struct SweepJournal {
             return (run.identifier, SweepOutcome(run: sweepRun, record: run.record))
         } catch {
             notes.append("\(name):\(line.number): a run line that does not decode (\(RunFileError.describe(error))); ignored")
+            return nil
+        }
+    }
+
+    /// The range test record on `line`; nil (with a note) for a range test line that does not
+    /// decode, nil silently for a line of another kind.
+    private static func rangeTest(in line: Line, name: String, notes: inout [String]) -> RangeTestRecord? {
+        guard let probe = try? JSONDocument.decode(Probe.self, from: line.bytes), probe.kind == "rangeTest" else { return nil }
+        do { return try JSONDocument.decode(RangeTestLine.self, from: line.bytes).record } catch {
+            notes.append("\(name):\(line.number): a range test line that does not decode (\(RunFileError.describe(error))); ignored")
             return nil
         }
     }
