@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages lrfind builds against, when any is missing (as root, or through sudo).
+# Installs the Debian packages lrfind builds against, when any is missing (as root, or through
+# sudo). `--tests` adds what the tests need besides: slurm-wlm, munge and GNU parallel (the
+# many-machine tests start a private SLURM cluster: scripts/slurm-cluster.sh).
 set -euo pipefail
 packages=(libopenblas-dev libcairo2-dev zlib1g-dev pkg-config fonts-dejavu-core)
+[ "${1:-}" = "--tests" ] && packages+=(slurm-wlm munge parallel)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

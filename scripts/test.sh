@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The test suite: installs what is missing, builds and runs every test.
+# The test suite: installs what is missing (the build's packages and the tests' own), builds and
+# runs every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --tests
 swift build --build-tests
 swift test --skip-build "$@"

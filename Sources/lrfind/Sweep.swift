@@ -61,8 +61,17 @@ struct Sweep: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Append every finished run to this JSON-lines journal (docs/sweep-journal.md).", valueName: "file"))
     var journal: String?
 
-    @Flag(name: .long, help: "Continue the --journal: skip the runs it holds.")
+    @Flag(name: .long, help: "Continue the --journal, or join the processes writing it: skip the runs it holds and the runs others hold.")
     var resume = false
+
+    @Option(name: .long, help: ArgumentHelp("Run only a fixed share of the runs: K/N, slurm (a job array task) or k8s/N (an Indexed Job completion).", valueName: "shard"))
+    var shard: String?
+
+    @Option(name: .long, help: ArgumentHelp("How often a process sharing the --journal says it still holds its runs.", valueName: "duration"))
+    var heartbeat: String = "30s"
+
+    @Option(name: .long, help: ArgumentHelp("A run whose holder has been silent this long is taken over.", valueName: "duration"))
+    var claimTimeout: String = "5m"
 
     @Flag(name: .long, help: "List the runs (rate, seed, recipe identifier) without running them.")
     var dryRun = false
@@ -92,6 +101,11 @@ struct Sweep: ParsableCommand {
         if let jobs { guard jobs >= 1 else { throw ValidationError("--jobs must be >= 1, got \(jobs)") } }
         guard threads >= 1 else { throw ValidationError("--threads must be >= 1, got \(threads)") }
         if resume && journal == nil { throw ValidationError("--resume goes with --journal FILE") }
+        _ = try shardSpec()
+        let (beat, timeout) = try claimTimes()
+        guard timeout > 2 * beat else {
+            throw ValidationError("--claim-timeout \(claimTimeout) must be more than twice --heartbeat \(heartbeat): a live process would lose its runs")
+        }
         if modelFiles.save != nil { throw ValidationError("--save: a sweep trains many models and saves none") }
         if data.data == "-" || data.labels == "-" {
             throw ValidationError("--data -: every worker reads the data again; give a file")
@@ -121,6 +135,20 @@ struct Sweep: ParsableCommand {
                 return try SweepGrid.list(values)
             }
             return try SweepGrid.logarithmic(from: from ?? 1e-6, to: to ?? 0.0316, perDecade: perDecade ?? 10)
+        } catch let error as SweepError { throw ValidationError(error.description) }
+    }
+
+    /// `--shard`, read with this process's environment.
+    func shardSpec() throws -> SweepShard? {
+        do { return try shard.map { try SweepShard(parsing: $0, environment: ProcessInfo.processInfo.environment) } } catch let error as SweepError {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// `--heartbeat` and `--claim-timeout` in seconds.
+    func claimTimes() throws -> (heartbeat: Double, timeout: Double) {
+        do {
+            return (try DurationText.seconds(heartbeat, option: "--heartbeat"), try DurationText.seconds(claimTimeout, option: "--claim-timeout"))
         } catch let error as SweepError { throw ValidationError(error.description) }
     }
 
@@ -170,19 +198,20 @@ struct Sweep: ParsableCommand {
         let metric: ValidationMetric = prepared.task == .regression ? .rSquared : .accuracy
         if metric != .accuracy { definition = try self.definition(metric: metric) }
         definition.base.data.digest = try definition.base.data.contentDigest()
-        let runs = definition.runs()
-        if dryRun { return try listRuns(runs, definition: definition) }
+        let shard = try shardSpec()
+        let allRuns = definition.runs()
+        let runs = shard?.share(of: allRuns) ?? allRuns
+        if dryRun { return try listRuns(runs, definition: definition, shard: shard) }
 
         var journalFile: SweepJournal?
-        var outcomes: [String: SweepOutcome] = [:]
         if let journal {
             journalFile = try SweepJournal(path: journal, definition: definition, resuming: resume)
             for note in journalFile!.notes { Terminal.note("lrfind: note: \(note)") }
-            outcomes = journalFile!.finished
+            journalFile!.notes = []
         }
-        let pending = runs.filter { outcomes[$0.identifier] == nil }
-        if resume && !outcomes.isEmpty {
-            Terminal.note("lrfind: note: \(journal!) holds \(runs.count - pending.count) of the \(runs.count) runs; running the other \(pending.count)")
+        let held = runs.filter { journalFile?.finished[$0.identifier] != nil }.count
+        if resume && held > 0 {
+            Terminal.note("lrfind: note: \(journal!) holds \(held) of the \(runs.count) runs; running the others")
         }
 
         var rangeTest: RangeTestRecord?
@@ -199,31 +228,65 @@ struct Sweep: ParsableCommand {
             }
         }
 
+        var local: [String: SweepOutcome] = [:]
         var finishedNow = 0
         var complete = true
-        if !pending.isEmpty {
-            let workers = min(jobs ?? WorkerPool.availableProcessors(), pending.count)
-            if verbose { Terminal.note("sweep: \(pending.count) runs on \(workers) worker(s) of \(threadCount) thread(s)") }
-            let pool = try WorkerPool(count: workers, threads: threadCount)
+        if runs.contains(where: { journalFile?.finished[$0.identifier] == nil }) {
             let host = ProcessInfo.processInfo.hostName
-            var progress = SweepProgress(total: runs.count, done: runs.count - pending.count, enabled: !quiet, regression: metric == .rSquared)
-            for outcome in outcomes.values { progress.add(outcome) }
-            complete = try pool.run(pending.map(\.recipe), finished: { done in
-                let run = pending[done.job]
-                try journalFile?.append(run: run, record: done.record, host: host, worker: done.worker, started: done.started, seconds: done.seconds)
-                let outcome = SweepOutcome(run: run, record: done.record)
-                outcomes[run.identifier] = outcome
-                finishedNow += 1
-                progress.add(outcome)
-                progress.draw()
-            }, tick: { progress.draw() })
+            let (beat, timeout) = try claimTimes()
+            var dispatcher = SweepDispatcher(runs: runs, journal: journalFile, owner: SweepDispatcher.owner(host: host), timeout: timeout, heartbeat: beat)
+            let workers = min(jobs ?? WorkerPool.availableProcessors(), dispatcher.unfinishedCount)
+            if verbose { Terminal.note("sweep: \(dispatcher.unfinishedCount) runs on \(workers) worker(s) of \(threadCount) thread(s)") }
+            let pool = try WorkerPool(count: workers, threads: threadCount)
+            var progress = SweepProgress(total: runs.count, done: 0, enabled: !quiet, regression: metric == .rSquared)
+            var counted = Set<String>()
+            func count() {
+                for run in runs where !counted.contains(run.identifier) {
+                    guard let outcome = dispatcher.journal?.finished[run.identifier] ?? local[run.identifier] else { continue }
+                    counted.insert(run.identifier)
+                    progress.add(outcome)
+                }
+            }
+            count()
+            progress.startedWith = progress.done
+            do {
+                complete = try pool.run(next: {
+                    let next = try dispatcher.next()
+                    for note in dispatcher.takeNotes() { Terminal.note("lrfind: note: \(note)") }
+                    switch next {
+                    case .run(let index, let run): return .job(index, run.recipe)
+                    case .wait: return .wait
+                    case .done: return .done
+                    }
+                }, finished: { done in
+                    let run = runs[done.job]
+                    try dispatcher.finished(run, record: done.record, host: host, worker: done.worker, started: done.started, seconds: done.seconds)
+                    local[run.identifier] = SweepOutcome(run: run, record: done.record)
+                    finishedNow += 1
+                    count()
+                    progress.draw()
+                }, tick: {
+                    try dispatcher.tick()
+                    count()
+                    progress.draw()
+                })
+            } catch {
+                progress.finish()
+                try? dispatcher.release()
+                throw error
+            }
+            if !complete { try dispatcher.release() }
             progress.finish()
+            journalFile = dispatcher.journal
         }
-
+        let outcomes = journalFile?.finished ?? local
         let ordered = runs.compactMap { outcomes[$0.identifier] }
         let report = SweepReport(definition: definition, outcomes: ordered, tolerance: tolerance, rangeTest: rangeTest)
         if !ordered.isEmpty || complete {
             try report.write(json: output.json, csv: csv, plot: plotPath, journal: journal)
+        }
+        if let shard, complete {
+            Terminal.note("lrfind: note: shard \(shard) ran \(runs.count) of the sweep's \(allRuns.count) runs; `lrfind merge` the shards' journals for the whole answer")
         }
         if !complete {
             Terminal.note("lrfind: interrupted: \(ordered.count) of \(runs.count) runs finished (\(finishedNow) in this session)"
@@ -234,7 +297,7 @@ struct Sweep: ParsableCommand {
     }
 
     /// `--dry-run`: the runs, as a table or JSON.
-    private func listRuns(_ runs: [SweepRun], definition: SweepDefinition) throws {
+    private func listRuns(_ runs: [SweepRun], definition: SweepDefinition, shard: SweepShard?) throws {
         if output.json {
             struct Listing: Encodable {
                 struct Entry: Encodable { var rate: Double; var seed: UInt64; var identifier: String }
@@ -245,7 +308,8 @@ struct Sweep: ParsableCommand {
                                        runs: runs.map { .init(rate: $0.rate, seed: $0.seed, identifier: $0.identifier) })))
             return
         }
-        print("\(runs.count) runs (\(definition.rates.count) rates x \(definition.seeds.count) seeds), experiment \(definition.identifier)")
+        print("\(runs.count) runs (\(definition.rates.count) rates x \(definition.seeds.count) seeds"
+            + (shard.map { "; shard \($0) of \(definition.rates.count * definition.seeds.count)" } ?? "") + "), experiment \(definition.identifier)")
         print("rate          seed  identifier")
         for run in runs {
             print(TableColumn.cell(NumberText.significant(run.rate), width: 14) + TableColumn.cell(String(run.seed), width: 6) + run.identifier)
@@ -272,8 +336,9 @@ struct Sweep: ParsableCommand {
 struct SweepProgress {
     private var bar: ProgressBar
     private let total: Int
-    private var done: Int
-    private let startedWith: Int
+    private(set) var done: Int
+    /// Runs already finished when this session began (the time left counts from them).
+    var startedWith: Int
     private let regression: Bool
     private let started = DispatchTime.now().uptimeNanoseconds
     private var best: (rate: Double, value: Double)?

@@ -53,25 +53,43 @@ final class WorkerPool {
 
     deinit { finish() }
 
-    /// Runs `jobs`, handing them out in order; calls `finished` for each reply as it arrives and
-    /// `tick` about five times a second. Returns false when a signal stopped it.
+    /// What ``run(next:finished:tick:)`` asks for when a worker is free.
+    enum Offer {
+        /// The job with this number (the caller's), and its recipe.
+        case job(Int, TrainingRecipe)
+        /// Nothing now; ask again later (the runs left are another process's for now).
+        case wait
+        /// Nothing any more.
+        case done
+    }
+
+    /// Runs the jobs `next` offers as workers become free, calls `finished` for each reply as it
+    /// arrives and `tick` about five times a second (a waiting free worker asks `next` again then).
+    /// Returns false when a signal stopped it.
     /// - Throws: a worker's error (`ValidationError` for a recipe that cannot run, `RunError`
-    ///   otherwise), an error of `finished`, or `RunError` when a worker ended unasked.
-    func run(_ jobs: [TrainingRecipe], finished: (Finished) throws -> Void, tick: () -> Void) throws -> Bool {
-        var next = 0
+    ///   otherwise), an error of `next`, `finished` or `tick`, or `RunError` when a worker ended unasked.
+    func run(next: () throws -> Offer, finished: (Finished) throws -> Void, tick: () throws -> Void) throws -> Bool {
+        var exhausted = false
         var stopping = false
         defer { finish() }
         func handOut(to index: Int) throws {
-            guard !stopping, next < jobs.count, children[index].input >= 0 else { return }
-            let line = try JSONDocument.encode(WorkerJob(jobs[next]), prettyPrinted: false)
+            guard !stopping, !exhausted, children[index].input >= 0, children[index].job == nil else { return }
+            let number: Int, recipe: TrainingRecipe
+            switch try next() {
+            case .job(let offered, let offeredRecipe): (number, recipe) = (offered, offeredRecipe)
+            case .wait: return
+            case .done:
+                exhausted = true
+                return
+            }
+            let line = try JSONDocument.encode(WorkerJob(recipe), prettyPrinted: false)
             guard FileDescriptorIO.writeAll([UInt8](line) + [UInt8(ascii: "\n")], to: children[index].input) else {
                 throw RunError("sweep worker \(index + 1) stopped taking jobs (\(String(cString: strerror(errno))))")
             }
-            children[index].job = next
-            next += 1
+            children[index].job = number
         }
         for index in children.indices { try handOut(to: index) }
-        while children.contains(where: { $0.job != nil }) {
+        while children.contains(where: { $0.job != nil }) || (!exhausted && !stopping && !Interrupt.requested) {
             if Interrupt.requested && !stopping {
                 stopping = true
                 for index in children.indices {
@@ -116,10 +134,14 @@ final class WorkerPool {
                     try handOut(to: index)
                 }
             }
-            tick()
+            try tick()
+            for index in children.indices { try handOut(to: index) }
         }
         return !stopping && !Interrupt.requested
     }
+
+    /// The jobs currently running: their numbers.
+    var running: [Int] { children.compactMap(\.job) }
 
     /// Closes every worker's input (a worker ends at the end of its input), sends SIGTERM to
     /// any still running a job, waits for all, and restores SIGPIPE.
