@@ -14,7 +14,9 @@ struct Sweep: ParsableCommand {
             (R-squared for regression), keeping its best epoch. The best rate has the highest median validation metric over \
             the seeds; the trade-off rate reaches its best epoch soonest among the rates within --tolerance points (hundredths) \
             of the best. --jobs runs that many worker processes (results equal --jobs 1 bit for bit); --journal keeps every \
-            finished run, --resume skips them, and `lrfind report JOURNAL` redraws the results. \
+            finished run, --resume skips them (and joins other processes writing the same journal: runs are claimed \
+            through it), --shard K/N runs a fixed share with no shared file, and `lrfind merge` then `lrfind report JOURNAL` \
+            redraw the results. \
             Example: lrfind sweep --data digits.csv.gz --model mlp --from 1e-5 --to 1e-2 --per-decade 5 --journal s.jsonl
             """)
 
@@ -58,7 +60,7 @@ struct Sweep: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "BLAS threads per worker.")
     var threads: Int = 1
 
-    @Option(name: .long, help: ArgumentHelp("Append every finished run to this JSON-lines journal (docs/sweep-journal.md).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Append every finished run to this JSON-lines journal (docs/journal.md).", valueName: "file"))
     var journal: String?
 
     @Flag(name: .long, help: "Continue the --journal, or join the processes writing it: skip the runs it holds and the runs others hold.")
