@@ -215,10 +215,20 @@ final class WorkerPool {
         return Child(pid: pid, input: input[1], output: output[0])
     }
 
-    /// The processors this process may run on: its affinity mask (a SLURM allocation or
-    /// `taskset` is respected), read from `Cpus_allowed_list` in /proc/self/status (`0-3,8`);
-    /// the online processors when it cannot be read.
+    /// The processors this process may use: its affinity mask (`taskset`, or SLURM with its
+    /// affinity or cgroup plugin), read from `Cpus_allowed_list` in /proc/self/status (`0-3,8`),
+    /// and no more than a SLURM job's CPUs on this node (`SLURM_CPUS_ON_NODE`), which holds even
+    /// where SLURM binds no processors (`TaskPlugin=task/none`).
     static func availableProcessors() -> Int {
+        let allowed = affinityProcessors()
+        if let slurm = ProcessInfo.processInfo.environment["SLURM_CPUS_ON_NODE"].flatMap({ Int($0) }), slurm >= 1 {
+            return min(allowed, slurm)
+        }
+        return allowed
+    }
+
+    /// The processors of this process's affinity mask; the online processors when it cannot be read.
+    private static func affinityProcessors() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed_list:") }) else {
             return ProcessInfo.processInfo.activeProcessorCount

@@ -100,6 +100,16 @@ import Testing
         #expect(Set(released.first?["identifiers"] as? [String] ?? []) == claimed.subtracting(finished))
     }
 
+    @Test func aSlurmJobsCPUsOnTheNodeBoundTheDefaultWorkers() throws {
+        let folder = scratchDirectory()
+        let bound = try runWrapped("/usr/bin/env", ["SLURM_CPUS_ON_NODE=1", lrfindBinary.path] + SweepCommandTests.small + ["--verbose"], in: folder)
+        #expect(bound.status == 0, "\(bound.error)")
+        #expect(bound.error.contains("sweep: 4 runs on 1 worker(s) of 1 thread(s)"), "\(bound.error)")
+        let free = try runWrapped("/usr/bin/env", ["-u", "SLURM_CPUS_ON_NODE", "taskset", "-c", "0,1", lrfindBinary.path] + SweepCommandTests.small + ["--verbose"],
+                                  in: folder)
+        #expect(free.error.contains("sweep: 4 runs on 2 worker(s) of 1 thread(s)"), "\(free.error)")
+    }
+
     @Test(arguments: [
         (["--shard", "3/2"], "--shard: shard 3 is not one of 1 to 2"),
         (["--shard", "slurm"], "--shard slurm: SLURM_ARRAY_TASK_ID is not set (is this a SLURM job array task?)"),
