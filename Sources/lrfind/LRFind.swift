@@ -9,7 +9,7 @@ struct LRFind: ParsableCommand {
         abstract: "Learning-rate range test, schedules and an embedded CPU trainer.",
         discussion: "Run a subcommand with --help for its options.",
         version: RecipeIdentity.lrfindVersion,
-        subcommands: [Find.self, Analyze.self, Train.self, Run.self, Predict.self, Schedule.self, Model.self, Bench.self, Spin.self, Worker.self, Sweep.self, Report.self],
+        subcommands: [Find.self, Analyze.self, Train.self, Run.self, Predict.self, Schedule.self, Model.self, Bench.self, Spin.self, Worker.self, Sweep.self, Report.self, Merge.self],
         defaultSubcommand: Find.self
     )
 
