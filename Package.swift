@@ -10,6 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // A YAML parser for the tests that read docs/kubernetes/sweep-job.yaml.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -58,7 +60,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CommandLineTests",
-            dependencies: ["lrfind", "TestFixtures"]
+            dependencies: ["lrfind", "TestFixtures", .product(name: "Yams", package: "Yams")]
         ),
     ],
     swiftLanguageModes: [.v5]
