@@ -70,6 +70,8 @@ struct Find: ParsableCommand {
     @Flag(name: .long, help: "With --then, also train at a constant rate (the recommended max) for comparison.")
     var baseline = false
 
+    @OptionGroup(title: "Training after the range test (--then)") var stopping: EarlyStoppingOptions
+
     @Option(name: .long, help: ArgumentHelp("With --then, draw the test confusion matrix of its run to this file (.png, .svg or .pdf).", valueName: "file"))
     var confusionPlot: String?
 
@@ -89,6 +91,7 @@ struct Find: ParsableCommand {
         try paths.output(confusionPlot, option: "--confusion-plot", image: true)
         try paths.output(runtime.record, option: "--record")
         if baseline && then == nil { throw ValidationError("--baseline goes with --then") }
+        if stopping.isSet && then == nil { throw ValidationError("--early-stop and --monitor go with --then (they apply to its training runs)") }
         if confusionPlot != nil && then == nil { throw ValidationError("--confusion-plot goes with --then") }
         if modelFiles.save != nil && then == nil { throw ValidationError("--save goes with --then (it saves the model trained with the recommended schedule)") }
     }
@@ -128,7 +131,8 @@ struct Find: ParsableCommand {
             data: try data.recipe(), model: try model.recipe(files: modelFiles, readingWeights: readingWeights), optimizer: try optimizer.settings(),
             trainer: TrainerSettings(batchSize: batchSize, seed: seed, clipping: try optimizer.clipping(), loss: try data.lossOption()),
             rangeTest: settings, analysis: AnalysisSettings(divergenceFactor: divergenceFactor), runs: runs,
-            handOff: then.map { HandOffPlan(schedule: $0, epochs: trainEpochs, baseline: baseline) })
+            handOff: then.map { HandOffPlan(schedule: $0, epochs: trainEpochs, baseline: baseline, earlyStopping: stopping.earlyStopping,
+                                            monitor: stopping.monitored) })
     }
 
     /// The plot file: `--plot`, else `lrfind-range-test.png`; nil with `--no-plot`.

@@ -337,3 +337,25 @@ extension TensorShape: ExpressibleByArgument {
 extension OptimizerKind: ExpressibleByArgument {}
 extension ValidationMetric: ExpressibleByArgument {}
 extension Task: ExpressibleByArgument {}
+
+/// `--early-stop` and `--monitor`, of `train` and of `find --then`'s runs.
+struct EarlyStoppingOptions: ParsableArguments {
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stop after N epochs without improvement of --monitor and restore the best weights (0: off).", valueName: "N"))
+    var earlyStop: Int = 0
+
+    @Option(name: .long, help: "Metric watched by --early-stop and by a plateau schedule in max mode: val-loss, val-accuracy, val-balanced-accuracy or val-macro-f1 (classification), val-r2 (regression).")
+    var monitor: ValidationMetric = .loss
+
+    func validate() throws {
+        guard earlyStop >= 0 else { throw ValidationError("--early-stop must be >= 0, got \(earlyStop)") }
+    }
+
+    /// The early stopping the options ask for; nil with `--early-stop 0`.
+    var earlyStopping: EarlyStopping? { earlyStop > 0 ? EarlyStopping(metric: monitor, patience: earlyStop) : nil }
+
+    /// The monitored metric when it is not the default loss.
+    var monitored: ValidationMetric? { monitor != .loss ? monitor : nil }
+
+    /// Whether either option was given a value other than its default.
+    var isSet: Bool { earlyStop != 0 || monitor != .loss }
+}

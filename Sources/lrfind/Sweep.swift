@@ -48,7 +48,7 @@ struct Sweep: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "The trade-off's tolerance: points (hundredths of the metric) below the best.")
     var tolerance: Double = 0.5
 
-    @Option(name: .long, help: ArgumentHelp("Learning-rate schedule of every run (docs/schedules.md); the swept rate is its peak where it has one. Default: none.", valueName: "spec"))
+    @Option(name: .long, help: ArgumentHelp("Learning-rate schedule of every run (docs/schedules.md); the swept rate is its peak where it has one (onecycle and cyclic need no max=). Default: none.", valueName: "spec"))
     var schedule: String?
 
     @Option(name: .long, parsing: .unconditional, help: "Batch size.")
@@ -169,9 +169,11 @@ struct Sweep: ParsableCommand {
         training.epochs = maxEpochs
         training.earlyStopping = EarlyStopping(metric: metric, patience: patience)
         training.monitor = metric
-        let scheduleSpec: ScheduleSpec?
-        do { scheduleSpec = try schedule.map(ScheduleSpec.init(parsing:)) } catch { throw ValidationError("--schedule: \(error)") }
         let grid = try grid()
+        let scheduleSpec: ScheduleSpec?
+        do { scheduleSpec = try schedule.map { try SweepDefinition.schedule(parsing: $0, peak: grid.rates[0]) } } catch {
+            throw ValidationError("--schedule: \(error)")
+        }
         let base = try Train.recipe(data: data, model: model, files: modelFiles, optimizer: optimizer, batchSize: batchSize, seed: 0,
                                     training: training, schedule: scheduleSpec, readingWeights: readingWeights)
         let definition = SweepDefinition(base: base, rates: grid.rates, seeds: try seedList())

@@ -30,18 +30,13 @@ struct Train: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Draw the test confusion matrix to this file (.png, .svg or .pdf).", valueName: "file"))
     var confusionPlot: String?
 
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Stop after N epochs without improvement of --monitor and restore the best weights (0: off).", valueName: "N"))
-    var earlyStop: Int = 0
-
-    @Option(name: .long, help: "Metric watched by --early-stop and by a plateau schedule in max mode: val-loss, val-accuracy, val-balanced-accuracy or val-macro-f1 (classification), val-r2 (regression).")
-    var monitor: ValidationMetric = .loss
+    @OptionGroup var stopping: EarlyStoppingOptions
 
     @OptionGroup(title: "Model files") var modelFiles: ModelFileOptions
     @OptionGroup(title: "Output (--plot: the per-epoch losses and validation accuracy)") var output: OutputOptions
     @OptionGroup(title: "Run") var runtime: RuntimeOptions
 
     func validate() throws {
-        guard earlyStop >= 0 else { throw ValidationError("--early-stop must be >= 0, got \(earlyStop)") }
         try runningRecipe { try recipe(readingWeights: false).validate() }
         var paths = OutputPaths(inputs: [("--data", data.data), ("--labels", data.labels), modelFiles.input], json: output.json)
         try paths.output(modelFiles.save, option: "--save")
@@ -75,8 +70,7 @@ struct Train: ParsableCommand {
         var configuration = TrainingConfiguration()
         configuration.epochs = epochs
         configuration.learningRate = lr ?? optimizer.optimizer.defaultLearningRate
-        if earlyStop > 0 { configuration.earlyStopping = EarlyStopping(metric: monitor, patience: earlyStop) }
-        if monitor != .loss { configuration.monitor = monitor }
+        (configuration.earlyStopping, configuration.monitor) = (stopping.earlyStopping, stopping.monitored)
         let scheduleSpec: ScheduleSpec?
         do { scheduleSpec = try schedule.map(ScheduleSpec.init(parsing:)) } catch { throw ValidationError("--schedule: \(error)") }
         return try Self.recipe(data: data, model: model, files: modelFiles, optimizer: optimizer, batchSize: batchSize, seed: seed,

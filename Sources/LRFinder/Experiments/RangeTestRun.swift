@@ -44,8 +44,11 @@ extension RangeTestRecipe {
         let relay = EventRelay(events)
         func stopping() -> Bool { relay.stops(shouldStop) }
         try validate()
-        let parts = try RunParts(self, copies: 2, cyclesMomentum: handOff != nil, keepsBestWeights: false,
+        let parts = try RunParts(self, copies: 2, cyclesMomentum: handOff != nil, keepsBestWeights: handOff?.earlyStopping != nil,
                                  identifying: identifying, events: relay.send)
+        for metric in [handOff?.monitor, handOff?.earlyStopping?.metric].compactMap({ $0 }) where !metric.applies(to: parts.data.task) {
+            throw RecipeError(setting: .monitor, value: metric.rawValue, reason: "has no value for \(parts.data.name), a \(parts.data.task.rawValue) task")
+        }
         let batchesPerEpoch = parts.batchesPerEpoch
         try rangeTest.validate(batchesPerEpoch: batchesPerEpoch)
         if rangeTest.metric.needsValidation, parts.data.validation.count == 0 {
@@ -69,7 +72,11 @@ extension RangeTestRecipe {
         let initialNetwork = initialTrainer.network
         try events(.started(RunStart(data: parts.data, network: initialTrainer.network, optimizer: parts.optimizer, batchSize: parts.settings.batchSize,
                                  batchesPerEpoch: batchesPerEpoch, plannedSteps: plannedSteps, checkpoint: parts.checkpoint)))
-        let results = try RangeTest(settings: rangeTest).runs(
+        // Validation rungs for single runs (a mean curve has none to follow).
+        let rungCount = runs == 1 && !rangeTest.metric.needsValidation ? ValidationRungs.count(maximum: rangeTest.validationRungs, steps: plannedSteps,
+                                                          samplesPerStep: parts.settings.batchSize * rangeTest.batchesPerStep,
+                                                          validationCount: parts.data.validation.count) : 0
+        let results = try RangeTest(settings: rangeTest, rungCount: rungCount).runs(
             runs, makeTrainer: { $0 == 0 ? initialTrainer : try parts.trainer(seed: trainer.seed &+ UInt64($0)) },
             progress: { relay.send(.rangeTestStep(run: $0, $1)) }, shouldStop: stopping)
         try relay.rethrow()
@@ -119,6 +126,7 @@ extension RangeTestRecipe {
         try analysis.validate()
         guard runs >= 1 else { throw RecipeError.requirement(.runs, "must be >= 1", got: runs) }
         if let epochs = handOff?.epochs, epochs < 1 { throw RecipeError.requirement(.handOffEpochs, "must be >= 1", got: epochs) }
+        if let early = handOff?.earlyStopping, early.patience < 1 { throw RecipeError.requirement(.earlyStopping, "must be >= 1", got: early.patience) }
     }
 
     /// Trains `trainer` from `initial` with the recommended schedule (and from `initial` again at
@@ -130,6 +138,8 @@ extension RangeTestRecipe {
                                 epochs: Int, updates: Int, events: (RunEvent) -> Void, shouldStop: () -> Bool) throws -> ([HandOffRun], Network) {
         var configuration = TrainingConfiguration()
         configuration.epochs = epochs
+        configuration.earlyStopping = plan.earlyStopping
+        configuration.monitor = plan.monitor
         let spec = plan.schedule.schedule(bounds, totalIterations: updates)
         var runs: [(String, ScheduleSpec?, Double)] = [(plan.schedule.rawValue, spec, bounds.maximumLearningRate)]
         if plan.baseline { runs.append(("constant", nil, bounds.maximumLearningRate)) }

@@ -66,12 +66,19 @@ public struct HandOffPlan: Equatable, Sendable {
     public var epochs: Int?
     /// Whether a constant-rate run at the recommended max follows.
     public var baseline: Bool
+    /// Early stopping of each run (the best epoch's weights restored), as `train --early-stop`.
+    public var earlyStopping: EarlyStopping?
+    /// The validation metric watched by early stopping (and a plateau schedule); nil: the loss.
+    public var monitor: ValidationMetric?
 
     /// A hand-off.
-    public init(schedule: HandOffSchedule, epochs: Int? = nil, baseline: Bool = false) {
+    public init(schedule: HandOffSchedule, epochs: Int? = nil, baseline: Bool = false, earlyStopping: EarlyStopping? = nil,
+                monitor: ValidationMetric? = nil) {
         self.schedule = schedule
         self.epochs = epochs
         self.baseline = baseline
+        self.earlyStopping = earlyStopping
+        self.monitor = monitor
     }
 }
 

@@ -126,7 +126,7 @@ extension TrainingRecipe: Codable {
 
 extension HandOffPlan: Codable {
     private enum Keys: String, CodingKey, CaseIterable {
-        case schedule, epochs, baseline
+        case schedule, epochs, baseline, earlyStopping, monitor
     }
 
     /// Decodes the schedule (required) and the fields given.
@@ -135,7 +135,9 @@ extension HandOffPlan: Codable {
         let container = try decoder.container(keyedBy: Keys.self)
         self.init(schedule: try container.decode(HandOffSchedule.self, forKey: .schedule),
                   epochs: try container.decodeIfPresent(Int.self, forKey: .epochs),
-                  baseline: try container.decode(Bool.self, forKey: .baseline, default: false))
+                  baseline: try container.decode(Bool.self, forKey: .baseline, default: false),
+                  earlyStopping: try container.decodeIfPresent(EarlyStopping.self, forKey: .earlyStopping),
+                  monitor: try container.decodeIfPresent(ValidationMetric.self, forKey: .monitor))
     }
 
     /// Encodes the schedule and the fields that differ from their defaults.
@@ -144,6 +146,8 @@ extension HandOffPlan: Codable {
         try container.encode(schedule, forKey: .schedule)
         try container.encodeIfPresent(epochs, forKey: .epochs)
         try container.encode(baseline, forKey: .baseline, unlessEqualTo: false)
+        try container.encodeIfPresent(earlyStopping, forKey: .earlyStopping)
+        try container.encodeIfPresent(monitor, forKey: .monitor)
     }
 }
 

@@ -6,7 +6,7 @@ import Foundation
 extension RangeTestSettings {
     private enum Keys: String, CodingKey, CaseIterable {
         case minimumLearningRate, maximumLearningRate, spacing, length, batchesPerStep, metric, smoothingBeta, divergenceFactor,
-             stopsOnDivergence
+             stopsOnDivergence, validationRungs
     }
 
     /// Decodes the fields given; a missing one takes its default.
@@ -24,6 +24,7 @@ extension RangeTestSettings {
         smoothingBeta = try container.decode(Double.self, forKey: .smoothingBeta, default: defaults.smoothingBeta)
         divergenceFactor = try container.decode(Double.self, forKey: .divergenceFactor, default: defaults.divergenceFactor)
         stopsOnDivergence = try container.decode(Bool.self, forKey: .stopsOnDivergence, default: defaults.stopsOnDivergence)
+        validationRungs = try container.decode(Int.self, forKey: .validationRungs, default: defaults.validationRungs)
     }
 
     /// Encodes the fields that differ from their defaults.
@@ -39,6 +40,7 @@ extension RangeTestSettings {
         try container.encode(smoothingBeta, forKey: .smoothingBeta, unlessEqualTo: defaults.smoothingBeta)
         try container.encode(divergenceFactor, forKey: .divergenceFactor, unlessEqualTo: defaults.divergenceFactor)
         try container.encode(stopsOnDivergence, forKey: .stopsOnDivergence, unlessEqualTo: defaults.stopsOnDivergence)
+        try container.encode(validationRungs, forKey: .validationRungs, unlessEqualTo: defaults.validationRungs)
     }
 }
 

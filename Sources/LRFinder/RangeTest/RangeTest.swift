@@ -7,8 +7,14 @@ public struct RangeTest: Sendable {
     /// How the test runs.
     public var settings: RangeTestSettings
 
-    /// A test with `settings`.
-    public init(settings: RangeTestSettings = RangeTestSettings()) { self.settings = settings }
+    /// Validation rungs to score (0: none); ``ValidationRungs/count(maximum:steps:samplesPerStep:validationCount:)``.
+    public var rungCount: Int
+
+    /// A test with `settings`, scoring the validation split at `rungCount` rungs.
+    public init(settings: RangeTestSettings = RangeTestSettings(), rungCount: Int = 0) {
+        self.settings = settings
+        self.rungCount = rungCount
+    }
 
     /// Runs the test on `trainer`.
     ///
@@ -33,6 +39,8 @@ public struct RangeTest: Sendable {
         let rule = settings.divergenceRule
         var best = Double.infinity
         var steps: [RangeTestStep] = []
+        var rungs: [ValidationRung] = []
+        let rungSteps = ValidationRungs.steps(count: rungCount, of: stepCount)
         var stopReason = RangeTestStopReason.completed
         let started = DispatchTime.now().uptimeNanoseconds
 
@@ -63,6 +71,10 @@ public struct RangeTest: Sendable {
             let smoothed = average.add(value)
             guard smoothed.isFinite else { stopReason = .nonFiniteLoss; break }
             steps.append(RangeTestStep(learningRate: rate, loss: value, smoothedLoss: smoothed))
+            if rungSteps.contains(index + 1), let evaluation = try trainer.evaluate(.validation) {
+                rungs.append(ValidationRung(step: index + 1, learningRate: rate, loss: evaluation.loss,
+                                            metric: evaluation.accuracy ?? evaluation.regression?.rSquared))
+            }
             progress(RangeTestProgress(step: index + 1, totalSteps: stepCount, learningRate: rate,
                                        loss: value, smoothedLoss: smoothed))
             if settings.stopsOnDivergence, steps.count > 1, rule.hasDiverged(smoothed, best: best) {
@@ -73,7 +85,7 @@ public struct RangeTest: Sendable {
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         return RangeTestResult(steps: steps, plannedSteps: stepCount, stopReason: stopReason,
-                               settings: settings, seconds: seconds)
+                               settings: settings, seconds: seconds, rungs: rungSteps.isEmpty ? nil : rungs)
     }
 
     /// Runs the test `count` times, run `k` on `makeTrainer(k)` (a fresh trainer, e.g. with seed
@@ -148,15 +160,18 @@ public struct RangeTestResult: Equatable, Codable, Sendable {
     public var settings: RangeTestSettings
     /// Wall time of the steps.
     public var seconds: Double
+    /// The validation split's loss and metric at the rungs reached; nil when none were planned.
+    public var rungs: [ValidationRung]?
 
     /// A result from its parts.
     public init(steps: [RangeTestStep], plannedSteps: Int, stopReason: RangeTestStopReason,
-                settings: RangeTestSettings, seconds: Double) {
+                settings: RangeTestSettings, seconds: Double, rungs: [ValidationRung]? = nil) {
         self.steps = steps
         self.plannedSteps = plannedSteps
         self.stopReason = stopReason
         self.settings = settings
         self.seconds = seconds
+        self.rungs = rungs
     }
 
     /// The rate of every step.

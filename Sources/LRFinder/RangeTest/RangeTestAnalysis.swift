@@ -57,6 +57,7 @@ public struct RangeTestAnalysis: Equatable, Codable, Sendable {
                 ensemble: RangeTestEnsemble? = nil) {
         self.init(steps: result.steps, plannedSteps: result.plannedSteps, settings: settings, batchesPerEpoch: batchesPerEpoch)
         if let ensemble, let bounds { self.bounds = bounds.cautious(given: ensemble) }
+        if let rungs = result.rungs, let bounds { self.bounds = ValidationRungs.adjusted(bounds, rungs: rungs) }
     }
 
     /// The rate `rule` suggests, if it makes a suggestion.

@@ -106,6 +106,11 @@ public struct RangeTestSettings: Equatable, Codable, Sendable {
     public var divergenceFactor: Double = 4
     /// Whether the test stops at divergence; false runs the whole range.
     public var stopsOnDivergence: Bool = true
+    /// The most validation rungs: steps after which the validation split is scored, spread
+    /// evenly over the test, for the validation-aware bounds (``ValidationRungs``); the count
+    /// run is smaller when the validation split is large (``ValidationRungs/count(maximum:steps:samplesPerStep:validationCount:)``).
+    /// 0 turns them off.
+    public var validationRungs: Int = 16
 
     /// The defaults: 1e-10 to 10, exponential, 5 epochs or 100 steps (whichever is more), training
     /// loss, beta 0.98, factor 4.

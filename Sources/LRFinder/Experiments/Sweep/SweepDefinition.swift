@@ -44,6 +44,17 @@ public struct SweepDefinition: Equatable, Codable, Sendable {
         rates.flatMap { rate in seeds.map { seed in SweepRun(rate: rate, seed: seed, recipe: recipe(rate: rate, seed: seed)) } }
     }
 
+    /// The schedule `text` gives a sweep whose rates start at `peak`: a `onecycle` or `cyclic`
+    /// schedule may leave out its `max`, which every run sets to its swept rate (`peak` stands in
+    /// for it in the base recipe).
+    /// - Throws: what ``ScheduleSpec/init(parsing:)`` throws.
+    public static func schedule(parsing text: String, peak: Double) throws -> ScheduleSpec {
+        let name = text.prefix { $0 != ":" }.trimmingCharacters(in: .whitespaces)
+        let keys = text.drop { $0 != ":" }.dropFirst().split(separator: ",").map { $0.prefix { $0 != "=" }.trimmingCharacters(in: .whitespaces) }
+        guard ["onecycle", "cyclic"].contains(name), !keys.contains("max") else { return try ScheduleSpec(parsing: text) }
+        return try ScheduleSpec(parsing: text + (text.contains(":") ? "," : ":") + "max=\(peak)")
+    }
+
     /// The base recipe at `rate` with `seed`.
     public func recipe(rate: Double, seed: UInt64) -> TrainingRecipe {
         var recipe = base
