@@ -10,7 +10,8 @@
 #   scripts/calibrate-onecycle.sh [OUT] [TAG] [PAIR...]
 #       OUT  default docs/calibration; TAG default the commit; PAIR default all of
 #       mnist5k-mlp mnist5k-cnn digits-mlp diabetes-mlp diabetes-logreg
-#   GRID=0 skips the grids (finds only), FINDS=0 the finds; LRFIND names the binary (default
+#   GRID=0 skips the grids (finds only), FINDS=0 the finds; FIND_OPTIONS adds options to the finds
+#   (--validation-rungs 0: the training loss alone); LRFIND names the binary (default
 #   .build/release/lrfind).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +49,6 @@ for pair in "${pairs[@]}"; do
     for seed in 0 1 2 3 4; do
         echo "$pair: find --then onecycle, seed $seed ($tag)" >&2
         "$lrfind" find "${data[@]}" --min 1e-5 --max 10 --seed "$seed" --then onecycle --train-epochs "$epochs" \
-            --early-stop "$epochs" --monitor "$monitor" --record "$out/finds-$tag/$pair-$seed.json" --no-plot --quiet > /dev/null
+            --early-stop "$epochs" --monitor "$monitor" ${FIND_OPTIONS:-} --record "$out/finds-$tag/$pair-$seed.json" --no-plot --quiet > /dev/null
     done
 done

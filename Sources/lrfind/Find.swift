@@ -55,6 +55,9 @@ struct Find: ParsableCommand {
     @Flag(name: .long, help: "Run the whole range; do not stop when the loss diverges.")
     var noStop = false
 
+    @Option(name: .long, parsing: .unconditional, help: "Most validation rungs: steps after which the validation split is scored, so that the bounds follow the validation loss when the model over-fits (fewer on a large validation split; 0: none).")
+    var validationRungs: Int = 16
+
     @Option(name: .long, parsing: .unconditional, help: "Repeat the test with N seeds and report the mean curve and the spread of every suggestion.")
     var runs: Int = 1
 
@@ -127,6 +130,7 @@ struct Find: ParsableCommand {
         settings.smoothingBeta = beta
         settings.divergenceFactor = divergenceFactor
         settings.stopsOnDivergence = !noStop
+        settings.validationRungs = validationRungs
         return RangeTestRecipe(
             data: try data.recipe(), model: try model.recipe(files: modelFiles, readingWeights: readingWeights), optimizer: try optimizer.settings(),
             trainer: TrainerSettings(batchSize: batchSize, seed: seed, clipping: try optimizer.clipping(), loss: try data.lossOption()),

@@ -50,6 +50,8 @@ public enum RecipeSetting: String, CaseIterable, Sendable {
     case rangeTestSteps
     /// Batches averaged per range-test step.
     case batchesPerStep
+    /// The most validation rungs of a range test.
+    case validationRungs
     /// The moving average's beta.
     case smoothingBeta
     /// The divergence factor of the stop and of the lag-free curve.
@@ -90,6 +92,7 @@ public enum RecipeSetting: String, CaseIterable, Sendable {
         case .maximumLearningRate: "--max"
         case .rangeTestSteps: "--steps"
         case .batchesPerStep: "--batches-per-step"
+        case .validationRungs: "--validation-rungs"
         case .smoothingBeta: "--beta"
         case .divergenceFactor: "--stop-factor"
         case .bandwidth: "bandwidth"
@@ -127,6 +130,7 @@ public enum RecipeSetting: String, CaseIterable, Sendable {
         case .rangeTestEpochs: "rangeTest.length.epochs"
         case .rangeTestSteps: "rangeTest.length.steps"
         case .batchesPerStep: "rangeTest.batchesPerStep"
+        case .validationRungs: "rangeTest.validationRungs"
         case .smoothingBeta: "rangeTest.smoothingBeta"
         case .divergenceFactor: "rangeTest.divergenceFactor"
         case .bandwidth: "analysis.bandwidth"

@@ -155,6 +155,7 @@ public struct RangeTestSettings: Equatable, Codable, Sendable {
             throw RecipeError.requirement(.maximumLearningRate, "must be above the first rate (\(minimumLearningRate))", got: maximumLearningRate)
         }
         if case .epochs(let epochs) = length, epochs < 1 { throw RecipeError.requirement(.rangeTestEpochs, "must be >= 1", got: epochs) }
+        guard validationRungs >= 0 else { throw RecipeError.requirement(.validationRungs, "must be >= 0", got: validationRungs) }
         if case .steps(let steps) = length, steps < 2 {
             throw RecipeError.requirement(.rangeTestSteps, "must be >= 2 (the first uses the first rate, the last the last)", got: steps)
         }
