@@ -11,7 +11,8 @@
 #       OUT  default docs/calibration; TAG default the commit; PAIR default all of
 #       mnist5k-mlp mnist5k-cnn digits-mlp diabetes-mlp diabetes-logreg
 #   GRID=0 skips the grids (finds only), FINDS=0 the finds; FIND_OPTIONS adds options to the finds
-#   (--validation-rungs 0: the training loss alone); LRFIND names the binary (default
+#   (--validation-rungs 0: the training loss alone); EARLY_STOP=0 scores the one-cycle runs' last
+#   epoch instead of their best (as lrfind did before issue 27); LRFIND names the binary (default
 #   .build/release/lrfind).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,9 +47,11 @@ for pair in "${pairs[@]}"; do
             --max-epochs "$epochs" --patience "$epochs" --journal "$out/$pair-grid.jsonl" --resume --quiet --no-plot > /dev/null
     fi
     [ "${FINDS:-1}" != 0 ] || continue
+    early=(--early-stop "$epochs" --monitor "$monitor")
+    [ "${EARLY_STOP:-1}" != 0 ] || early=()
     for seed in 0 1 2 3 4; do
         echo "$pair: find --then onecycle, seed $seed ($tag)" >&2
         "$lrfind" find "${data[@]}" --min 1e-5 --max 10 --seed "$seed" --then onecycle --train-epochs "$epochs" \
-            --early-stop "$epochs" --monitor "$monitor" ${FIND_OPTIONS:-} --record "$out/finds-$tag/$pair-$seed.json" --no-plot --quiet > /dev/null
+            "${early[@]}" ${FIND_OPTIONS:-} --record "$out/finds-$tag/$pair-$seed.json" --no-plot --quiet > /dev/null
     done
 done

@@ -17,7 +17,13 @@ import Foundation
 ///   max/10 and max/4 (Smith 2017 section 3.3: base where the loss starts to improve, or max/3 to
 ///   max/4; the peers used max/10).
 /// - `stepSize` (CLR half cycle) = 4 x iterations per epoch (Smith 2017 section 3.1: 2 to 10).
-/// - `oneCycleMaximumLearningRate` = max; the one-cycle policy starts at max / 25 (PyTorch
+/// - `oneCycleMaximumLearningRate` = ``oneCycleFactor`` x max, but no more than the blow-up
+///   rate / ``oneCycleDivergenceDivisor`` (and max itself when the curve never blew up): one-cycle
+///   warms up from its peak / 25 and anneals far below it, so it trains at a higher peak than a
+///   CLR cycle that returns to max again and again; Smith runs it up to near the largest rate
+///   that still trains (arXiv:1803.09820, section 4.1). Calibrated against one-cycle grids of 21
+///   peaks x 5 seeds on mnist5k (mlp, cnn), digits (mlp) and diabetes (mlp, logreg):
+///   docs/calibration.md, "One-cycle's own peak". The policy starts at the peak / 25 (PyTorch
 ///   `OneCycleLR(div_factor=25)`), given as `oneCycleInitialLearningRate`.
 ///
 /// No recommendation, with the reason, when the loss never falls by 3 % of its first value and
@@ -55,6 +61,16 @@ public struct LearningRateBounds: Equatable, Codable, Sendable {
     public static let raggedMargin = 10.0
     /// PyTorch `OneCycleLR`'s default `div_factor`.
     public static let oneCycleDivisionFactor = 25.0
+    /// One-cycle's peak as a multiple of CLR's max.
+    public static let oneCycleFactor = 1.5
+    /// One-cycle's peak stays at or below the blow-up rate divided by this.
+    public static let oneCycleDivergenceDivisor = 5.0
+
+    /// One-cycle's peak for a CLR `maximum` on a curve that blew up at `divergence` (nil: never).
+    public static func oneCycleMaximum(for maximum: Double, divergence: Double?) -> Double {
+        guard let divergence else { return maximum }
+        return Swift.max(maximum, Swift.min(oneCycleFactor * maximum, divergence / oneCycleDivergenceDivisor))
+    }
     /// How many decades below the blow-up the minimum of a curve without a significant fall may
     /// lie and still give bounds: there the minimum marks where the flat loss starts to rise (the
     /// README's 5-epoch mnist5k checkpoint: 1.18 decades); further below, it is noise (the
@@ -115,10 +131,11 @@ public struct LearningRateBounds: Equatable, Codable, Sendable {
         }
         let start = points.fallStart?.learningRate ?? maximum / 10
         let base = min(max(start, maximum / 10), maximum / 4)
+        let peak = oneCycleMaximum(for: maximum, divergence: points.divergence?.learningRate)
         return .success(LearningRateBounds(
             maximumLearningRate: maximum, baseLearningRate: base,
             stepSize: batchesPerEpoch.map { stepSizeEpochs * $0 },
-            oneCycleMaximumLearningRate: maximum, oneCycleInitialLearningRate: maximum / oneCycleDivisionFactor,
+            oneCycleMaximumLearningRate: peak, oneCycleInitialLearningRate: peak / oneCycleDivisionFactor,
             notes: notes))
     }
 }
@@ -136,8 +153,9 @@ extension LearningRateBounds {
         let maximum = Swift.min(maximumLearningRate, spread.minimum)
         bounds.maximumLearningRate = maximum
         bounds.baseLearningRate = Swift.min(Swift.max(baseLearningRate, maximum / Self.raggedMargin), maximum / 4)
-        bounds.oneCycleMaximumLearningRate = maximum
-        bounds.oneCycleInitialLearningRate = maximum / Self.oneCycleDivisionFactor
+        // One-cycle's peak keeps its ratio to max (the blow-up cap is the mean curve's).
+        bounds.oneCycleMaximumLearningRate = Swift.min(oneCycleMaximumLearningRate, maximum * oneCycleMaximumLearningRate / maximumLearningRate)
+        bounds.oneCycleInitialLearningRate = bounds.oneCycleMaximumLearningRate / Self.oneCycleDivisionFactor
         let which = spread.count < ensemble.runCount ? "\(spread.count) of the \(ensemble.runCount) runs that give bounds" : "\(ensemble.runCount) runs"
         bounds.notes.append("the \(which) disagree by " + String(format: "%.1f decades on max_lr (%.3g to %.3g)", decades, spread.minimum, spread.maximum)
                             + ": max_lr is the lowest run's, the cautious end; more batches per step (--batches-per-step) or more runs steady the curve")
