@@ -5,7 +5,8 @@
 # sweep keeps them); then, for seeds 0-4, `lrfind find --then onecycle` (the range test and the
 # one-cycle run it recommends, its best epoch's weights scored with --early-stop at the run's
 # length). The grids are journals in OUT (resumable: run the script again after an interruption);
-# the finds are records in OUT/finds-TAG. scripts/calibration_table.py OUT TAG prints the tables.
+# the finds are records in OUT/finds-TAG (the committed ones gzipped). scripts/calibration_table.py
+# OUT TAG... prints the tables.
 #
 #   scripts/calibrate-onecycle.sh [OUT] [TAG] [PAIR...]
 #       OUT  default docs/calibration; TAG default the commit; PAIR default all of

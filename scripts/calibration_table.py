@@ -14,7 +14,7 @@ the delta method, sqrt(4 r (1 - r)^2 / n) (Olkin and Finn 1995, large-sample var
 squared multiple correlation with one predictor set), the validation split's n for the plateau
 and the test split's for the test metric.
 """
-import json, math, statistics, sys
+import gzip, json, math, statistics, sys
 from pathlib import Path
 
 PAIRS = ["mnist5k-mlp", "mnist5k-cnn", "digits-mlp", "diabetes-mlp", "diabetes-logreg"]
@@ -57,8 +57,10 @@ def finds(folder, pair):
     for seed in range(5):
         path = folder / f"{pair}-{seed}.json"
         if not path.exists():
-            continue
-        record = json.load(open(path))
+            path = path.with_suffix(".json.gz")
+            if not path.exists():
+                continue
+        record = json.load(gzip.open(path) if path.suffix == ".gz" else open(path))
         bounds = record["analysis"].get("bounds")
         run = record["training"][0] if record.get("training") else None
         score = None

@@ -93,16 +93,16 @@ import Testing
 
     @Test func theOneCycleHandOffReproducesWithTheDefaults() throws {
         let texts = try Self.reproduces(["--data", Fixtures.wine, "--then", "onecycle"], runs: ["onecycle"])
-        // The schedule at full precision (not onecycle:max=0.004174) and the default epochs said.
-        // One-cycle's peak is 1.5 x the CLR max 0.002782559402207121.
-        #expect(texts == ["lrfind train --data \(Fixtures.wine) --lr 0.002782559402207121 --epochs 150 --schedule onecycle:max=0.0041738391033106816 --threads 1"])
+        // The schedule at full precision (not onecycle:max=0.003478) and the default epochs said.
+        // One-cycle's peak is 1.25 x the CLR max 0.002782559402207121.
+        #expect(texts == ["lrfind train --data \(Fixtures.wine) --lr 0.002782559402207121 --epochs 150 --schedule onecycle:max=0.003478199252758901 --threads 1"])
         // The 4-digit text the table shows for reading is another schedule: its run ends elsewhere.
         let rounded = try runLRFind(["train", "--data", Fixtures.wine, "--lr", "0.002782559402207121", "--epochs", "150",
-                                     "--schedule", "onecycle:max=0.004174", "--json", "--quiet"])
+                                     "--schedule", "onecycle:max=0.003478", "--json", "--quiet"])
         let full = try runLRFind(Self.shellWords(texts[0]).dropFirst() + ["--json", "--quiet"])
         let last = { (output: String) in try Self.decode(TrainRecord.self, output).result.epochs.last }
-        #expect(try last(full.output) == Epoch(trainLoss: 0.00014823454370748045, validationLoss: 0.0016841002507135272))
-        #expect(try last(rounded.output)?.validationLoss == 0.0016834463458508253)
+        #expect(try last(full.output) == Epoch(trainLoss: 0.0002105677547795629, validationLoss: 0.0021301405504345894))
+        #expect(try last(rounded.output)?.validationLoss == 0.0021305561531335115)
         #expect(try last(rounded.output) != last(full.output))
     }
 
@@ -134,7 +134,7 @@ import Testing
         #expect(result.status == 0, "\(result.error)")
         let lines = result.output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let index = try #require(lines.firstIndex(of: "this command reproduces the onecycle run bit for bit (same lrfind binary and threads, from this directory):"))
-        #expect(lines[index + 1] == "  lrfind train --data \(Fixtures.wine) --lr 0.002782559402207121 --epochs 3 --schedule onecycle:max=0.0041738391033106816 --threads 1")
+        #expect(lines[index + 1] == "  lrfind train --data \(Fixtures.wine) --lr 0.002782559402207121 --epochs 3 --schedule onecycle:max=0.003478199252758901 --threads 1")
         #expect(lines.contains("  (rounded for reading; the train command after each run below reproduces it exactly)"))
     }
 }

@@ -279,14 +279,14 @@ struct LoggedScript: Trainer {
 
         // Bounds: max at the minimum's rate 10^-1.75 (more than a decade below the divergence's
         // 10^-0.5); base at the fall start's 10^-2.5, which lies between max / 10 and max / 4;
-        // the CLR half cycle is 4 epochs of 10 iterations; one-cycle peaks at 1.5 x max (below the
+        // the CLR half cycle is 4 epochs of 10 iterations; one-cycle peaks at 1.25 x max (below the
         // divergence's 10^-0.5 / 5) and starts at its peak / 25.
         let bounds = try #require(analysis.bounds, "\(analysis.noRecommendationReason ?? "")")
         #expect(Self.close(bounds.maximumLearningRate, pow(10, -1.75)))
         #expect(Self.close(bounds.baseLearningRate, pow(10, -2.5)))
         #expect(bounds.stepSize == 40)
-        #expect(Self.close(bounds.oneCycleMaximumLearningRate, 1.5 * pow(10, -1.75)))
-        #expect(Self.close(bounds.oneCycleInitialLearningRate, 1.5 * pow(10, -1.75) / 25))
+        #expect(Self.close(bounds.oneCycleMaximumLearningRate, 1.25 * pow(10, -1.75)))
+        #expect(Self.close(bounds.oneCycleInitialLearningRate, 1.25 * pow(10, -1.75) / 25))
         #expect(bounds.notes.isEmpty)
         // fastai's minimum on num_it = 12 looks at steps 12 / 10 = 1 to 12 - 5 = 7 (exclusive):
         // lowest at step 5, divided by 10.

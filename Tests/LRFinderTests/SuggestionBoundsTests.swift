@@ -59,8 +59,8 @@ struct SyntheticCurve {
         #expect(bounds.baseLearningRate >= bounds.maximumLearningRate / 10 * (1 - 1e-12))
         #expect(bounds.baseLearningRate <= bounds.maximumLearningRate / 4 * (1 + 1e-12))
         #expect(bounds.stepSize == 4 * 47)
-        // One-cycle: 1.5 x max, no higher than the blow-up / 5 (here max is a tenth of the blow-up or less).
-        let peak = min(1.5 * bounds.maximumLearningRate, points.divergence!.learningRate / 5)
+        // One-cycle: 1.25 x max, no higher than the blow-up / 5 (here max is a tenth of the blow-up or less).
+        let peak = min(1.25 * bounds.maximumLearningRate, points.divergence!.learningRate / 5)
         #expect(abs(bounds.oneCycleMaximumLearningRate - peak) <= 1e-12 * peak)
         #expect(bounds.oneCycleInitialLearningRate == bounds.oneCycleMaximumLearningRate / 25)
         #expect(bounds.notes.count <= 1)
