@@ -44,6 +44,9 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("With --load-only: then read the same file as lrfind predict does with this model file (columns matched by name, encoded), timed beside the training load.", valueName: "model"))
     var predict: String?
 
+    @Flag(name: .long, help: "Measure the tuning samplers instead: TPE's time per suggestion after 100 trials, and TPE against random sampling on a synthetic scheduler x rate objective (30 trials, 10 seeds).")
+    var tuning = false
+
     @OptionGroup(title: "Output") var output: JSONOutput
 
     func validate() throws {
@@ -52,10 +55,12 @@ struct Bench: ParsableCommand {
         guard repeats >= 1, steps >= 1, warmup >= 0 else { throw ValidationError("--repeats and --steps must be >= 1, --warmup >= 0") }
         if prepare && !loadOnly { throw ValidationError("--prepare goes with --load-only") }
         if predict != nil && !loadOnly { throw ValidationError("--predict goes with --load-only") }
+        if tuning && loadOnly { throw ValidationError("--tuning and --load-only measure different things: give one") }
     }
 
     func run() throws {
         if loadOnly { return try measureLoading() }
+        if tuning { return try measureTuning() }
         let spec = try model.spec()
         // Thread counts the machine and OpenBLAS allow; each count measured once.
         var noted: Set<Int> = [], threads: [Int] = []
