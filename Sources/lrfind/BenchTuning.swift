@@ -45,7 +45,7 @@ extension Bench {
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - started) / 1e3)
             }
             let best = (0..<10).map { study(make(UInt64($0)), trials: 30).bestTrial?.value ?? -.infinity }
-            rows.append(TuningRow(sampler: name, microsecondsPerSuggestion: Self.median(times), bestValues: best, medianBestValue: Self.median(best)))
+            rows.append(TuningRow(sampler: name, microsecondsPerSuggestion: Median.of(times) ?? .nan, bestValues: best, medianBestValue: Median.of(best) ?? .nan))
         }
         if output.json { return print(try jsonText(TuningReport(rows: rows))) }
         print("tuning: SchedulerRateObjective (scheduler x learning rate, maximise, optimum 0.95); 30 trials x seeds 0-9")
@@ -54,12 +54,5 @@ extension Bench {
             print(TableColumn.cell(row.sampler, width: 21) + TableColumn.cell(NumberText.fixed(row.microsecondsPerSuggestion, fractionDigits: 1), width: 29)
                 + TableColumn.cell(NumberText.fixed(row.medianBestValue), width: 26) + row.bestValues.map { NumberText.fixed($0) }.joined(separator: " "))
         }
-    }
-
-    /// The median of `values` (the mean of the middle two for an even count).
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        return (sorted[(sorted.count - 1) / 2] + sorted[sorted.count / 2]) / 2
     }
 }

@@ -140,9 +140,6 @@ final class WorkerPool {
         return !stopping && !Interrupt.requested
     }
 
-    /// The jobs currently running: their numbers.
-    var running: [Int] { children.compactMap(\.job) }
-
     /// Closes every worker's input (a worker ends at the end of its input), sends SIGTERM to
     /// any still running a job, waits for all, and restores SIGPIPE.
     func finish() {

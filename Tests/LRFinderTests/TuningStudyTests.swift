@@ -31,10 +31,7 @@ import Testing
     }
 
     @Test func tpeFindsABetterValueThanRandomSamplingOnTheMedianOfTenSeeds() {
-        func median(_ values: [Double]) -> Double {
-            let sorted = values.sorted()
-            return (sorted[(sorted.count - 1) / 2] + sorted[sorted.count / 2]) / 2
-        }
+        func median(_ values: [Double]) -> Double { Median.of(values)! }
         let seeds: [UInt64] = Array(0..<10)
         let random = seeds.map { Self.study(.random(RandomSampler(seed: $0))).bestTrial!.value! }
         let multivariate = seeds.map { Self.study(.tpe(TPESampler(seed: $0))).bestTrial!.value! }

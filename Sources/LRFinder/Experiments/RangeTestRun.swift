@@ -46,9 +46,7 @@ extension RangeTestRecipe {
         try validate()
         let parts = try RunParts(self, copies: 2, cyclesMomentum: handOff != nil, keepsBestWeights: handOff?.earlyStopping != nil,
                                  identifying: identifying, events: relay.send)
-        for metric in [handOff?.monitor, handOff?.earlyStopping?.metric].compactMap({ $0 }) where !metric.applies(to: parts.data.task) {
-            throw RecipeError(setting: .monitor, value: metric.rawValue, reason: "has no value for \(parts.data.name), a \(parts.data.task.rawValue) task")
-        }
+        try parts.checkWatched([handOff?.monitor, handOff?.earlyStopping?.metric])
         let batchesPerEpoch = parts.batchesPerEpoch
         try rangeTest.validate(batchesPerEpoch: batchesPerEpoch)
         if rangeTest.metric.needsValidation, parts.data.validation.count == 0 {

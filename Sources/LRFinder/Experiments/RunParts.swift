@@ -131,3 +131,14 @@ struct RunParts {
         }
     }
 }
+
+extension RunParts {
+    /// Refuses a watched validation metric (`--monitor`, early stopping's) that has no value for
+    /// the data's task (R-squared of classes, accuracy of a regression).
+    /// - Throws: ``RecipeError`` naming `--monitor` and the metric.
+    func checkWatched(_ metrics: [ValidationMetric?]) throws {
+        for metric in metrics.compactMap({ $0 }) where !metric.applies(to: data.task) {
+            throw RecipeError(setting: .monitor, value: metric.rawValue, reason: "has no value for \(data.name), a \(data.task.rawValue) task")
+        }
+    }
+}

@@ -40,9 +40,7 @@ extension TrainingRecipe {
         let parts = try RunParts(self, copies: 1, cyclesMomentum: schedule?.cyclesMomentum ?? false,
                                  keepsBestWeights: training.earlyStopping != nil, identifying: identifying,
                                  dataCache: dataCache, events: relay.send)
-        for metric in [training.monitor, training.earlyStopping?.metric].compactMap({ $0 }) where !metric.applies(to: parts.data.task) {
-            throw RecipeError(setting: .monitor, value: metric.rawValue, reason: "has no value for \(parts.data.name), a \(parts.data.task.rawValue) task")
-        }
+        try parts.checkWatched([training.monitor, training.earlyStopping?.metric])
         var trainer = try parts.trainer(seed: trainer.seed)
         let updates: Int
         do { updates = try TrainingConfiguration.updateCount(epochs: training.epochs, batchesPerEpoch: parts.batchesPerEpoch) } catch {

@@ -53,17 +53,9 @@ public struct CurveSignal: Equatable, Codable, Sendable {
         guard minimumIndex >= 0, minimumIndex < count else { return nil }
         let end = Swift.min(count, Swift.max(minimumIndex + 1, Self.minimumNoisePoints))
         let residuals = (0..<end).map { losses[$0] - lagFreeLosses[$0] }.filter(\.isFinite)
-        guard residuals.count >= 2, let centre = Self.median(residuals),
-              let deviation = Self.median(residuals.map { abs($0 - centre) }) else { return nil }
+        guard residuals.count >= 2, let centre = Median.of(residuals),
+              let deviation = Median.of(residuals.map { abs($0 - centre) }) else { return nil }
         self.init(fall: lagFreeLosses[0] - lagFreeLosses[minimumIndex], noise: Self.madScale * deviation,
                   pointCount: residuals.count)
-    }
-
-    /// The median of `values` (the mean of the middle two for an even count); nil when empty.
-    static func median(_ values: [Double]) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 }

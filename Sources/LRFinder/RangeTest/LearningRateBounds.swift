@@ -133,7 +133,7 @@ public struct LearningRateBounds: Equatable, Codable, Sendable {
                 : "the loss did not diverge within the range; bounds come from its minimum")
         }
         let start = points.fallStart?.learningRate ?? maximum / 10
-        let base = min(max(start, maximum / 10), maximum / 4)
+        let base = clampedBase(start, maximum: maximum)
         let peak = oneCycleMaximum(for: maximum, divergence: points.divergence?.learningRate)
         return .success(LearningRateBounds(
             maximumLearningRate: maximum, baseLearningRate: base,
@@ -152,16 +152,31 @@ extension LearningRateBounds {
     public func cautious(given ensemble: RangeTestEnsemble) -> LearningRateBounds {
         guard let decades = ensemble.maximumLearningRateDecades, decades > RangeTestEnsemble.disagreementDecades,
               let spread = ensemble.spread(of: .maximumLearningRate) else { return self }
-        var bounds = self
         let maximum = Swift.min(maximumLearningRate, spread.minimum)
-        bounds.maximumLearningRate = maximum
-        bounds.baseLearningRate = Swift.min(Swift.max(baseLearningRate, maximum / Self.raggedMargin), maximum / 4)
         // One-cycle's peak keeps its ratio to max (the blow-up cap is the mean curve's).
-        bounds.oneCycleMaximumLearningRate = Swift.min(oneCycleMaximumLearningRate, maximum * oneCycleMaximumLearningRate / maximumLearningRate)
-        bounds.oneCycleInitialLearningRate = bounds.oneCycleMaximumLearningRate / Self.oneCycleDivisionFactor
+        var bounds = lowered(to: maximum, oneCyclePeak: Swift.min(oneCycleMaximumLearningRate, maximum * oneCycleMaximumLearningRate / maximumLearningRate))
         let which = spread.count < ensemble.runCount ? "\(spread.count) of the \(ensemble.runCount) runs that give bounds" : "\(ensemble.runCount) runs"
         bounds.notes.append("the \(which) disagree by " + String(format: "%.1f decades on max_lr (%.3g to %.3g)", decades, spread.minimum, spread.maximum)
                             + ": max_lr is the lowest run's, the cautious end; more batches per step (--batches-per-step) or more runs steady the curve")
+        return bounds
+    }
+}
+
+extension LearningRateBounds {
+    /// `base` kept between `maximum` / ``raggedMargin`` (10) and `maximum` / 4 (Smith 2017,
+    /// section 3.3: max/3 to max/4; the peers used max/10).
+    static func clampedBase(_ base: Double, maximum: Double) -> Double {
+        Swift.min(Swift.max(base, maximum / raggedMargin), maximum / 4)
+    }
+
+    /// These bounds with CLR's max lowered to `maximum` (base_lr clamped to it again) and
+    /// one-cycle's peak at `peak`, starting at `peak` / 25; step size and notes kept.
+    func lowered(to maximum: Double, oneCyclePeak peak: Double) -> LearningRateBounds {
+        var bounds = self
+        bounds.maximumLearningRate = maximum
+        bounds.baseLearningRate = Self.clampedBase(baseLearningRate, maximum: maximum)
+        bounds.oneCycleMaximumLearningRate = peak
+        bounds.oneCycleInitialLearningRate = peak / Self.oneCycleDivisionFactor
         return bounds
     }
 }

@@ -70,11 +70,7 @@ public enum ValidationRungs {
               let atMaximum = scored.last(where: { $0.learningRate <= maximum }) else { return bounds }
         let rise = (atMaximum.loss - lowest.loss) / max(abs(lowest.loss), DivergenceRule.magnitudeFloor)
         guard rise >= minimumRise else { return bounds }
-        var adjusted = bounds
-        adjusted.maximumLearningRate = lowest.learningRate
-        adjusted.baseLearningRate = min(max(bounds.baseLearningRate, lowest.learningRate / LearningRateBounds.raggedMargin), lowest.learningRate / 4)
-        adjusted.oneCycleMaximumLearningRate = lowest.learningRate
-        adjusted.oneCycleInitialLearningRate = lowest.learningRate / LearningRateBounds.oneCycleDivisionFactor
+        var adjusted = bounds.lowered(to: lowest.learningRate, oneCyclePeak: lowest.learningRate)
         adjusted.notes.append(String(format: "the validation loss bottoms out at %.3g (rung at step %d), %.1f decades below the training loss's max_lr %.3g, and is %.0f%% higher there: the model over-fits as the test goes on, so the bounds follow the validation loss",
                                      lowest.learningRate, lowest.step, log10(maximum / lowest.learningRate), maximum, rise * 100))
         return adjusted

@@ -22,23 +22,12 @@ public struct RateSummary: Equatable, Codable, Sendable {
     public init(rate: Double, outcomes: [SweepOutcome]) {
         self.rate = rate
         let validations = outcomes.map { $0.diverged ? -Double.infinity : ($0.bestValidation ?? -.infinity) }
-        validation = Self.median(validations).flatMap { $0.isFinite ? $0 : nil }
-        test = Self.median(outcomes.compactMap(\.testAtBest))
-        bestEpoch = Self.median(outcomes.compactMap { $0.bestEpoch.map(Double.init) })
-        seconds = Self.median(outcomes.map(\.seconds)) ?? 0
-        epochsRun = Self.median(outcomes.map { Double($0.epochsRun) }) ?? 0
+        validation = Median.of(validations).flatMap { $0.isFinite ? $0 : nil }
+        test = Median.of(outcomes.compactMap(\.testAtBest))
+        bestEpoch = Median.of(outcomes.compactMap { $0.bestEpoch.map(Double.init) })
+        seconds = Median.of(outcomes.map(\.seconds)) ?? 0
+        epochsRun = Median.of(outcomes.map { Double($0.epochsRun) }) ?? 0
         divergedCount = outcomes.filter(\.diverged).count
         runCount = outcomes.count
-    }
-
-    /// The median of `values`: the middle one, or the mean of the two middle ones; nil when empty.
-    /// Minus infinity sorts first, so it is the median only when at least half the values are.
-    public static func median(_ values: [Double]) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        if sorted.count % 2 == 1 { return sorted[middle] }
-        let (low, high) = (sorted[middle - 1], sorted[middle])
-        return low == high ? low : (low + high) / 2
     }
 }

@@ -55,6 +55,24 @@ public struct SweepDefinition: Equatable, Codable, Sendable {
         return try ScheduleSpec(parsing: text + (text.contains(":") ? "," : ":") + "max=\(peak)")
     }
 
+    /// What differs between this definition and `other`, paths (and the data's class-count
+    /// guard) aside, in words: `its rates, seeds differ`, or `its definition differs` when no
+    /// part can be named. Journal refusals (resume, merge) say it.
+    public func differences(from other: SweepDefinition) -> String {
+        let (theirs, ours) = (base, other.base)
+        let named = [
+            rates != other.rates ? "rates" : nil,
+            seeds != other.seeds ? "seeds" : nil,
+            theirs.model.locatedNowhere != ours.model.locatedNowhere ? "model" : nil,
+            theirs.optimizer != ours.optimizer ? "optimizer" : nil,
+            theirs.trainer != ours.trainer ? "trainer settings" : nil,
+            theirs.training != ours.training ? "training settings" : nil,
+            theirs.schedule != ours.schedule ? "schedule" : nil,
+            theirs.data.locatedNowhere != ours.data.locatedNowhere ? "data preparation" : nil,
+        ].compactMap { $0 }
+        return named.isEmpty ? "its definition differs" : "its \(named.joined(separator: ", ")) differ"
+    }
+
     /// The base recipe at `rate` with `seed`.
     public func recipe(rate: Double, seed: UInt64) -> TrainingRecipe {
         var recipe = base
@@ -82,5 +100,23 @@ public struct SweepDefinition: Equatable, Codable, Sendable {
         if let hex = try? CanonicalJSON.sha256Hex(of: self) { return hex }
         // Only a value canonical JSON cannot hold (a NaN rate, refused by validate()) lands here.
         return SHA256.hash((try? JSONDocument.encode(self, prettyPrinted: false)) ?? Data()).hex
+    }
+}
+
+private extension ModelRecipe {
+    /// The model without its weights file's path.
+    var locatedNowhere: ModelRecipe {
+        var model = self
+        model.initialWeightsPath = nil
+        return model
+    }
+}
+
+private extension DataRecipe {
+    /// The data without its paths and guard.
+    var locatedNowhere: DataRecipe {
+        var data = self
+        (data.path, data.labelsPath, data.maximumClassCount) = (nil, nil, nil)
+        return data
     }
 }

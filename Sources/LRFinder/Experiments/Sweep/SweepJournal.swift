@@ -361,19 +361,7 @@ public struct SweepJournal {
             throw fail("a journal of other data (SHA-256 \(header.dataDigest)), not this sweep's (SHA-256 \(digest))")
         }
         guard header.definitionIdentifier == definition.identifier else {
-            let theirs = header.definition, ours = definition
-            let differences = [
-                theirs.rates != ours.rates ? "rates" : nil,
-                theirs.seeds != ours.seeds ? "seeds" : nil,
-                theirs.base.model != ours.base.model.locatedNowhere ? "model" : nil,
-                theirs.base.optimizer != ours.base.optimizer ? "optimizer" : nil,
-                theirs.base.trainer != ours.base.trainer ? "trainer settings" : nil,
-                theirs.base.training != ours.base.training ? "training settings" : nil,
-                theirs.base.schedule != ours.base.schedule ? "schedule" : nil,
-                theirs.base.data.locatedNowhere != ours.base.data.locatedNowhere ? "data preparation" : nil,
-            ].compactMap { $0 }
-            let what = differences.isEmpty ? "its definition differs" : "its \(differences.joined(separator: ", ")) differ"
-            throw fail("a journal of another sweep (\(what)); name another journal, or run the sweep it holds")
+            throw fail("a journal of another sweep (\(header.definition.differences(from: definition))); name another journal, or run the sweep it holds")
         }
     }
 
@@ -421,20 +409,3 @@ private extension SweepDefinition {
     }
 }
 
-private extension ModelRecipe {
-    /// The model without its weights file's path.
-    var locatedNowhere: ModelRecipe {
-        var model = self
-        model.initialWeightsPath = nil
-        return model
-    }
-}
-
-private extension DataRecipe {
-    /// The data without its paths and guard.
-    var locatedNowhere: DataRecipe {
-        var data = self
-        (data.path, data.labelsPath, data.maximumClassCount) = (nil, nil, nil)
-        return data
-    }
-}

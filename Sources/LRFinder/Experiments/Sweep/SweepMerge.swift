@@ -171,16 +171,7 @@ public struct SweepMerge {
             throw fail("a journal of other data (SHA-256 \(theirs.dataDigest)) than \(first.file) (SHA-256 \(ours.dataDigest))")
         }
         guard theirs.definitionIdentifier == ours.definitionIdentifier else {
-            // Name what differs, as the headers keep the definitions (without paths).
-            let parts: [(name: String, same: (SweepDefinition, SweepDefinition) -> Bool)] = [
-                ("rates", { $0.rates == $1.rates }), ("seeds", { $0.seeds == $1.seeds }),
-                ("model", { $0.base.model == $1.base.model }), ("optimizer", { $0.base.optimizer == $1.base.optimizer }),
-                ("trainer settings", { $0.base.trainer == $1.base.trainer }), ("training settings", { $0.base.training == $1.base.training }),
-                ("schedule", { $0.base.schedule == $1.base.schedule }), ("data preparation", { $0.base.data == $1.base.data }),
-            ]
-            let differing = parts.filter { !$0.same(theirs.definition, ours.definition) }.map(\.name)
-            let what = differing.isEmpty ? "its definition differs" : "its \(differing.joined(separator: ", ")) differ"
-            throw fail("a journal of another sweep than \(first.file) (\(what))")
+            throw fail("a journal of another sweep than \(first.file) (\(theirs.definition.differences(from: ours.definition)))")
         }
     }
 
