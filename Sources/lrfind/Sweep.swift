@@ -258,14 +258,21 @@ struct Sweep: ParsableCommand {
                     let next = try dispatcher.next()
                     for note in dispatcher.takeNotes() { Terminal.note("lrfind: note: \(note)") }
                     switch next {
-                    case .run(let index, let run): return .job(index, run.recipe)
+                    case .run(let index, let run):
+                        if verbose { Terminal.note("sweep: run \(index + 1) of \(runs.count) started (lr \(format(run.rate)), seed \(run.seed))") }
+                        return .job(index, run.recipe)
                     case .wait: return .wait
                     case .done: return .done
                     }
                 }, finished: { done in
                     let run = runs[done.job]
                     try dispatcher.finished(run, record: done.record, host: host, worker: done.worker, started: done.started, seconds: done.seconds)
-                    local[run.identifier] = SweepOutcome(run: run, record: done.record)
+                    let outcome = SweepOutcome(run: run, record: done.record)
+                    local[run.identifier] = outcome
+                    if verbose {
+                        Terminal.note("sweep: run \(done.job + 1) of \(runs.count) finished on worker \(done.worker) (lr \(format(run.rate)), seed \(run.seed)): "
+                            + "best validation \(outcome.bestValidation.map { NumberText.fixed($0) } ?? "-") at epoch \(outcome.bestEpoch.map(String.init) ?? "-"), \(outcome.epochsRun) epochs")
+                    }
                     finishedNow += 1
                     count()
                     progress.draw()

@@ -14,16 +14,6 @@ import Testing
         try SweepCommandTests.lines(file).filter { $0["kind"] as? String == kind }
     }
 
-    /// Waits (polling, up to `seconds`) until `condition` holds.
-    static func wait(seconds: Double, until condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(20_000)
-        }
-        return condition()
-    }
-
     @Test func threeProcessesOnOneJournalDoEveryRunOnceAndAgreeWithOne() throws {
         let folder = scratchDirectory()
         let processes = try (1...3).map { _ in
@@ -62,9 +52,10 @@ import Testing
         let timing = ["--heartbeat", "1s", "--claim-timeout", "3s", "--journal", "j.jsonl", "--resume", "--jobs", "1"]
         let twoRates = ["sweep", "--data", Fixtures.digits, "--model", "dense:32,relu", "--rates", "0.001,0.01",
                         "--max-epochs", "30", "--patience", "30", "--no-plot"]
-        let doomed = try RunningLRFind(twoRates + timing + ["--quiet"], in: folder)
-        // Its first claim is in the journal: kill it (no release line, as a node that died).
-        #expect(Self.wait(seconds: 120) { ((try? Self.lines(journal, kind: "claim")) ?? []).count == 1 })
+        let doomed = try RunningLRFind(twoRates + timing + ["--verbose"], in: folder)
+        // Its first claim is in the journal (written before the run starts): kill it (no release
+        // line, as a node that died).
+        #expect(doomed.waitForError(containing: "sweep: run 1 of 2 started", deadline: 120))
         doomed.send(SIGKILL)
         _ = doomed.finish()
         let dead = try #require(try Self.lines(journal, kind: "claim").first)
@@ -86,9 +77,10 @@ import Testing
     @Test func anInterruptedProcessReleasesItsRuns() throws {
         let folder = scratchDirectory()
         let journal = folder.appendingPathComponent("j.jsonl")
-        let run = try RunningLRFind(Self.sweep + ["--max-epochs", "200", "--patience", "200", "--jobs", "2", "--journal", "j.jsonl", "--quiet"],
+        let run = try RunningLRFind(Self.sweep + ["--max-epochs", "200", "--patience", "200", "--jobs", "2", "--journal", "j.jsonl", "--verbose"],
                                     in: folder)
-        #expect(Self.wait(seconds: 120) { ((try? Self.lines(journal, kind: "claim")) ?? []).count == 2 })
+        // Both workers' runs are claimed.
+        #expect(run.waitForError(containing: "sweep: run 2 of 7 started", deadline: 120))
         run.send(SIGINT)
         let outcome = run.finish()
         #expect(outcome.status == 130, "\(outcome.error)")

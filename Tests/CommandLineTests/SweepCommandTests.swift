@@ -111,19 +111,13 @@ import Testing
         let journal = folder.appendingPathComponent("j.jsonl")
         let run = try RunningLRFind(["sweep", "--data", Fixtures.digits, "--model", "dense:32,relu", "--from", "1e-4", "--to", "1e-2",
                                      "--per-decade", "10", "--max-epochs", "40", "--patience", "40", "--jobs", "1", "--journal", "j.jsonl",
-                                     "--no-plot"], in: folder)
-        // Wait for the first finished run in the journal (polled, no fixed sleep).
-        let deadline = Date().addingTimeInterval(300)
-        var lineCount = 0
-        while Date() < deadline {
-            lineCount = ((try? Self.headerAndRuns(journal)) ?? []).count
-            if lineCount >= 2 { break }
-            usleep(50_000)
-        }
-        #expect(lineCount >= 2, "no finished run")
-        run.send(lineCount >= 2 ? SIGINT : SIGKILL)
+                                     "--no-plot", "--verbose"], in: folder)
+        // The first run is journaled before the sweep says it finished.
+        let firstFinished = run.waitForError(containing: "sweep: run 1 of 21 finished", deadline: 300)
+        #expect(firstFinished, "no finished run")
+        run.send(firstFinished ? SIGINT : SIGKILL)
         let outcome = run.finish()
-        guard lineCount >= 2 else { return }
+        guard firstFinished else { return }
         #expect(outcome.reason == .exit && outcome.status == 130, "\(outcome.error)")
         let lines = try Self.lines(journal)
         let finished = lines.filter { $0["kind"] as? String == "run" }.count
